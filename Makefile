@@ -1,0 +1,45 @@
+# Nære relationer – the index of tasks. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := data/raw/demo
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help install test report lab bench lint clean demo-data
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create or update .venv with the package, its test extras and a Jupyter kernel
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name naere-relationer --display-name "Nære relationer" > /dev/null
+	touch $(STAMP)
+
+test: install ## Run the whole test suite (unit, doctests, notebooks)
+	$(BIN)/python -m pytest -n 2 -q
+
+report: install ## Run the main job on the bundled demo data (validate + prepare)
+	$(BIN)/analyse validate $(DEMO)
+	$(BIN)/analyse prepare $(DEMO) --out data/processed/demo
+	@echo "Prepared: data/processed/demo"
+
+lab: install ## Open JupyterLab on the notebooks with the project's kernel
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+bench: install ## Print performance figures (never asserted in tests)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: install ## Lint with ruff
+	$(BIN)/ruff check src tests benchmarks
+
+demo-data: install ## Rebuild the bundled demo data set (synthetic)
+	$(BIN)/analyse demo-data $(DEMO) --sites 8
+
+clean: ## Remove derived files (processed data, reports, caches)
+	rm -rf data/processed/* reports/*/ .pytest_cache .hypothesis

@@ -1,0 +1,294 @@
+"""The command line: ``analyse validate | prepare | demo-data | template | codebook``.
+
+Errors the user can fix (:class:`~analyse.errors.AnalyseError`) are printed as a message or
+a problem table and give a non-zero exit; anything else is a bug and shows a traceback only
+with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from analyse.config import DEFAULT_SEED
+from analyse.errors import AnalyseError, DataError, PrivacyError
+
+app = typer.Typer(
+    name="analyse",
+    help=(
+        "Nære relationer – analyse af data fra 'Fremtidens Handicap- og Botilbud'.\n\n"
+        "Example: analyse validate data/raw/demo"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=False, highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+STATE: dict[str, Any] = {"debug": False}
+
+
+class Lang(str, Enum):
+    da = "da"
+    en = "en"
+
+
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="Language of messages: da (dansk) or en (English).")
+]
+
+TEXT = {
+    "problems_title": {"da": "Problemer i data", "en": "Problems in the data"},
+    "file": {"da": "Fil", "en": "File"},
+    "row": {"da": "Række", "en": "Row"},
+    "column": {"da": "Kolonne", "en": "Column"},
+    "value": {"da": "Værdi", "en": "Value"},
+    "rule": {"da": "Regel", "en": "Rule"},
+    "n_problems": {
+        "da": "{n} problem(er) fundet – intet er skrevet. Ret data og kør igen.",
+        "en": "{n} problem(s) found – nothing was written. Fix the data and run again.",
+    },
+    "privacy": {
+        "da": "Data er afvist af hensyn til privatliv: de kan identificere personer.",
+        "en": "The data set is refused for privacy: it could identify people.",
+    },
+    "valid": {"da": "Data er gyldige", "en": "The data set is valid"},
+    "table": {"da": "Tabel", "en": "Table"},
+    "rows": {"da": "Rækker", "en": "Rows"},
+    "sites": {"da": "Botilbud", "en": "Sites"},
+    "waves": {"da": "Målinger", "en": "Waves"},
+    "residents": {"da": "Borgere", "en": "Residents"},
+    "warning": {"da": "Advarsel", "en": "Warning"},
+    "written": {"da": "Skrevet", "en": "Written"},
+    "error": {"da": "Fejl", "en": "Error"},
+}
+
+
+def tr(key: str, lang: str, **fields: object) -> str:
+    return TEXT[key][lang].format(**fields)
+
+
+def print_problems(err: DataError, lang: str) -> None:
+    """Print every problem as one table on standard error."""
+    table = Table(title=tr("problems_title", lang), show_lines=False, expand=False)
+    for key in ("file", "row", "column", "value", "rule"):
+        table.add_column(tr(key, lang), overflow="fold")
+    for p in err.problems:
+        table.add_row(
+            p.file,
+            "" if p.row is None else str(p.row),
+            p.column or "",
+            "" if p.value is None else p.value,
+            p.rule,
+        )
+    err_console.print(table)
+    if isinstance(err, PrivacyError):
+        err_console.print(f"[bold red]{tr('privacy', lang)}[/]")
+    err_console.print(f"[bold red]{tr('n_problems', lang, n=len(err.problems))}[/]")
+
+
+def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the package's errors into a readable message and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang", Lang.da)
+        lang = lang.value if isinstance(lang, Lang) else str(lang)
+        try:
+            return func(*args, **kwargs)
+        except DataError as err:
+            if STATE["debug"]:
+                raise
+            print_problems(err, lang)
+            raise typer.Exit(code=2) from None
+        except AnalyseError as err:
+            if STATE["debug"]:
+                raise
+            err_console.print(f"[bold red]{tr('error', lang)}:[/] {err}")
+            raise typer.Exit(code=2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as err:  # a bug: short message, traceback only with --debug
+            if STATE["debug"]:
+                raise
+            err_console.print(
+                f"[bold red]{tr('error', lang)}:[/] {type(err).__name__}: {err}\n"
+                "(run with --debug for the full traceback)"
+            )
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log more.")] = False,
+) -> None:
+    """Nære relationer – analyse af data fra 'Fremtidens Handicap- og Botilbud'."""
+    STATE["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _summary_table(ds, lang: str) -> Table:
+    from analyse.schema import table_spec
+
+    summary = ds.summary()
+    table = Table(title=f"{tr('valid', lang)} ✓", show_header=True)
+    table.add_column(tr("table", lang))
+    table.add_column(tr("rows", lang), justify="right")
+    for name, n in summary["rows"].items():
+        spec = table_spec(name)
+        label = f"{spec.da} ({name})" if lang == "da" else name
+        table.add_row(label, f"{n:,}".replace(",", "." if lang == "da" else ","))
+    return table
+
+
+@app.command("validate")
+@handles_errors
+def validate_command(
+    path: Annotated[Path, typer.Argument(help="A data folder (CSV files) or an .xlsx workbook.")],
+    lang: LangOption = Lang.da,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the summary or the problems as JSON.")
+    ] = False,
+) -> None:
+    """Validate a data set and print a summary, or every problem (exit code 2).
+
+    Example: analyse validate data/raw/demo --lang en
+    """
+    from analyse.validate import read_dataset
+
+    try:
+        ds = read_dataset(path, lang=lang.value)
+    except DataError as err:
+        if json_out:
+            print(json.dumps([p.as_dict() for p in err.problems], ensure_ascii=False, indent=1))
+            raise typer.Exit(code=2) from None
+        raise
+    if json_out:
+        print(json.dumps({**ds.summary(), "warnings": ds.warnings}, ensure_ascii=False, indent=1))
+        return
+    console.print(_summary_table(ds, lang.value))
+    s = ds.summary()
+    console.print(f"{tr('residents', lang.value)}: {s['residents']}")
+    console.print(f"{tr('sites', lang.value)} ({len(s['sites'])}): {', '.join(s['sites'][:30])}"
+                  + (" …" if len(s["sites"]) > 30 else ""))
+    console.print(f"{tr('waves', lang.value)}: {', '.join(s['waves'])}")
+    for w in ds.warnings:
+        console.print(f"[yellow]{tr('warning', lang.value)}:[/] {w}")
+
+
+@app.command("prepare")
+@handles_errors
+def prepare_command(
+    path: Annotated[Path, typer.Argument(help="A data folder (CSV files) or an .xlsx workbook.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for Parquet files.")],
+    lang: LangOption = Lang.da,
+) -> None:
+    """Validate, then write the tables as Parquet plus manifest.json (nothing on failure).
+
+    Example: analyse prepare data/raw/demo --out data/processed/demo
+    """
+    from analyse.prepare import prepare
+
+    ds = prepare(path, out, lang=lang.value)
+    console.print(_summary_table(ds, lang.value))
+    console.print(f"{tr('written', lang.value)}: {out}")
+
+
+@app.command("demo-data")
+@handles_errors
+def demo_data_command(
+    out: Annotated[Path, typer.Argument(help="Output folder for the synthetic data set.")],
+    sites: Annotated[int, typer.Option("--sites", min=3, max=5000, help="Number of sites (3-5000).")] = 8,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEFAULT_SEED,
+    style: Annotated[
+        Lang, typer.Option("--style", help="da: Danish names/values, ';', BOM; en: English, ','.")
+    ] = Lang.da,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write one workbook instead of CSV files.")] = False,
+) -> None:
+    """Write a deterministic synthetic data set in the contract (Danish Excel style).
+
+    Example: analyse demo-data /tmp/demo --sites 20 --seed 1
+    """
+    from analyse.demo import make_demo_tables
+    from analyse.io import write_dataset
+    from analyse.prepare import atomic_folder
+
+    tables = make_demo_tables(sites, seed=seed)
+    out = Path(out)
+    with atomic_folder(out) as tmp:
+        if style == Lang.da:
+            write_dataset(tables, tmp, style="da", fmt="xlsx" if xlsx else "csv")
+        else:
+            write_dataset(
+                tables, tmp, style="en", fmt="xlsx" if xlsx else "csv", sep=",", encoding="utf-8",
+                line_terminator="\n",
+            )
+    console.print(f"{tr('written', style.value)}: {out} ({sites} sites, seed {seed})")
+
+
+@app.command("template")
+@handles_errors
+def template_command(
+    out: Annotated[Path, typer.Argument(help="The .xlsx file to write.")],
+    lang: LangOption = Lang.da,
+) -> None:
+    """Write an Excel workbook for data entry, generated from the data contract.
+
+    Example: analyse template skabelon.xlsx --lang da
+    """
+    from analyse.template import write_template
+
+    path = write_template(out, lang=lang.value)
+    console.print(f"{tr('written', lang.value)}: {path}")
+
+
+@app.command("codebook")
+@handles_errors
+def codebook_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for codebook.md and codebook.html.")] = Path("."),
+    lang: LangOption = Lang.da,
+) -> None:
+    """Write the codebook (Markdown and HTML), generated from the data contract.
+
+    Example: analyse codebook --out docs --lang en
+    """
+    from analyse.codebook import write_codebook
+
+    paths = write_codebook(out, lang=lang.value)
+    for p in paths:
+        console.print(f"{tr('written', lang.value)}: {p}")
+
+
+def main() -> None:
+    """Entry point of the ``analyse`` console script."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except BaseException as err:  # pragma: no cover - last line of defence
+        if STATE["debug"]:
+            raise
+        print(f"Error: {type(err).__name__}: {err}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

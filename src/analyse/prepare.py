@@ -1,0 +1,97 @@
+"""Prepare: validated tables as Parquet plus a manifest, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from analyse.dataset import Dataset
+from analyse.io import input_files, sha256
+from analyse.schema import TABLES, apply_dtypes
+from analyse.validate import Lang, read_dataset
+
+
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """Write into a temporary folder beside ``out``; move it into place only on success.
+
+    If the body raises, nothing is left behind and an existing ``out`` is untouched.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    backup = None
+    if out.exists():
+        backup = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, backup)
+    os.replace(tmp, out)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def manifest(path: Path, ds: Dataset) -> dict[str, object]:
+    """What a prepared folder records: inputs with SHA-256, row counts, package version."""
+    from analyse import __version__
+
+    path = Path(path)
+    files = input_files(path)
+    return {
+        "source": str(path),
+        "inputs": [{"file": f.name, "sha256": sha256(f), "bytes": f.stat().st_size} for f in files],
+        "tables": {name: {"rows": len(frame), "file": f"{name}.parquet"} for name, frame in ds.tables().items()},
+        "sites": ds.sites,
+        "waves": ds.waves,
+        "package": {"name": "naere-relationer", "version": __version__},
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "warnings": ds.warnings,
+    }
+
+
+def prepare(path: str | Path, out: str | Path, *, lang: Lang = "da") -> Dataset:
+    """Validate the data set at ``path`` and write it to ``out`` as Parquet + manifest.json.
+
+    Nothing is written when validation fails (the :class:`~analyse.errors.DataError` is
+    raised before the output folder is created).
+    """
+    ds = read_dataset(path, lang=lang)
+    info = manifest(Path(path), ds)
+    with atomic_folder(Path(out)) as tmp:
+        for name, frame in ds.tables().items():
+            frame.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "manifest.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    return ds
+
+
+def is_prepared(path: str | Path) -> bool:
+    """Whether ``path`` is a folder written by :func:`prepare`."""
+    path = Path(path)
+    return path.is_dir() and (path / "manifest.json").exists() and (path / "residents.parquet").exists()
+
+
+def read_prepared(path: str | Path) -> Dataset:
+    """Read a prepared folder back as a :class:`~analyse.dataset.Dataset`."""
+    path = Path(path)
+    frames = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
+    ds = Dataset.from_frames(**{n: apply_dtypes(n, f) for n, f in frames.items()})
+    info = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    ds.sources = {n: f"{path.name}/{n}.parquet" for n in TABLES}
+    ds.warnings = list(info.get("warnings", []))
+    return ds
+
+
+def load(path: str | Path, *, lang: Lang = "da") -> Dataset:
+    """A data set from a raw folder, an XLSX workbook or a prepared folder."""
+    return read_prepared(path) if is_prepared(path) else read_dataset(path, lang=lang)

@@ -1,0 +1,175 @@
+"""The privacy screen at the door: refuse data that could identify a person.
+
+Every cell of every table is searched for a Danish CPR number (``DDMMYY-XXXX``, or ten
+digits whose first six form a valid date) and an e-mail address; free-text columns and
+columns outside the contract also for phone numbers. Every column outside the contract is
+judged by its header (name, address, phone, e-mail, birth date, CPR) and by its content
+(full dates: possible birth dates). A finding is reported with file, row and column, and
+the value is masked so that the message does not repeat what it refuses.
+
+The output side of privacy — small-cell suppression in reports — is :mod:`analyse.privacy`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterator, Mapping
+
+import pandas as pd
+
+from analyse.schema import fold, table_spec
+
+CPR_HYPHEN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})[-\s](\d{4})(?![\d])")
+CPR_PLAIN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})(\d{4})(?![\d])")
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+PHONE = re.compile(r"(?<![\w+])(?:\+45[\s-]?|0045[\s-]?)?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}(?![\w])")
+FULL_DATE = re.compile(
+    r"^\s*(?:(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*$"
+)
+
+#: Folded header fragments that mark an identifying column, with what it looks like.
+IDENTIFYING_HEADERS: tuple[tuple[str, str], ...] = (
+    ("cpr", "cpr"),
+    ("personnummer", "cpr"),
+    ("ssn", "cpr"),
+    ("foedsel", "birth_date"),
+    ("fodsel", "birth_date"),
+    ("birth", "birth_date"),
+    ("dob", "birth_date"),
+    ("foedt", "birth_date"),
+    ("navn", "name"),
+    ("name", "name"),
+    ("adresse", "address"),
+    ("address", "address"),
+    ("postnr", "address"),
+    ("vejnavn", "address"),
+    ("street", "address"),
+    ("telefon", "phone"),
+    ("tlf", "phone"),
+    ("phone", "phone"),
+    ("mobil", "phone"),
+    ("mail", "email"),
+)
+
+
+IDENTIFYING_WHAT = {
+    "name": {"da": "et navn", "en": "a name"},
+    "address": {"da": "en adresse", "en": "an address"},
+    "phone": {"da": "et telefonnummer", "en": "a phone number"},
+    "email": {"da": "en e-mailadresse", "en": "an e-mail address"},
+    "birth_date": {"da": "en fødselsdato", "en": "a birth date"},
+    "cpr": {"da": "et CPR-nummer", "en": "a CPR number"},
+}
+
+
+def identifying_header(header: str) -> str | None:
+    """What an unknown column's header says it holds, if it could identify a person.
+
+    >>> identifying_header("Fornavn")
+    'name'
+    >>> identifying_header("Fødselsdato")
+    'birth_date'
+    >>> identifying_header("bemærkning") is None
+    True
+    """
+    h = fold(header)
+    for fragment, what in IDENTIFYING_HEADERS:
+        if fragment in h:
+            return what
+    return None
+
+
+def _valid_date(dd: str, mm: str, yy: str) -> bool:
+    d, m, y = int(dd), int(mm), int(yy)
+    for century in (1900, 2000):
+        try:
+            _dt.date(century + y, m, d)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def find_cpr(text: str) -> bool:
+    """Whether a text holds something that looks like a CPR number.
+
+    >>> find_cpr("010190-1234"), find_cpr("0101901234"), find_cpr("3213901234"), find_cpr("B0017")
+    (True, True, False, False)
+    """
+    for m in CPR_HYPHEN.finditer(text):
+        if 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
+            return True
+    for m in CPR_PLAIN.finditer(text):
+        if _valid_date(m.group(1), m.group(2), m.group(3)):
+            return True
+    return False
+
+
+def mask(text: str) -> str:
+    """Mask digits and e-mail addresses so that a message does not repeat them.
+
+    >>> mask("ring 12 34 56 78 eller skriv til anna@eksempel.dk, cpr 010190-1234")
+    'ring ## ## ## ## eller skriv til ***@***, cpr ######-####'
+    """
+    masked = EMAIL.sub("***@***", text)
+    return re.sub(r"\d", "#", masked)
+
+
+def screen_table(
+    rt,
+    *,
+    known: Mapping[str, str],
+    unknown: list[str],
+    lang: str = "da",
+) -> Iterator[tuple[tuple, dict[str, object]]]:
+    """Yield privacy problems of one raw table as ``((file, row, column, value, code), fields)``.
+
+    ``known`` maps canonical column -> header as written; ``unknown`` lists headers outside
+    the contract.
+    """
+    spec = table_spec(rt.table)
+    free_text = {c.name for c in spec.columns if c.kind == "text"}
+    frame = rt.frame
+    headers = list(frame.columns)
+    for i, header in enumerate(headers):
+        if header == "":
+            continue
+        canonical = next((c for c, h in known.items() if h == header), None)
+        is_unknown = header in unknown
+        if is_unknown:
+            what = identifying_header(header)
+            if what is not None:
+                yield _problem(rt.file, rt.header_row, header, header, "identifying_column", what=IDENTIFYING_WHAT[what][lang])
+                continue
+        col = frame.iloc[:, i]
+        codes, uniques = pd.factorize(col, sort=False)
+        check_phone = is_unknown or canonical in free_text
+        flagged: dict[int, str] = {}
+        for u_index, value in enumerate(uniques):
+            if not value or not any(ch.isdigit() or ch == "@" for ch in value):
+                continue
+            if find_cpr(value):
+                flagged[u_index] = "cpr_number"
+            elif EMAIL.search(value):
+                flagged[u_index] = "email"
+            elif check_phone and PHONE.search(value):
+                flagged[u_index] = "phone"
+        if flagged:
+            positions = pd.Series(codes).isin(list(flagged)).to_numpy()
+            for row, value, code in zip(
+                frame.index[positions], col[positions], codes[positions], strict=True
+            ):
+                yield _problem(rt.file, int(row), header, mask(value), flagged[int(code)])
+        if is_unknown:
+            nonempty = [v for v in uniques if v.strip()]
+            if nonempty:
+                n_dates = sum(bool(FULL_DATE.match(v)) for v in nonempty)
+                if n_dates / len(nonempty) >= 0.5:
+                    yield _problem(rt.file, rt.header_row, header, header, "birth_date_values")
+
+
+def _problem(
+    file: str, row: int | None, column: str, value: str, code: str, **fields: object
+) -> tuple[tuple, dict[str, object]]:
+    return (file, row, column, value, code), fields
