@@ -187,8 +187,10 @@ def validate_command(
     console.print(_summary_table(ds, lang.value))
     s = ds.summary()
     console.print(f"{tr('residents', lang.value)}: {s['residents']}")
-    console.print(f"{tr('sites', lang.value)} ({len(s['sites'])}): {', '.join(s['sites'][:30])}"
-                  + (" …" if len(s["sites"]) > 30 else ""))
+    console.print(
+        f"{tr('sites', lang.value)} ({len(s['sites'])}): {', '.join(s['sites'][:30])}"
+        + (" …" if len(s["sites"]) > 30 else "")
+    )
     console.print(f"{tr('waves', lang.value)}: {', '.join(s['waves'])}")
     for w in ds.warnings:
         console.print(f"[yellow]{tr('warning', lang.value)}:[/] {w}")
@@ -216,12 +218,16 @@ def prepare_command(
 @handles_errors
 def demo_data_command(
     out: Annotated[Path, typer.Argument(help="Output folder for the synthetic data set.")],
-    sites: Annotated[int, typer.Option("--sites", min=3, max=5000, help="Number of sites (3-5000).")] = 8,
+    sites: Annotated[
+        int, typer.Option("--sites", min=3, max=5000, help="Number of sites (3-5000).")
+    ] = 8,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = DEFAULT_SEED,
     style: Annotated[
         Lang, typer.Option("--style", help="da: Danish names/values, ';', BOM; en: English, ','.")
     ] = Lang.da,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write one workbook instead of CSV files.")] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Write one workbook instead of CSV files.")
+    ] = False,
 ) -> None:
     """Write a deterministic synthetic data set in the contract (Danish Excel style).
 
@@ -238,7 +244,12 @@ def demo_data_command(
             write_dataset(tables, tmp, style="da", fmt="xlsx" if xlsx else "csv")
         else:
             write_dataset(
-                tables, tmp, style="en", fmt="xlsx" if xlsx else "csv", sep=",", encoding="utf-8",
+                tables,
+                tmp,
+                style="en",
+                fmt="xlsx" if xlsx else "csv",
+                sep=",",
+                encoding="utf-8",
                 line_terminator="\n",
             )
     console.print(f"{tr('written', style.value)}: {out} ({sites} sites, seed {seed})")
@@ -263,7 +274,9 @@ def template_command(
 @app.command("codebook")
 @handles_errors
 def codebook_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for codebook.md and codebook.html.")] = Path("."),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for codebook.md and codebook.html.")
+    ] = Path("."),
     lang: LangOption = Lang.da,
 ) -> None:
     """Write the codebook (Markdown and HTML), generated from the data contract.

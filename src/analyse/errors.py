@@ -24,6 +24,17 @@ class DataError(AnalyseError):
         n = len(self.problems)
         super().__init__(message or f"{n} problem{'s' if n != 1 else ''} in the data set")
 
+    def __str__(self) -> str:
+        head = super().__str__()
+        lines = [
+            f"  {p.file}, row {p.row}, column {p.column!r}, value {p.value!r}: {p.rule}"
+            for p in self.problems[:20]
+        ]
+        more = len(self.problems) - 20
+        if more > 0:
+            lines.append(f"  ... and {more} more")
+        return "\n".join([head, *lines])
+
 
 class PrivacyError(DataError):
     """The data set (or an output) could identify a person; ``problems`` says where."""

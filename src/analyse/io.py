@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Sheets of our own Excel template that hold no data.
-TEMPLATE_SHEETS = frozenset(fold(s) for s in ("vejledning", "guidance", "kodebog", "codebook", "lister", "lists"))
+TEMPLATE_SHEETS = frozenset(
+    fold(s) for s in ("vejledning", "guidance", "kodebog", "codebook", "lister", "lists")
+)
 
 
 @dataclass
@@ -169,7 +171,9 @@ def _locate_sheets(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]]
                 warnings.append(f"{path.name}:{name}: not a table of the data contract; ignored")
             continue
         if table in sources:
-            clashes.append((f"{path.name}:{name}", f"duplicate_table:{table}:{sources[table].display}"))
+            clashes.append(
+                (f"{path.name}:{name}", f"duplicate_table:{table}:{sources[table].display}")
+            )
             continue
         sources[table] = Source(table, path, name)
     return sources, clashes, warnings
@@ -294,13 +298,17 @@ def to_style(table: str, frame: pd.DataFrame, *, style: Style = "da") -> pd.Data
         s = frame[c.name]
         if c.kind == "bool":
             values = s.map(
-                lambda v: "" if pd.isna(v) else ("yes" if (v is True or v == "yes" or v == 1) else "no")
+                lambda v: (
+                    "" if pd.isna(v) else ("yes" if (v is True or v == "yes" or v == 1) else "no")
+                )
             )
             codes = {code.code: (code.da if style == "da" else code.code) for code in c.codes}
-            s = values.map(lambda v: codes.get(v, v))
+            s = values.map(lambda v, codes=codes: codes.get(v, v))
         elif c.kind == "code":
             codes = {code.code: (code.da if style == "da" else code.code) for code in c.codes}
-            s = s.astype(object).map(lambda v: "" if pd.isna(v) else codes.get(str(v), str(v)))
+            s = s.astype(object).map(
+                lambda v, codes=codes: "" if pd.isna(v) else codes.get(str(v), str(v))
+            )
         elif c.kind == "int":
             s = s.astype("Int64").astype(object).map(lambda v: "" if pd.isna(v) else str(int(v)))
         else:
@@ -329,9 +337,7 @@ def write_dataset(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    styled = {
-        name: to_style(name, tables[name], style=style) for name in TABLES if name in tables
-    }
+    styled = {name: to_style(name, tables[name], style=style) for name in TABLES if name in tables}
     names = {name: (table_spec(name).da if style == "da" else name) for name in styled}
     if fmt == "xlsx":
         from openpyxl import Workbook

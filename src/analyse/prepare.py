@@ -51,7 +51,10 @@ def manifest(path: Path, ds: Dataset) -> dict[str, object]:
     return {
         "source": str(path),
         "inputs": [{"file": f.name, "sha256": sha256(f), "bytes": f.stat().st_size} for f in files],
-        "tables": {name: {"rows": len(frame), "file": f"{name}.parquet"} for name, frame in ds.tables().items()},
+        "tables": {
+            name: {"rows": len(frame), "file": f"{name}.parquet"}
+            for name, frame in ds.tables().items()
+        },
         "sites": ds.sites,
         "waves": ds.waves,
         "package": {"name": "naere-relationer", "version": __version__},
@@ -71,14 +74,20 @@ def prepare(path: str | Path, out: str | Path, *, lang: Lang = "da") -> Dataset:
     with atomic_folder(Path(out)) as tmp:
         for name, frame in ds.tables().items():
             frame.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / "manifest.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     return ds
 
 
 def is_prepared(path: str | Path) -> bool:
     """Whether ``path`` is a folder written by :func:`prepare`."""
     path = Path(path)
-    return path.is_dir() and (path / "manifest.json").exists() and (path / "residents.parquet").exists()
+    return (
+        path.is_dir()
+        and (path / "manifest.json").exists()
+        and (path / "residents.parquet").exists()
+    )
 
 
 def read_prepared(path: str | Path) -> Dataset:

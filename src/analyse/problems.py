@@ -57,6 +57,6 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     if frame.empty:
         return frame
     frame["row"] = frame["row"].astype("Int64")
-    return frame.sort_values(["file", "row", "column"], na_position="first", kind="stable").reset_index(
-        drop=True
-    )
+    return frame.sort_values(
+        ["file", "row", "column"], na_position="first", kind="stable"
+    ).reset_index(drop=True)

@@ -78,8 +78,16 @@ WAVES = (
     Code("followup", "opfølgning", "follow-up", ("follow_up", "3")),
 )
 
+#: Spellings of residents.practice that mean the comparison group (canonical: ``none``).
+NO_PRACTICE = "none"
+NO_PRACTICE_SPELLINGS = frozenset(
+    ("none", "ingen", "sammenligning", "sammenligningsgruppe", "kontrol", "kontrolgruppe")
+)
+
 #: Spellings that mean "no answer" in a rating or an optional column.
-MISSING_SPELLINGS = frozenset(fold(s) for s in ("", "ved ikke", "ved_ikke", "vi", "nan", "na", "n/a"))
+MISSING_SPELLINGS = frozenset(
+    fold(s) for s in ("", "ved ikke", "ved_ikke", "vi", "nan", "na", "n/a")
+)
 
 
 def col(
@@ -234,7 +242,12 @@ class Residents(pa.DataFrameModel):
         name = "residents"
         strict = True
         coerce = True
-        metadata = {"da": "borgere", "required": True, "label_da": "Borgere", "label_en": "Residents"}
+        metadata = {
+            "da": "borgere",
+            "required": True,
+            "label_da": "Borgere",
+            "label_en": "Residents",
+        }
 
 
 class Relations(pa.DataFrameModel):
@@ -325,7 +338,12 @@ class Relations(pa.DataFrameModel):
         name = "relations"
         strict = True
         coerce = True
-        metadata = {"da": "relationer", "required": True, "label_da": "Relationer", "label_en": "Relations"}
+        metadata = {
+            "da": "relationer",
+            "required": True,
+            "label_da": "Relationer",
+            "label_en": "Relations",
+        }
 
 
 class Outcomes(pa.DataFrameModel):
@@ -377,7 +395,9 @@ class Outcomes(pa.DataFrameModel):
         kind="code",
         codes=(
             Code("self", "selv", "self", ("borgeren selv",)),
-            Code("assisted", "med_støtte", "with support", ("med_stoette", "med støtte", "stoette")),
+            Code(
+                "assisted", "med_støtte", "with support", ("med_stoette", "med støtte", "stoette")
+            ),
             Code("proxy", "stedfortræder", "proxy", ("stedfortraeder", "personale")),
         ),
     )
@@ -386,7 +406,12 @@ class Outcomes(pa.DataFrameModel):
         name = "outcomes"
         strict = True
         coerce = True
-        metadata = {"da": "borgermaal", "required": True, "label_da": "Borgermål", "label_en": "Outcomes"}
+        metadata = {
+            "da": "borgermaal",
+            "required": True,
+            "label_da": "Borgermål",
+            "label_en": "Outcomes",
+        }
 
 
 class Understanding(pa.DataFrameModel):
@@ -477,7 +502,12 @@ class Items(pa.DataFrameModel):
         name = "items"
         strict = True
         coerce = True
-        metadata = {"da": "spoergsmaal", "required": False, "label_da": "Spørgsmål", "label_en": "Items"}
+        metadata = {
+            "da": "spoergsmaal",
+            "required": False,
+            "label_da": "Spørgsmål",
+            "label_en": "Items",
+        }
 
 
 class Assessments(pa.DataFrameModel):
@@ -506,7 +536,12 @@ class Assessments(pa.DataFrameModel):
         name = "assessments"
         strict = True
         coerce = True
-        metadata = {"da": "vurderinger", "required": False, "label_da": "Vurderinger", "label_en": "Assessments"}
+        metadata = {
+            "da": "vurderinger",
+            "required": False,
+            "label_da": "Vurderinger",
+            "label_en": "Assessments",
+        }
 
 
 class Practices(pa.DataFrameModel):
@@ -556,7 +591,12 @@ class Practices(pa.DataFrameModel):
         name = "practices"
         strict = True
         coerce = True
-        metadata = {"da": "praksisser", "required": False, "label_da": "Praksisser", "label_en": "Practices"}
+        metadata = {
+            "da": "praksisser",
+            "required": False,
+            "label_da": "Praksisser",
+            "label_en": "Practices",
+        }
 
 
 #: The tables in the order a user reads them.
@@ -764,7 +804,9 @@ def apply_dtypes(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         s = frame[c.name]
         if c.kind == "bool":
             if s.dtype != "boolean":
-                s = s.map(lambda v: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v)
+                s = s.map(
+                    lambda v: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v
+                )
             s = s.astype("boolean")
         elif c.kind == "int":
             s = pd.to_numeric(s).astype("Int64")

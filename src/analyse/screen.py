@@ -23,7 +23,9 @@ from analyse.schema import fold, table_spec
 CPR_HYPHEN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})[-\s](\d{4})(?![\d])")
 CPR_PLAIN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})(\d{4})(?![\d])")
 EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-PHONE = re.compile(r"(?<![\w+])(?:\+45[\s-]?|0045[\s-]?)?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}(?![\w])")
+PHONE = re.compile(
+    r"(?<![\w+])(?:\+45[\s-]?|0045[\s-]?)?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}(?![\w])"
+)
 FULL_DATE = re.compile(
     r"^\s*(?:(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*$"
 )
@@ -140,7 +142,14 @@ def screen_table(
         if is_unknown:
             what = identifying_header(header)
             if what is not None:
-                yield _problem(rt.file, rt.header_row, header, header, "identifying_column", what=IDENTIFYING_WHAT[what][lang])
+                yield _problem(
+                    rt.file,
+                    rt.header_row,
+                    header,
+                    header,
+                    "identifying_column",
+                    what=IDENTIFYING_WHAT[what][lang],
+                )
                 continue
         col = frame.iloc[:, i]
         codes, uniques = pd.factorize(col, sort=False)

@@ -40,6 +40,8 @@ from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
     MODELS,
+    NO_PRACTICE,
+    NO_PRACTICE_SPELLINGS,
     SCALES,
     TABLES,
     ColumnSpec,
@@ -154,7 +156,9 @@ RULES: dict[str, dict[str, str]] = {
     },
 }
 
-PRIVACY_CODES = frozenset({"cpr_number", "email", "phone", "identifying_column", "birth_date_values"})
+PRIVACY_CODES = frozenset(
+    {"cpr_number", "email", "phone", "identifying_column", "birth_date_values"}
+)
 
 UNITS = {
     "residents": ("borger", "resident"),
@@ -209,7 +213,9 @@ class _Collector:
         if row is not None and key in self.seen:
             return  # one problem per cell: the first (most specific) one
         self.seen.add(key)
-        text = None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        text = (
+            None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        )
         self.problems.append(
             Problem(file, row, column, text, rule_text(code, self.lang, **fields), code)
         )
@@ -328,7 +334,9 @@ def _check_table(
     """Map headers; screen unknown columns; report file-level problems."""
     spec = table_spec(rt.table)
     if rt.frame.shape[1] == 0:
-        out.add(rt.file, None, None, None, "empty_file", unit=UNITS[rt.table][0 if lang == "da" else 1])
+        out.add(
+            rt.file, None, None, None, "empty_file", unit=UNITS[rt.table][0 if lang == "da" else 1]
+        )
         return None
     lookup = header_lookup(rt.table)
     mapped: dict[str, str] = {}  # canonical -> header as written
@@ -344,16 +352,34 @@ def _check_table(
             unknown.append(header)
             position[header] = i
         elif canonical in mapped:
-            out.add(rt.file, rt.header_row, header, header, "duplicate_column", name=header, other=mapped[canonical])
+            out.add(
+                rt.file,
+                rt.header_row,
+                header,
+                header,
+                "duplicate_column",
+                name=header,
+                other=mapped[canonical],
+            )
         else:
             mapped[canonical] = header
             position[header] = i
     # Privacy screen of every cell, in known and unknown columns.
     for args, fields in screen.screen_table(rt, known=mapped, unknown=unknown, lang=lang):
         out.add(*args, **fields)
-    if not mapped:
+    n_required = sum(c.required for c in spec.columns)
+    if len(mapped) < max(1, -(-n_required // 2)):
+        # Fewer than half of the required columns recognised: the first row is data, or the
+        # file is not this table. Reporting every missing column would only add noise.
         expected = ", ".join(c.header("da") for c in spec.columns[:3])
-        out.add(rt.file, rt.header_row, None, ";".join(rt.frame.columns[:4]), "no_header", expected=expected)
+        out.add(
+            rt.file,
+            rt.header_row,
+            None,
+            ";".join(rt.frame.columns[:4]),
+            "no_header",
+            expected=expected,
+        )
         return None
     for header in unknown:
         if not screen.identifying_header(header):
@@ -362,7 +388,15 @@ def _check_table(
             )
     for c in spec.columns:
         if c.required and c.name not in mapped:
-            out.add(rt.file, rt.header_row, c.header("da"), None, "missing_column", header=c.da, name=c.name)
+            out.add(
+                rt.file,
+                rt.header_row,
+                c.header("da"),
+                None,
+                "missing_column",
+                header=c.da,
+                name=c.name,
+            )
     columns = {c: rt.frame.iloc[:, position[h]] for c, h in mapped.items()}
     frame = pd.DataFrame(columns, index=rt.frame.index)
     return frame, mapped
@@ -419,6 +453,8 @@ def _normalise_value(c: ColumnSpec, raw: str) -> object:
     if c.kind in ("id", "text", "month"):
         if text == "":
             return pd.NA
+        if c.table == "residents" and c.name == "practice" and fold(text) in NO_PRACTICE_SPELLINGS:
+            return NO_PRACTICE
         if c.kind == "month":
             m = re.fullmatch(r"(\d{4})-(\d{2})-01(?: 00:00:00)?", text)
             if m:
@@ -429,7 +465,9 @@ def _normalise_value(c: ColumnSpec, raw: str) -> object:
         return text
     folded = fold(text)
     if c.kind in ("code", "bool"):
-        if folded in MISSING_SPELLINGS and not (c.table == "outcomes" and c.name == "wants_more" and folded == "ved_ikke"):
+        if folded in MISSING_SPELLINGS and not (
+            c.table == "outcomes" and c.name == "wants_more" and folded == "ved_ikke"
+        ):
             return pd.NA
         return value_lookup(c.table, c.name).get(folded, text)
     # whole numbers
@@ -510,16 +548,22 @@ def _typed_for_schema(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     for c in spec.columns:
         s = frame[c.name]
         if c.kind == "int":
-            out[c.name] = pd.array(s.tolist(), dtype="Int64") if len(s) else pd.array([], dtype="Int64")
+            out[c.name] = (
+                pd.array(s.tolist(), dtype="Int64") if len(s) else pd.array([], dtype="Int64")
+            )
         else:
             out[c.name] = s.astype("string")
     typed = pd.DataFrame(out, index=frame.index)
     return typed
 
 
-def _translate(check: str, c: ColumnSpec, scales: Mapping[str, tuple[int, int]]) -> tuple[str, dict]:
+def _translate(
+    check: str, c: ColumnSpec, scales: Mapping[str, tuple[int, int]]
+) -> tuple[str, dict]:
     if check.startswith("isin"):
-        allowed = ", ".join(f"{code.da}/{code.code}" if code.da != code.code else code.code for code in c.codes)
+        allowed = ", ".join(
+            f"{code.da}/{code.code}" if code.da != code.code else code.code for code in c.codes
+        )
         return "unknown_code", {"allowed": allowed}
     if check.startswith(("greater_than", "less_than", "in_range")):
         low, high = _range(c, scales)
@@ -588,34 +632,89 @@ def _cross_table(
             )
 
     residents = frames.get("residents")
+    if residents is not None and not {"resident_id", "site_id"} <= set(headers["residents"]):
+        residents = None  # already reported as a missing column; orphans would only be noise
     resident_ids = set(residents["resident_id"].dropna()) if residents is not None else None
     what_resident = "Borgeren" if lang == "da" else "The resident"
     target_residents = "borgere (residents)"
     if resident_ids is not None:
         for table in ("relations", "outcomes", "assessments"):
             if table in frames and "resident_id" in headers.get(table, {}):
-                _orphans(frames[table], "resident_id", resident_ids, files[table], headers[table]["resident_id"], what_resident, target_residents, out)
+                _orphans(
+                    frames[table],
+                    "resident_id",
+                    resident_ids,
+                    files[table],
+                    headers[table]["resident_id"],
+                    what_resident,
+                    target_residents,
+                    out,
+                )
         if "understanding" in frames and {"role", "respondent_id"} <= set(headers["understanding"]):
             u = frames["understanding"]
             res = u[u["role"] == "resident"]
-            _orphans(res, "respondent_id", resident_ids, files["understanding"], headers["understanding"]["respondent_id"], what_resident, target_residents, out)
+            _orphans(
+                res,
+                "respondent_id",
+                resident_ids,
+                files["understanding"],
+                headers["understanding"]["respondent_id"],
+                what_resident,
+                target_residents,
+                out,
+            )
         sites = set(residents["site_id"].dropna())
         if "understanding" in frames and "site_id" in headers["understanding"]:
-            _orphans(frames["understanding"], "site_id", sites, files["understanding"], headers["understanding"]["site_id"], "Botilbuddet" if lang == "da" else "The site", "borgere (residents)", out)
+            _orphans(
+                frames["understanding"],
+                "site_id",
+                sites,
+                files["understanding"],
+                headers["understanding"]["site_id"],
+                "Botilbuddet" if lang == "da" else "The site",
+                "borgere (residents)",
+                out,
+            )
     # understanding.item -> items
     if "understanding" in frames and "item" in headers.get("understanding", {}):
         items = set(frames["items"]["item"].dropna()) if "items" in frames else set()
+        if "items" in frames and "item" not in headers["items"]:
+            items = None
         target = "spoergsmaal (items)"
-        _orphans(frames["understanding"], "item", items, files["understanding"], headers["understanding"]["item"], "Spørgsmålet" if lang == "da" else "The item", target, out)
+        if items is not None:
+            what = "Spørgsmålet" if lang == "da" else "The item"
+            _orphans(
+                frames["understanding"],
+                "item",
+                items,
+                files["understanding"],
+                headers["understanding"]["item"],
+                what,
+                target,
+                out,
+            )
     # residents.practice -> practices or none
     if residents is not None and "practice" in headers.get("residents", {}):
-        practices = set(frames["practices"]["practice"].dropna()) if "practices" in frames else set()
+        practices = (
+            set(frames["practices"]["practice"].dropna()) if "practices" in frames else set()
+        )
         practices.add("none")
-        _orphans(residents, "practice", practices, files["residents"], headers["residents"]["practice"], "Praksis" if lang == "da" else "The practice", "praksisser (practices) – eller 'none'", out)
+        _orphans(
+            residents,
+            "practice",
+            practices,
+            files["residents"],
+            headers["residents"]["practice"],
+            "Praksis" if lang == "da" else "The practice",
+            "praksisser (practices) – eller 'none'",
+            out,
+        )
     # relations only in waves with an outcomes row
     if "relations" in frames and "outcomes" in frames:
         rel, oc = frames["relations"], frames["outcomes"]
-        if {"resident_id", "wave"} <= set(headers["relations"]) and {"resident_id", "wave"} <= set(headers["outcomes"]):
+        if {"resident_id", "wave"} <= set(headers["relations"]) and {"resident_id", "wave"} <= set(
+            headers["outcomes"]
+        ):
             assessed = pd.MultiIndex.from_frame(oc[["resident_id", "wave"]].dropna().astype(str))
             r = rel[["resident_id", "wave"]].dropna()
             keys = pd.MultiIndex.from_frame(r.astype(str))
@@ -624,7 +723,14 @@ def _cross_table(
                 missing &= r["resident_id"].isin(resident_ids).to_numpy()
             for row in r.index[missing]:
                 written = texts["relations"].at[row, "wave"].strip()
-                out.add(files["relations"], int(row), headers["relations"]["wave"], written, "not_assessed", wave=written)
+                out.add(
+                    files["relations"],
+                    int(row),
+                    headers["relations"]["wave"],
+                    written,
+                    "not_assessed",
+                    wave=written,
+                )
     # required tables with no rows
     for table in ("residents",):
         if table in frames and frames[table].empty:
