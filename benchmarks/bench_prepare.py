@@ -1,0 +1,73 @@
+"""Validate + prepare a national-scale synthetic data set, against a bare pandas.read_csv.
+
+Prints the times, their ratio (goal: at most 3x) and the peak memory (goal: under 2 GiB).
+Usage: python benchmarks/bench_prepare.py [--sites 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+mode, data, out = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+t0 = time.perf_counter()
+if mode == "read_csv":
+    import pandas as pd
+    rows = 0
+    for f in sorted(data.glob("*.csv")):
+        rows += len(pd.read_csv(f, sep=";", encoding="utf-8-sig"))
+else:
+    from analyse.prepare import prepare
+    ds = prepare(data, Path(out))
+    rows = sum(len(t) for t in ds.tables().values())
+seconds = time.perf_counter() - t0
+peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "rows": rows, "peak_mib": peak_mib}))
+"""
+
+
+def run(mode: str, data: Path, out: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(data), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sites", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    from analyse.demo import make_demo_tables
+    from analyse.io import write_dataset
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "raw"
+        t0 = time.perf_counter()
+        write_dataset(make_demo_tables(args.sites, seed=args.seed), data, style="da")
+        gen = time.perf_counter() - t0
+        size_mib = sum(f.stat().st_size for f in data.iterdir()) / 2**20
+        bare = run("read_csv", data, Path(tmp) / "unused")
+        ours = run("prepare", data, Path(tmp) / "processed")
+    print(f"validate + prepare, {args.sites} sites ({ours['rows']:,} rows, {size_mib:.1f} MiB of CSV; "
+          f"generated in {gen:.1f} s)")
+    print(f"  bare pandas.read_csv : {bare['seconds']:7.2f} s   peak {bare['peak_mib']:7.0f} MiB")
+    print(f"  analyse prepare      : {ours['seconds']:7.2f} s   peak {ours['peak_mib']:7.0f} MiB")
+    ratio = ours["seconds"] / bare["seconds"]
+    print(f"  ratio                : {ratio:7.2f} x   (goal <= 3 x; peak memory goal < 2048 MiB)")
+
+
+if __name__ == "__main__":
+    main()

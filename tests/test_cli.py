@@ -1,0 +1,85 @@
+"""The command line as a user meets it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analyse.prepare import read_prepared
+from analyse.schema import TABLES
+
+
+def test_help_lists_every_command_with_an_example(cli) -> None:
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("validate", "prepare", "demo-data", "template", "codebook"):
+        assert command in result.output
+        sub = cli(command, "--help")
+        assert sub.exit_code == 0
+        assert "Example: analyse" in sub.output, command
+
+
+def test_validate_prints_a_summary(danish_folder: Path, cli) -> None:
+    result = cli("validate", danish_folder)
+    assert result.exit_code == 0, result.output
+    assert "Data er gyldige" in result.output
+    assert "H1, H2" in result.output
+    result = cli("validate", danish_folder, "--json")
+    summary = json.loads(result.stdout)
+    assert summary["rows"]["residents"] == 6 and summary["rows"]["relations"] == 12
+    assert summary["waves"] == ["pre", "post"]
+
+
+def test_prepare_writes_parquet_and_manifest(danish_folder: Path, tmp_path: Path, cli) -> None:
+    out = tmp_path / "processed"
+    result = cli("prepare", danish_folder, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{t}.parquet" for t in TABLES] + ["manifest.json"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    by_name = {i["file"]: i["sha256"] for i in manifest["inputs"]}
+    for f in danish_folder.iterdir():
+        assert by_name[f.name] == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert manifest["tables"]["relations"]["rows"] == 12
+    assert manifest["package"]["version"]
+    ds = read_prepared(out)
+    assert str(ds.relations["closeness"].dtype) == "Int64"
+    assert ds.relations["wave"].cat.ordered
+    assert list(pd.read_parquet(out / "residents.parquet").columns)[:2] == ["resident_id", "site_id"]
+
+
+def test_prepare_replaces_an_old_folder_atomically(danish_folder: Path, tmp_path: Path, cli) -> None:
+    out = tmp_path / "processed"
+    out.mkdir()
+    (out / "stale.txt").write_text("old run")
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 0
+    assert not (out / "stale.txt").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_failed_prepare_keeps_the_old_folder(danish_folder: Path, tmp_path: Path, cli) -> None:
+    out = tmp_path / "processed"
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 0
+    (danish_folder / "borgere.csv").write_text("", encoding="utf-8")
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 2
+    assert (out / "manifest.json").exists()
+
+
+def test_missing_path_is_a_clear_message(cli, tmp_path: Path) -> None:
+    result = cli("validate", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "findes ikke" in result.output
+
+
+def test_console_script_runs_without_traceback(danish_folder: Path) -> None:
+    (danish_folder / "borgere.csv").write_text("borger_id;botilbud\nB1;H1\n", encoding="utf-8")
+    exe = Path(sys.executable).parent / "analyse"
+    proc = subprocess.run([str(exe), "validate", str(danish_folder)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "borgere.csv" in proc.stdout + proc.stderr

@@ -1,0 +1,52 @@
+"""environment.yml (conda users) agrees with pyproject.toml (the source of truth)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", requirement)
+    assert m, requirement
+    name = re.sub(r"[-_.]+", "-", m.group(1)).lower()
+    spec = ",".join(sorted(part.strip() for part in m.group(2).split(",") if part.strip()))
+    return name, spec
+
+
+def _pyproject() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    reqs = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
+    return dict(_normalise(r) for r in reqs)
+
+
+def _environment() -> dict[str, str]:
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            for pip_dep in dep.get("pip", []):
+                if not pip_dep.startswith("-e"):
+                    name, spec = _normalise(pip_dep)
+                    out[name] = spec
+        elif not dep.startswith(("python=", "pip")) or dep.startswith("pip-"):
+            name, spec = _normalise(dep)
+            out[name] = spec
+    return out
+
+
+def test_environment_yml_lists_the_same_packages_and_versions() -> None:
+    py, env = _pyproject(), _environment()
+    assert set(env) == set(py), f"only in pyproject: {set(py) - set(env)}; only in environment.yml: {set(env) - set(py)}"
+    for name, spec in py.items():
+        assert env[name] == spec, f"{name}: pyproject {spec!r} vs environment.yml {env[name]!r}"
+
+
+def test_environment_yml_installs_the_package_itself() -> None:
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert "-e ." in text and "python=3.11" in text
