@@ -290,6 +290,92 @@ def codebook_command(
         console.print(f"{tr('written', lang.value)}: {p}")
 
 
+class Audience(str, Enum):
+    steering = "steering"
+    consultant = "consultant"
+
+
+@app.command("report")
+@handles_errors
+def report_command(
+    data: Annotated[
+        Path, typer.Argument(help="A raw data folder, an .xlsx workbook or a prepared folder.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The run folder to write (e.g. reports/RUN).")
+    ],
+    site: Annotated[
+        str, typer.Option("--site", help="'all' or a comma-separated list: H1,H2.")
+    ] = "all",
+    audience: Annotated[
+        Audience, typer.Option("--audience", help="steering (aggregates only) or consultant.")
+    ] = Audience.steering,
+    lang: LangOption = Lang.da,
+    workers: Annotated[
+        int, typer.Option("--workers", "-j", min=1, help="Reports run in parallel.")
+    ] = 2,
+    min_cell: Annotated[
+        int, typer.Option("--min-cell", help="Smallest group shown (never below 3).")
+    ] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every bootstrap.")] = DEFAULT_SEED,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+) -> None:
+    """Run one report per botilbud plus the overview as self-contained HTML, CSV and XLSX.
+
+    Example: analyse report data/raw/demo --out reports/demo --workers 2
+    """
+    from analyse.batch import run_report
+
+    sites: list[str] | str = (
+        "all"
+        if site.strip().lower() == "all"
+        else [s.strip() for s in site.split(",") if s.strip()]
+    )
+    result = run_report(
+        data,
+        out,
+        sites=sites,
+        audience=audience.value,
+        lang=lang.value,
+        workers=workers,
+        min_cell=min_cell,
+        seed=seed,
+        progress=not no_progress,
+    )
+    failed = [j for j in result.jobs if j.status != "ok"]
+    for job in failed:
+        err_console.print(f"[bold red]{tr('error', lang.value)}:[/] {job.name}: {job.error}")
+    for finding in result.audit_findings:
+        err_console.print(f"[bold red]Audit:[/] {finding}")
+    console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")
+    if not result.ok:
+        raise typer.Exit(code=1)
+
+
+@app.command("audit")
+@handles_errors
+def audit_command(
+    run: Annotated[Path, typer.Argument(help="A run folder written by 'analyse report'.")],
+    data: Annotated[
+        Path | None, typer.Option("--data", help="The data set (default: from run.json).")
+    ] = None,
+    lang: LangOption = Lang.da,
+) -> None:
+    """Scan every HTML, CSV and XLSX of a run for pseudonyms, small counts and CPR numbers.
+
+    Example: analyse audit reports/demo
+    """
+    from analyse.audit import audit_command_run
+
+    findings, min_cell = audit_command_run(run, data)
+    for finding in findings:
+        err_console.print(f"[bold red]Audit:[/] {finding}")
+    if findings:
+        raise typer.Exit(code=1)
+    ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"
+    console.print(f"{ok} (min_cell {min_cell}) ✓")
+
+
 def main() -> None:
     """Entry point of the ``analyse`` console script."""
     try:

@@ -1,0 +1,148 @@
+"""The batch machinery (papermill per site, HTML export, tables, index, run record, atomicity),
+tested with small stand-in notebooks so that it does not depend on the report's content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analyse import DataError
+from analyse.batch import neutralise_cell, run_report
+from analyse.errors import ConfigError
+
+PARAMS = 'dataset = ""\nsite = "all"\naudience = "steering"\nlang = "da"\nmin_cell = 5\nseed = 1\n'
+BODY = """
+import matplotlib
+matplotlib.use("module://matplotlib_inline.backend_inline")
+import matplotlib.pyplot as plt
+from analyse.prepare import load
+from analyse.publish import show_table
+ds = load(dataset)
+res = ds.residents if site == "all" else ds.residents[ds.residents.site_id == site]
+if site == "H2" and FAIL_H2:
+    raise RuntimeError("planted failure in H2")
+table = res.groupby("site_id", observed=True).size().reset_index(name="Antal borgere")
+table["Note"] = "=SUM(A1)" if site == "H1" else "<script>alert(1)</script>"
+show_table(table, "borgere", title="Borgere pr. botilbud")
+fig, ax = plt.subplots(figsize=(3, 2)); ax.bar(table["site_id"], table["Antal borgere"]); plt.show()
+"""
+
+
+def _notebooks(folder: Path, fail_h2: bool) -> Path:
+    folder.mkdir()
+    for name in ("botilbud-rapport.ipynb", "samlet-rapport.ipynb"):
+        cells = [
+            new_code_cell(PARAMS, metadata={"tags": ["parameters"]}),
+            new_markdown_cell("# Rapport"),
+            new_code_cell(f"FAIL_H2 = {fail_h2}\n" + BODY),
+        ]
+        nb = new_notebook(
+            cells=cells,
+            metadata={
+                "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+            },
+        )
+        nbformat.write(nb, folder / name)
+    return folder
+
+
+@pytest.fixture
+def big_enough(tables):
+    """The small data set with every site at 5+ residents, so the audit has nothing to say."""
+    import pandas as pd
+
+    extra = pd.DataFrame(
+        {
+            "resident_id": [f"B2{i:02d}" for i in range(8)],
+            "site_id": ["H1"] * 4 + ["H2"] * 4,
+            "setting": "residential",
+            "practice": "none",
+            "age_band": None,
+        }
+    )
+    tables["residents"] = pd.concat([tables["residents"], extra], ignore_index=True)
+    return tables
+
+
+def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_enough) -> None:
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=True)
+    out = tmp_path / "reports" / "run"
+    result = run_report(
+        data, out, audience="consultant", workers=2, notebooks_dir=nbs, progress=False
+    )
+
+    status = {j.name: j.status for j in result.jobs}
+    assert status == {"H1": "ok", "H2": "failed", "samlet": "ok"}
+    assert not result.ok
+    assert "planted failure in H2" in next(j.error for j in result.jobs if j.name == "H2")
+    html = (out / "H1.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html  # images embedded
+    assert "show_table(" not in html and "import matplotlib" not in html  # no input cells
+    assert 'src="http' not in html  # self-contained
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "H1.html" in index and "FEJLET" in index
+    # free text is data, never markup; spreadsheet formulas are neutralised
+    samlet = (out / "samlet.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in samlet and "&lt;script&gt;" in samlet
+    csv = (out / "tabeller" / "H1" / "borgere.csv").read_text(encoding="utf-8-sig")
+    assert "'=SUM(A1)" in csv
+    assert (out / "tabeller" / "H1.xlsx").exists()
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {i["file"] for i in record["inputs"]} == {p.name for p in data.iterdir()}
+    assert all(len(i["sha256"]) == 64 for i in record["inputs"])
+    assert record["parameters"]["workers"] == 2 and "pandas" in record["packages"]
+    assert set(record["timings"]["jobs"]) == {"H1", "H2", "samlet"}
+    assert [p.name for p in out.parent.iterdir()] == ["run"]  # no temp folders left
+
+
+def test_bad_data_writes_nothing(tmp_path: Path, danish_folder: Path) -> None:
+    (danish_folder / "borgere.csv").write_text("", encoding="utf-8")
+    out = tmp_path / "reports" / "run"
+    with pytest.raises(DataError):
+        run_report(danish_folder, out, notebooks_dir=tmp_path, progress=False)
+    assert not out.exists()
+
+
+def test_a_crash_leaves_no_half_written_folder(tmp_path: Path, danish_folder: Path) -> None:
+    def crashing_runner(job, out_dir):
+        (out_dir / "partial.html").write_text("half")
+        raise KeyboardInterrupt
+
+    out = tmp_path / "reports" / "run"
+    with pytest.raises(KeyboardInterrupt):
+        run_report(
+            danish_folder,
+            out,
+            notebooks_dir=tmp_path,
+            progress=False,
+            runner=crashing_runner,
+            workers=1,
+        )
+    assert not out.exists()
+    assert list((tmp_path / "reports").iterdir()) == []
+
+
+def test_min_cell_never_below_three(tmp_path: Path, danish_folder: Path) -> None:
+    with pytest.raises(ConfigError):
+        run_report(
+            danish_folder, tmp_path / "r", min_cell=2, notebooks_dir=tmp_path, progress=False
+        )
+
+
+def test_unknown_site_is_refused(tmp_path: Path, danish_folder: Path) -> None:
+    with pytest.raises(ConfigError, match="H9"):
+        run_report(
+            danish_folder, tmp_path / "r", sites=["H9"], notebooks_dir=tmp_path, progress=False
+        )
+
+
+def test_neutralise_cell() -> None:
+    assert neutralise_cell("@cmd") == "'@cmd"
+    assert neutralise_cell(3.5) == 3.5
