@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analyse.batch import run_report
-from test_batch import _notebooks, big_enough  # noqa: F401  (fixture)
+from test_batch import _notebooks
 
 
 def test_audit_passes_then_catches_a_planted_pseudonym(tmp_path: Path, big_enough, cli) -> None:

@@ -50,24 +50,6 @@ def _notebooks(folder: Path, fail_h2: bool) -> Path:
     return folder
 
 
-@pytest.fixture
-def big_enough(tables):
-    """The small data set with every site at 5+ residents, so the audit has nothing to say."""
-    import pandas as pd
-
-    extra = pd.DataFrame(
-        {
-            "resident_id": [f"B2{i:02d}" for i in range(8)],
-            "site_id": ["H1"] * 4 + ["H2"] * 4,
-            "setting": "residential",
-            "practice": "none",
-            "age_band": None,
-        }
-    )
-    tables["residents"] = pd.concat([tables["residents"], extra], ignore_index=True)
-    return tables
-
-
 def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_enough) -> None:
     from conftest import write_dialect
 

@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,7 +40,7 @@ err_console = Console(stderr=True, highlight=False)
 STATE: dict[str, Any] = {"debug": False}
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     da = "da"
     en = "en"
 
@@ -290,7 +290,7 @@ def codebook_command(
         console.print(f"{tr('written', lang.value)}: {p}")
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     steering = "steering"
     consultant = "consultant"
 
