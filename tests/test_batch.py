@@ -128,3 +128,28 @@ def test_unknown_site_is_refused(tmp_path: Path, danish_folder: Path) -> None:
 def test_neutralise_cell() -> None:
     assert neutralise_cell("@cmd") == "'@cmd"
     assert neutralise_cell(3.5) == 3.5
+
+
+def test_both_engines_give_the_same_tables(tmp_path: Path, big_enough) -> None:
+    """The in-process engine (forked from a warm process) and a Jupyter kernel agree."""
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=False)
+    runs = {}
+    for engine in ("inprocess", "kernel"):
+        out = tmp_path / engine
+        result = run_report(
+            data,
+            out,
+            audience="consultant",
+            workers=2,
+            notebooks_dir=nbs,
+            progress=False,
+            engine=engine,
+        )
+        assert result.ok, [j.error for j in result.jobs]
+        runs[engine] = {
+            p.relative_to(out): p.read_bytes() for p in (out / "tabeller").rglob("*.csv")
+        }
+    assert runs["inprocess"] == runs["kernel"] and runs["kernel"]

@@ -141,10 +141,26 @@ def git_commit() -> str | None:
     return proc.stdout.strip() + ("-dirty" if dirty else "")
 
 
-def execute(job: Job, out_dir: Path, *, kernel_name: str = "python3") -> Job:
-    """Execute one notebook with papermill and export it; never raises for a failing notebook."""
+Engine = Literal["inprocess", "kernel"]
+
+
+def execute(
+    job: Job, out_dir: Path, *, engine: Engine = "kernel", kernel_name: str = "python3"
+) -> Job:
+    """Execute one notebook with papermill and export it; never raises for a failing notebook.
+
+    ``engine="kernel"`` starts a Jupyter kernel (papermill's default engine);
+    ``"inprocess"`` runs the cells in this process (:mod:`analyse.engine`), which the batch
+    uses inside a fresh process forked from a warm one.
+    """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
+
+    engine_name = None
+    if engine == "inprocess":
+        from analyse.engine import register
+
+        engine_name = register()
 
     executed = out_dir / "notebooks" / f"{_safe_name(job.name)}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -156,6 +172,7 @@ def execute(job: Job, out_dir: Path, *, kernel_name: str = "python3") -> Job:
             parameters=job.parameters,
             cwd=str(job.notebook.parent),
             kernel_name=kernel_name,
+            engine_name=engine_name,
             progress_bar=False,
             log_output=False,
         )
@@ -329,6 +346,7 @@ def run_report(
     seed: int = DEFAULT_SEED,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     progress: bool = True,
+    engine: Engine = "inprocess",
     runner: Callable[[Job, Path], Job] | None = None,
 ) -> RunResult:
     """Run the whole batch; see the module docstring."""
@@ -353,7 +371,8 @@ def run_report(
         if is_prepared(data)
         else [{"file": f.name, "sha256": sha256(f)} for f in input_files(data)]
     )
-    runner = runner or execute
+    if runner is None:
+        runner = _execute_inprocess if engine == "inprocess" else execute
     jobs: list[Job] = []
     with tempfile.TemporaryDirectory(prefix="analyse-data-") as private:
         prepared = Path(private) / "prepared"
@@ -392,6 +411,7 @@ def run_report(
                     "workers": workers,
                     "min_cell": min_cell,
                     "seed": seed,
+                    "engine": engine,
                 },
                 "inputs": inputs,
                 "packages": package_versions(),
@@ -414,18 +434,38 @@ def run_report(
     return RunResult(Path(out), jobs, findings)
 
 
+def _execute_inprocess(job: Job, out_dir: Path) -> Job:
+    return execute(job, out_dir, engine="inprocess")
+
+
+def _warm_pool(workers: int):
+    """Processes forked from a warm forkserver, one report per process (no state is shared)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["analyse._warm"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
+
+
 def _run_jobs(jobs: list[Job], out_dir: Path, runner, *, workers: int, progress: bool) -> None:
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress)
+    in_processes = runner is _execute_inprocess
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with (
+            _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
+        ) as pool:
             futures = {pool.submit(runner, job, out_dir): job for job in jobs}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
-                    future.result()
-                except Exception as err:  # pragma: no cover - runner bug
+                    done = future.result()
+                    if done is not job:  # came back from another process
+                        job.status, job.error = done.status, done.error
+                        job.seconds, job.files = done.seconds, done.files
+                except Exception as err:  # a worker died, or a runner bug
                     job.status = "failed"
                     job.error = f"{type(err).__name__}: {err}"
                 if job.status != "ok":

@@ -295,6 +295,11 @@ class Audience(StrEnum):
     consultant = "consultant"
 
 
+class Engine(StrEnum):
+    inprocess = "inprocess"
+    kernel = "kernel"
+
+
 @app.command("report")
 @handles_errors
 def report_command(
@@ -319,6 +324,14 @@ def report_command(
     ] = 5,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every bootstrap.")] = DEFAULT_SEED,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="inprocess: each report in a fresh process forked from a warm one (fast); "
+            "kernel: a Jupyter kernel per report (papermill's default).",
+        ),
+    ] = Engine.inprocess,
 ) -> None:
     """Run one report per botilbud plus the overview as self-contained HTML, CSV and XLSX.
 
@@ -341,6 +354,7 @@ def report_command(
         min_cell=min_cell,
         seed=seed,
         progress=not no_progress,
+        engine=engine.value,
     )
     failed = [j for j in result.jobs if j.status != "ok"]
     for job in failed:
