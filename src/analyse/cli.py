@@ -1,4 +1,5 @@
-"""The command line: ``analyse validate | prepare | demo-data | template | codebook``.
+"""The command line: ``analyse validate | prepare | report | audit | demo-data | template |
+codebook | import-networkcanvas``.
 
 Errors the user can fix (:class:`~analyse.errors.AnalyseError`) are printed as a message or
 a problem table and give a non-zero exit; anything else is a bug and shows a traceback only
@@ -388,6 +389,15 @@ def audit_command(
         raise typer.Exit(code=1)
     ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"
     console.print(f"{ok} (min_cell {min_cell}) ✓")
+
+
+def _register_networkcanvas() -> None:
+    from analyse.networkcanvas import import_networkcanvas_command
+
+    app.command("import-networkcanvas")(handles_errors(import_networkcanvas_command))
+
+
+_register_networkcanvas()
 
 
 def main() -> None:

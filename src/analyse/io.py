@@ -51,6 +51,18 @@ class RawTable:
     frame: pd.DataFrame
     header_row: int = 1
     problems: list = field(default_factory=list)
+    _factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+
+    def factorized(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+        """Codes and distinct values of the column at ``position`` (computed once).
+
+        Every check that looks at text does so once per distinct value, which keeps reading
+        national data fast: most columns hold a handful of codes.
+        """
+        if position not in self._factorized:
+            codes, uniques = pd.factorize(self.frame.iloc[:, position], sort=False)
+            self._factorized[position] = (codes, np.asarray(uniques, dtype=object))
+        return self._factorized[position]
 
 
 @dataclass
@@ -243,25 +255,40 @@ def _sheet_rows(path: Path, sheet: str) -> list[list[str]]:
 def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     if frame.empty or frame.shape[1] == 0:
         return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
-    frame = frame.fillna("").astype(str)
+    frame = frame.fillna("")
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # 1-based line numbers
-    nonblank = frame.apply(lambda col: col.str.strip() != "").any(axis=1)
-    if not nonblank.any():
+    header_row = next(
+        (
+            int(i)
+            for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+            if any(str(v).strip() for v in row)
+        ),
+        None,
+    )
+    if header_row is None:
         return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
-    header_row = int(nonblank.idxmax())
     header = [h.strip().lstrip("\ufeff").strip() for h in frame.loc[header_row]]
     body = frame.loc[header_row + 1 :]
-    body = body[nonblank.loc[header_row + 1 :]]
+    factorized = {}
+    blank_columns = []
+    for i in range(body.shape[1]):
+        codes, uniques = pd.factorize(body.iloc[:, i], sort=False)
+        blank_unique = np.fromiter(
+            (not str(u).strip() for u in uniques), dtype=bool, count=len(uniques)
+        )
+        factorized[i] = (codes, np.asarray(uniques, dtype=object))
+        blank_columns.append(np.append(blank_unique, True)[codes])  # code -1 (missing) is blank
+    blank = np.logical_and.reduce(blank_columns) if len(body) else np.zeros(0, dtype=bool)
     # Drop trailing columns that are empty both in the header and in every row (Excel's
     # ";;;" padding); keep everything else, even with an empty header (reported later).
-    keep = [
-        i
-        for i, h in enumerate(header)
-        if h != "" or (len(body) and (body.iloc[:, i].str.strip() != "").any())
-    ]
-    body = body.iloc[:, keep].copy()
+    keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
+    rows = ~blank
+    body = body.iloc[rows, keep].copy()
     body.columns = [header[i] for i in keep]
-    return RawTable(source.table, source.display, body, header_row=header_row)
+    raw = RawTable(source.table, source.display, body, header_row=header_row)
+    if rows.all():
+        raw._factorized = {new: factorized[old] for new, old in enumerate(keep)}
+    return raw
 
 
 def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, str]], list[str]]:

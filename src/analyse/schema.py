@@ -804,9 +804,7 @@ def apply_dtypes(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         s = frame[c.name]
         if c.kind == "bool":
             if s.dtype != "boolean":
-                s = s.map(
-                    lambda v: {"yes": True, "no": False}.get(v, v) if isinstance(v, str) else v
-                )
+                s = s.astype(object).map({"yes": True, "no": False, True: True, False: False})
             s = s.astype("boolean")
         elif c.kind == "int":
             s = pd.to_numeric(s).astype("Int64")
