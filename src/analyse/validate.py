@@ -534,41 +534,56 @@ def _run_schema(
     """
     spec = table_spec(table)
     schema = _schema_for(table, scales)
-    for c in spec.columns:
-        if c.name not in header_of:
-            continue  # an absent optional column is all missing: nothing to report per row
+    present = [c for c in spec.columns if c.name in header_of]
+    if not present:
+        return
+    distinct: dict[str, tuple[np.ndarray, list, int | None]] = {}
+    for c in present:
         codes, uniques = pd.factorize(frame[c.name], sort=False, use_na_sentinel=True)
         values = list(uniques)
         na_position = None
         if (codes == -1).any():
             na_position = len(values)
             values.append(pd.NA)
-        if c.kind == "int":
-            distinct = pd.Series(pd.array(values, dtype="Int64"), name=c.name)
-        else:
-            distinct = pd.Series(values, dtype="string", name=c.name)
+        distinct[c.name] = (codes, values, na_position)
+    # Columns with few distinct values share one frame (padded to the longest by repeating the
+    # first value; failures at padded positions are ignored); a column with many distinct values
+    # (ids) gets a frame of its own. Few pandera calls, each on little data.
+    small = [c for c in present if len(distinct[c.name][1]) <= 5000]
+    groups = ([small] if small else []) + [[c] for c in present if c not in small]
+    for group in groups:
+        _check_distinct(group, distinct, schema, frame, text, header_of, file, out, scales)
+
+
+def _check_distinct(group, distinct, schema, frame, text, header_of, file, out, scales) -> None:
+    length = max(len(distinct[c.name][1]) for c in group)
+    columns = {}
+    checks = {}
+    for c in group:
+        values = distinct[c.name][1]
+        padded = values + [values[0]] * (length - len(values)) if values else [pd.NA] * length
+        columns[c.name] = pd.array(padded, dtype="Int64" if c.kind == "int" else "string")
         column_schema = schema.columns[c.name].set_name(c.name)
-        column_schema.unique = False
-        try:
-            pa.DataFrameSchema({c.name: column_schema}).validate(distinct.to_frame(), lazy=True)
-        except SchemaErrors as err:
-            for case in err.failure_cases.itertuples(index=False):
-                if pd.isna(case.index):
-                    continue  # column-level failures are reported at file level
-                position = int(case.index)
-                code, fields = _translate(str(case.check), c, scales)
-                if code == "duplicate_key":
-                    continue
-                wanted = -1 if position == na_position else position
-                for row in frame.index[codes == wanted]:
-                    out.add(
-                        file,
-                        int(row),
-                        header_of[c.name],
-                        text.at[row, c.name].strip(),
-                        code,
-                        **fields,
-                    )
+        column_schema.unique = False  # a cross-table rule (_cross_table)
+        checks[c.name] = column_schema
+    try:
+        pa.DataFrameSchema(checks).validate(pd.DataFrame(columns), lazy=True)
+    except SchemaErrors as err:
+        for case in err.failure_cases.itertuples(index=False):
+            if pd.isna(case.index) or case.column not in checks:
+                continue  # column-level failures are reported at file level
+            codes, values, na_position = distinct[case.column]
+            position = int(case.index)
+            if position >= len(values):
+                continue  # padding
+            c = next(c for c in group if c.name == case.column)
+            code, fields = _translate(str(case.check), c, scales)
+            if code == "duplicate_key":
+                continue
+            wanted = -1 if position == na_position else position
+            header = header_of[c.name]
+            for row in frame.index[codes == wanted]:
+                out.add(file, int(row), header, text.at[row, c.name].strip(), code, **fields)
 
 
 def _translate(
@@ -627,7 +642,7 @@ def _cross_table(
         if len(present) < len(key) or f.empty:
             continue
         keyed = f[list(key)].dropna()
-        dup = keyed.duplicated(keep=False)
+        dup = _key_codes(keyed).duplicated(keep=False).to_numpy()
         if not dup.any():
             continue
         d = keyed[dup]
@@ -729,10 +744,9 @@ def _cross_table(
         if {"resident_id", "wave"} <= set(headers["relations"]) and {"resident_id", "wave"} <= set(
             headers["outcomes"]
         ):
-            assessed = pd.MultiIndex.from_frame(oc[["resident_id", "wave"]].dropna().astype(str))
+            assessed = oc[["resident_id", "wave"]].dropna()
             r = rel[["resident_id", "wave"]].dropna()
-            keys = pd.MultiIndex.from_frame(r.astype(str))
-            missing = ~keys.isin(assessed)
+            missing = ~_key_codes(r).isin(_key_codes(assessed)).to_numpy()
             if resident_ids is not None:
                 missing &= r["resident_id"].isin(resident_ids).to_numpy()
             for row in r.index[missing]:
@@ -749,6 +763,15 @@ def _cross_table(
     for table in ("residents",):
         if table in frames and frames[table].empty:
             out.add(files[table], None, None, None, "no_rows")
+
+
+def _key_codes(frame: pd.DataFrame) -> pd.Series:
+    """One string per row joining the key columns (fast to compare, hash and count)."""
+    columns = [frame[c].astype(str).to_numpy(dtype=object) for c in frame.columns]
+    joined = columns[0]
+    for column in columns[1:]:
+        joined = joined + "\x1f" + column
+    return pd.Series(joined, index=frame.index)
 
 
 def _orphans(
