@@ -7,7 +7,7 @@ DEMO   := data/raw/demo
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help install test report lab bench lint clean demo-data
+.PHONY: help install test report screenshots lab bench lint clean demo-data
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,10 +24,19 @@ $(STAMP): pyproject.toml
 test: install ## Run the whole test suite (unit, doctests, notebooks)
 	$(BIN)/python -m pytest -n 2 -q
 
-report: install ## Run the main job on the bundled demo data (validate + prepare)
-	$(BIN)/analyse validate $(DEMO)
-	$(BIN)/analyse prepare $(DEMO) --out data/processed/demo
-	@echo "Prepared: data/processed/demo"
+report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
+	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
+	@echo "Open: $(CURDIR)/reports/demo/index.html"
+
+screenshots: ## Render the demo reports in headless Chromium to reports/demo/screenshots/*.png
+	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -f reports/demo/index.html || $(MAKE) report
+	mkdir -p reports/demo/screenshots
+	for f in reports/demo/*.html; do n=$$(basename $$f .html); chromium --headless --no-sandbox --disable-gpu \
+	  --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync \
+	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1100,3000 \
+	  --screenshot=reports/demo/screenshots/$$n.png file://$(CURDIR)/$$f 2>/dev/null; done
+	@echo "Screenshots: reports/demo/screenshots/"
 
 lab: install ## Open JupyterLab on the notebooks with the project's kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks

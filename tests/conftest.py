@@ -9,6 +9,12 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Deterministic property tests in CI (a clean clone has no example database to replay).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")

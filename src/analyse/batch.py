@@ -10,18 +10,34 @@ self-contained HTML file without input cells; the tables it published
 input file, package versions, the git commit and timings. The run is written to a temporary
 folder and moved into place, so a crashed run leaves no half-written report folder. A site
 that fails is logged and marked in the index; the others complete; the exit code is non-zero.
+
+``scheduler`` chooses where the reports run: ``"local"`` (default) is a pool of processes on
+this machine; ``"processes"`` starts a :class:`distributed.LocalCluster` for the run; a
+``"tcp://HOST:PORT"`` address submits the reports to an existing Dask scheduler
+(``dask scheduler`` / ``dask worker``, see ``docs/dask.md``). With Dask, one task per report
+is submitted; the prepared data and the notebooks are shipped to the workers, every report
+still runs in a fresh process (never in the long-lived worker process itself, so no state
+survives from one site's report to the next), and each task returns the bytes of the files it
+produced, which this process writes into the run folder. A remote cluster therefore needs no
+shared filesystem.
 """
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import html
 import json
 import logging
+import os
+import pickle
 import platform
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -143,6 +159,24 @@ def git_commit() -> str | None:
 
 Engine = Literal["inprocess", "kernel"]
 
+#: ``"local"``, ``"processes"`` or the address of a Dask scheduler (``"tcp://HOST:PORT"``).
+Scheduler = str
+SCHEDULERS = ("local", "processes")
+_ADDRESS = re.compile(r"^(tcp|tls)://\S+$")
+#: How long to wait for an existing Dask scheduler to answer.
+CONNECT_TIMEOUT = "10s"
+
+
+def check_scheduler(scheduler: object) -> str:
+    """``"local"``, ``"processes"`` or a ``tcp://HOST:PORT`` address; else :class:`ConfigError`."""
+    if isinstance(scheduler, str) and (scheduler in SCHEDULERS or _ADDRESS.match(scheduler)):
+        return scheduler
+    raise ConfigError(
+        f"scheduler must be 'local', 'processes' or the address of a Dask scheduler such as "
+        f"'tcp://10.0.0.5:8786' (got {scheduler!r}). Use --scheduler local to run on this "
+        "machine, or start a scheduler with 'dask scheduler' and pass the address it prints."
+    )
+
 
 def execute(
     job: Job, out_dir: Path, *, engine: Engine = "kernel", kernel_name: str = "python3"
@@ -206,7 +240,10 @@ def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> lis
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
-    title = nb.metadata.get("title") or name
+    if name == OVERVIEW:
+        title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
+    else:
+        title = f"Nære relationer – botilbud {name}" if lang == "da" else f"Nære relationer – site {name}"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = self_contained(body, lang=lang)
     files = []
@@ -261,10 +298,27 @@ def neutralise_cell(value: object) -> object:
 _REMOTE_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
 
 
+REPORT_CSS = """
+<style>
+body { max-width: 62rem; margin: 0 auto; }
+.jp-RenderedHTMLCommon table.nr-table { border-collapse: collapse; margin: .5rem 0 1rem; font-size: .95rem; }
+.jp-RenderedHTMLCommon table.nr-table caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+.jp-RenderedHTMLCommon table.nr-table th { background: #eef2f6; text-align: left; vertical-align: bottom; }
+.jp-RenderedHTMLCommon table.nr-table td, .jp-RenderedHTMLCommon table.nr-table th { padding: .3rem .6rem; border-bottom: 1px solid #d8dee4; }
+.jp-RenderedHTMLCommon table.nr-table tbody tr:nth-child(odd) { background: #fafbfc; }
+.jp-RenderedHTMLCommon table.nr-table td:first-child { text-align: left; }
+.table-note, .nr-note { color: #555; font-size: .9rem; }
+.nr-warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: .5rem .75rem; }
+</style>
+"""
+
+
 def self_contained(body: str, *, lang: str = "da") -> str:
-    """Drop remote scripts (require.js, MathJax) so the file works offline; set the language."""
+    """Drop remote scripts (require.js, MathJax) so the file works offline; set the language;
+    add the report's table style."""
     body = _REMOTE_SCRIPT.sub("", body)
-    body = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{lang}"', body, count=1)
+    body = re.sub(r"<html(?: lang=\"[a-z\-]*\")?", f'<html lang="{lang}"', body, count=1)
+    body = body.replace("</head>", REPORT_CSS + "</head>", 1)
     return body
 
 
@@ -348,11 +402,19 @@ def run_report(
     progress: bool = True,
     engine: Engine = "inprocess",
     runner: Callable[[Job, Path], Job] | None = None,
+    scheduler: Scheduler = "local",
 ) -> RunResult:
-    """Run the whole batch; see the module docstring."""
+    """Run the whole batch; see the module docstring.
+
+    ``scheduler`` is ``"local"`` (a pool of ``workers`` processes on this machine),
+    ``"processes"`` (a Dask ``LocalCluster`` of ``workers`` single-threaded worker processes,
+    started and closed by the run) or ``"tcp://HOST:PORT"`` (an existing Dask scheduler; its
+    workers decide the parallelism and ``workers`` is ignored).
+    """
     check_min_cell(min_cell)
     if workers < 1:
         raise ConfigError(f"workers must be 1 or more (got {workers})")
+    scheduler = check_scheduler(scheduler)
     data = Path(data)
     t_start = time.perf_counter()
     ds = load(data, lang=lang)  # raises DataError before anything is written
@@ -395,7 +457,9 @@ def run_report(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
         with atomic_folder(Path(out)) as tmp:
-            _run_jobs(jobs, tmp, runner, workers=workers, progress=progress)
+            _run_jobs(
+                jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler
+            )
             findings: list[str] = []
             if audience == "steering":
                 from analyse.audit import audit_run
@@ -412,6 +476,7 @@ def run_report(
                     "min_cell": min_cell,
                     "seed": seed,
                     "engine": engine,
+                    "scheduler": scheduler,
                 },
                 "inputs": inputs,
                 "packages": package_versions(),
@@ -448,7 +513,18 @@ def _warm_pool(workers: int):
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
 
 
-def _run_jobs(jobs: list[Job], out_dir: Path, runner, *, workers: int, progress: bool) -> None:
+def _run_jobs(
+    jobs: list[Job],
+    out_dir: Path,
+    runner,
+    *,
+    workers: int,
+    progress: bool,
+    scheduler: Scheduler = "local",
+) -> None:
+    if scheduler != "local":
+        _run_jobs_dask(jobs, out_dir, runner, workers=workers, progress=progress, scheduler=scheduler)
+        return
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress)
@@ -474,3 +550,264 @@ def _run_jobs(jobs: list[Job], out_dir: Path, runner, *, workers: int, progress:
                 bar.update(1)
     finally:
         bar.close()
+
+
+# ----------------------------------------------------------------------------- Dask distributed
+#
+# One task per report. The client ships the prepared data and the notebooks once (scattered),
+# each task materialises them in the worker's temporary folder (once per worker and run), runs
+# the report in a fresh process — never in the long-lived worker process itself — and returns
+# the bytes of every file it produced; the client writes them into the run folder.
+
+_WORKER_LOCK = threading.Lock()
+_WORKER_DATA: dict[str, Path] = {}  # payload token -> materialised folder, in a worker
+_WORKER_POOL = None  # the warm forkserver pool of a (non-daemonic) worker process
+_KEEP_PAYLOADS = 4
+
+
+def _files_of(path: Path) -> dict[str, bytes]:
+    if path.is_file():
+        return {path.name: path.read_bytes()}
+    return {
+        p.relative_to(path).as_posix(): p.read_bytes()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _payload(jobs: Sequence[Job]) -> tuple[dict[str, object], dict[str, dict[str, str]]]:
+    """The data sets and notebooks of ``jobs`` as bytes, and where each job finds them.
+
+    A data folder keeps its name (``…/prepared``) so that a report reads exactly as in a
+    local run.
+    """
+    files: dict[str, bytes] = {}
+    places: dict[Path, str] = {}
+
+    def ship(path: Path, kind: str) -> str:
+        path = Path(path).resolve()
+        if path not in places:
+            prefix = f"{kind}{len(places)}"
+            places[path] = f"{prefix}/{path.name}"
+            for rel, data in _files_of(path).items():
+                key = places[path] if path.is_file() else f"{places[path]}/{rel}"
+                files[key] = data
+        return places[path]
+
+    where: dict[str, dict[str, str]] = {}
+    for job in jobs:
+        entry = {"notebook": ship(job.notebook, "nb")}
+        dataset = job.parameters.get("dataset")
+        if isinstance(dataset, str) and dataset and Path(dataset).exists():
+            entry["dataset"] = ship(Path(dataset), "data")
+        where[job.name] = entry
+    digest = hashlib.sha256()
+    for key in sorted(files):
+        digest.update(key.encode("utf-8") + b"\0" + hashlib.sha256(files[key]).digest())
+    return {"token": digest.hexdigest(), "files": files}, where
+
+
+def _checked_relpath(rel: str) -> Path:
+    """A relative path that stays inside its folder (``..`` and absolute paths refused)."""
+    path = Path(rel)
+    if path.is_absolute() or not path.parts or ".." in path.parts:
+        raise ValueError(f"refusing to write {rel!r} outside the run folder")
+    return path
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        target = folder / _checked_relpath(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _materialise(payload: dict[str, object]) -> Path:
+    """Write the shipped files into this worker's temporary folder, once per payload."""
+    token = str(payload["token"])
+    with _WORKER_LOCK:
+        root = _WORKER_DATA.get(token)
+        if root is not None and root.exists():
+            return root
+        root = Path(tempfile.mkdtemp(prefix="analyse-dask-data-"))
+        _write_files(root, payload["files"])  # type: ignore[arg-type]
+        atexit.register(shutil.rmtree, root, True)
+        _WORKER_DATA[token] = root
+        while len(_WORKER_DATA) > _KEEP_PAYLOADS:  # a long-lived worker: drop old runs' data
+            shutil.rmtree(_WORKER_DATA.pop(next(iter(_WORKER_DATA))), ignore_errors=True)
+        return root
+
+
+def _worker_threads() -> int:
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+        return int(getattr(worker, "nthreads", None) or worker.state.nthreads)
+    except Exception:  # not inside a Dask worker
+        return 1
+
+
+def _worker_pool():
+    """This process's warm forkserver pool (one fresh child per report), made once."""
+    global _WORKER_POOL
+    with _WORKER_LOCK:
+        if _WORKER_POOL is None:
+            _WORKER_POOL = _warm_pool(max(1, _worker_threads()))
+            atexit.register(_WORKER_POOL.shutdown, wait=False, cancel_futures=True)
+        return _WORKER_POOL
+
+
+_CHILD = "import sys; from analyse.batch import _child_main; _child_main(sys.argv[1])"
+
+
+def _child_main(box: str) -> None:
+    """Entry point of a report run in a new interpreter (see :func:`_run_in_subprocess`)."""
+    path = Path(box)
+    runner, job, out_dir = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps(runner(job, Path(out_dir))))
+
+
+def _run_in_subprocess(runner, job: Job, out_dir: Path) -> Job:
+    """Run one report in a new Python interpreter (slower: it imports everything itself)."""
+    with tempfile.TemporaryDirectory(prefix="analyse-job-") as tmp:
+        box = Path(tmp) / "job.pickle"
+        box.write_bytes(pickle.dumps((runner, job, str(out_dir))))
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(box)], capture_output=True, text=True
+        )
+        if proc.returncode != 0:
+            tail = proc.stderr.strip()[-2000:]
+            raise RuntimeError(f"the report process exited with code {proc.returncode}: {tail}")
+        return pickle.loads(box.read_bytes())
+
+
+def _run_isolated(runner, job: Job, out_dir: Path) -> Job:
+    """Run one report in a fresh process, so that no state survives between reports.
+
+    In a non-daemonic process (a ``LocalCluster`` started by the batch, or a ``dask worker``
+    started with ``DASK_DISTRIBUTED__WORKER__DAEMON=False``) the report runs in a child forked
+    from a warm forkserver (one child per report). A daemonic Dask worker may not have
+    ``multiprocessing`` children, so there the report runs in a new interpreter instead.
+    A custom ``runner`` (a test hook) is called as it is.
+    """
+    if runner not in (_execute_inprocess, execute):
+        return runner(job, out_dir)
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    if multiprocessing.current_process().daemon:
+        return _run_in_subprocess(runner, job, out_dir)
+    try:
+        return _worker_pool().submit(runner, job, out_dir).result()
+    except BrokenProcessPool:
+        global _WORKER_POOL
+        with _WORKER_LOCK:
+            _WORKER_POOL = None  # the next report gets a new pool
+        raise
+
+
+def _dask_task(
+    job: Job, payload: dict[str, object], where: dict[str, str], runner
+) -> tuple[Job, dict[str, bytes]]:
+    """One report on a Dask worker: returns the finished job and the bytes of its files."""
+    root = _materialise(payload)
+    parameters = dict(job.parameters)
+    if "dataset" in where:
+        parameters["dataset"] = str(root / where["dataset"])
+    local = Job(job.name, root / where["notebook"], parameters)
+    with tempfile.TemporaryDirectory(prefix="analyse-dask-out-") as tmp:
+        done = _run_isolated(runner, local, Path(tmp))
+        files = _files_of(Path(tmp))
+    return done, files
+
+
+def _dask_client(scheduler: Scheduler, workers: int):
+    """A client (and the cluster it owns, for ``"processes"``)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler == "processes":
+        # Non-daemonic workers may fork the warm per-report processes.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+        try:
+            return Client(cluster), cluster
+        except BaseException:
+            cluster.close()
+            raise
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT), None
+    except (OSError, TimeoutError) as err:
+        raise ConfigError(
+            f"could not reach the Dask scheduler at {scheduler} ({err}). Start one with "
+            f"'dask scheduler' and at least one 'dask worker {scheduler}', check the address "
+            "and the firewall, or use --scheduler local."
+        ) from err
+
+
+def _run_jobs_dask(
+    jobs: list[Job],
+    out_dir: Path,
+    runner,
+    *,
+    workers: int,
+    progress: bool,
+    scheduler: Scheduler,
+) -> None:
+    """:func:`_run_jobs` on Dask distributed: one task per report, same bar, same isolation."""
+    import uuid
+    from asyncio import CancelledError as AsyncCancelled
+
+    from distributed import as_completed as dask_as_completed
+    from tqdm.auto import tqdm
+
+    payload, where = _payload(jobs)
+    client, cluster = _dask_client(scheduler, workers)
+    bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress)
+    by_key: dict[str, Job] = {}
+    futures = []
+    try:
+        [shipped] = client.scatter([payload], hash=False)
+        run_id = uuid.uuid4().hex[:8]
+        for job in jobs:
+            future = client.submit(
+                _dask_task,
+                job,
+                shipped,
+                where[job.name],
+                runner,
+                pure=False,
+                key=f"analyse-report-{_safe_name(job.name)}-{run_id}",
+            )
+            by_key[future.key] = job
+            futures.append(future)
+        for future in dask_as_completed(futures):
+            job = by_key[future.key]
+            try:
+                done, files = future.result()
+                _write_files(out_dir, files)
+                job.status, job.error = done.status, done.error
+                job.seconds, job.files = done.seconds, done.files
+            except (Exception, AsyncCancelled) as err:  # the task raised, a worker died ...
+                job.status = "failed"
+                job.error = f"{type(err).__name__}: {err}"
+            if job.status != "ok":
+                log.error("report %s failed: %s", job.name, job.error)
+            bar.set_postfix_str(job.name)
+            bar.update(1)
+    finally:
+        bar.close()
+        try:
+            if futures:
+                client.cancel(futures)
+            client.close()
+        finally:
+            if cluster is not None:
+                cluster.close()

@@ -333,6 +333,14 @@ def report_command(
             "kernel: a Jupyter kernel per report (papermill's default).",
         ),
     ] = Engine.inprocess,
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            "--scheduler",
+            help="local: a process pool on this machine; processes: a Dask LocalCluster of "
+            "--workers processes; tcp://HOST:PORT: an existing Dask scheduler (docs/dask.md).",
+        ),
+    ] = "local",
 ) -> None:
     """Run one report per botilbud plus the overview as self-contained HTML, CSV and XLSX.
 
@@ -356,6 +364,7 @@ def report_command(
         seed=seed,
         progress=not no_progress,
         engine=engine.value,
+        scheduler=scheduler,
     )
     failed = [j for j in result.jobs if j.status != "ok"]
     for job in failed:

@@ -1,0 +1,900 @@
+"""Building blocks of the report notebooks: sections of tables, figures and sentences.
+
+The notebooks ``botilbud-rapport.ipynb`` (one site) and ``samlet-rapport.ipynb`` (all sites)
+are thin: each cell calls one function here and shows what it returns. Every number a
+steering-group report shows comes from an aggregate that passed :mod:`analyse.privacy`;
+sentences take their numbers from the same suppressed values as the tables; no pseudonym
+reaches a steering report (resident-level tables and relationship maps are built only for
+``audience="consultant"``). Suppression is computed for the whole family of tables — every
+site and the overview, every wave — in each report, so a number hidden in one report cannot
+be recovered from another report of the same run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analyse import privacy, text
+from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED
+from analyse.dataset import Dataset
+from analyse.errors import ConfigError, PrivacyError
+
+Lang = Literal["da", "en"]
+Audience = Literal["steering", "consultant"]
+ALL = "all"
+TOTAL = "__total__"
+
+# ----------------------------------------------------------------------------- items
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: Literal["text", "note", "warning"] = "text"
+
+
+@dataclass
+class Table:
+    frame: pd.DataFrame
+    name: str
+    title: str
+    note: str | None = None
+
+
+@dataclass
+class Figure:
+    figure: object
+    alt: str = ""
+
+
+Item = Heading | Paragraph | Table | Figure
+
+
+def show(items: Iterable[Item]) -> None:
+    """Display report items in a notebook (text is escaped: data is never markup)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML, display
+
+    from analyse.publish import show_table
+
+    for item in items:
+        if isinstance(item, Heading):
+            display(HTML(f"<h{item.level}>{html.escape(item.text)}</h{item.level}>"))
+        elif isinstance(item, Paragraph):
+            css = {"text": "", "note": ' class="nr-note"', "warning": ' class="nr-warning"'}[item.kind]
+            display(HTML(f"<p{css}>{html.escape(item.text)}</p>"))
+        elif isinstance(item, Table):
+            show_table(item.frame, item.name, title=item.title, note=item.note)
+        elif isinstance(item, Figure):
+            display(item.figure)
+            plt.close(item.figure)
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """What every section needs: the data, the site (or ``"all"``) and the audience."""
+
+    ds: Dataset
+    site: str = ALL
+    audience: Audience = "steering"
+    lang: Lang = "da"
+    min_cell: int = DEFAULT_MIN_CELL
+    seed: int = DEFAULT_SEED
+    manifest: dict = field(default_factory=dict)
+    #: Results shared by every report of a run (families of suppressed tables, indicators ...),
+    #: by name. Computed once per run (see :func:`load`), never per report.
+    cache: dict = field(default_factory=dict, repr=False)
+
+    def cached(self, name: str, compute):
+        """``compute()`` once per run; later calls (and later reports of the run) reuse it."""
+        if name not in self.cache:
+            self.cache[name] = compute()
+        return self.cache[name]
+
+    @property
+    def steering(self) -> bool:
+        return self.audience == "steering"
+
+    @property
+    def overview(self) -> bool:
+        return self.site == ALL
+
+    @property
+    def site_name(self) -> str:
+        return text.label("all_sites", self.lang) if self.overview else self.site
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        from analyse.relations import indicators
+
+        return self.cached("indicators", lambda: indicators(self.ds))
+
+    @cached_property
+    def n_residents(self) -> int:
+        res = self.ds.residents
+        if not self.overview:
+            res = res[res["site_id"] == self.site]
+        return int(res["resident_id"].nunique())
+
+    @property
+    def too_small(self) -> bool:
+        """A steering report of a site with fewer than ``min_cell`` residents shows no numbers."""
+        return self.steering and privacy.site_too_small(self.n_residents, self.min_cell)
+
+    def t(self, da: str, en: str) -> str:
+        return da if self.lang == "da" else en
+
+    def wave_label(self, wave: str) -> str:
+        return text.code_label("relations", "wave", wave, self.lang)
+
+
+def is_prepared(dataset: str | Path) -> bool:
+    from analyse.prepare import is_prepared as _is_prepared
+
+    return _is_prepared(dataset)
+
+
+def load(
+    dataset: str | Path,
+    *,
+    site: str = ALL,
+    audience: Audience = "steering",
+    lang: Lang = "da",
+    min_cell: int = DEFAULT_MIN_CELL,
+    seed: int = DEFAULT_SEED,
+) -> Context:
+    """The context of one report: reads a raw folder, a workbook or a prepared folder."""
+    from analyse.prepare import load as load_data
+
+    if audience not in ("steering", "consultant"):
+        raise ConfigError(f"audience must be 'steering' or 'consultant'; received {audience!r}.")
+    if lang not in ("da", "en"):
+        raise ConfigError(f"lang must be 'da' or 'en'; received {lang!r}.")
+    min_cell = privacy.check_min_cell(min_cell)
+    ds = load_data(dataset, lang=lang)
+    if site != ALL and site not in ds.sites:
+        raise ConfigError(f"site {site!r} is not in the data set; it has {', '.join(ds.sites)}.")
+    manifest = {}
+    path = Path(dataset) / "manifest.json"
+    if path.exists():
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    ctx = Context(ds, site, audience, lang, min_cell, seed, manifest)
+    if is_prepared(dataset):
+        ctx.cache = _shared_cache(Path(dataset), ds, lang=lang, min_cell=min_cell, seed=seed)
+    return ctx
+
+
+def precompute(ds: Dataset, *, lang: Lang = "da", min_cell: int = DEFAULT_MIN_CELL, seed: int = DEFAULT_SEED) -> dict:
+    """Everything the reports of a run share: computed once, by building the overview."""
+    import matplotlib.pyplot as plt
+
+    ctx = Context(ds, ALL, "steering", lang, min_cell, seed)
+    for section in (kortlaegning, behov, faelles_forstaaelse, afproevning):
+        for item in section(ctx):
+            if isinstance(item, Figure):
+                plt.close(item.figure)
+    return ctx.cache
+
+
+def _shared_cache(folder: Path, ds: Dataset, *, lang: Lang, min_cell: int, seed: int) -> dict:
+    """The run's shared results, stored beside the prepared data (never in raw data).
+
+    The first report of a run computes them under a file lock; the others wait and load them.
+    """
+    import fcntl
+    import os
+    import pickle
+
+    path = folder / f".report-cache-{min_cell}-{seed}.pkl"
+    with open(folder / ".report-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if path.exists():
+                with open(path, "rb") as f:
+                    return pickle.load(f)
+            cache = precompute(ds, lang=lang, min_cell=min_cell, seed=seed)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with open(tmp, "wb") as f:
+                pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            return cache
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _family(ctx: Context, name: str, build_per_site, **kwargs: object) -> privacy.SuppressedTable:
+    """Suppress a table for every site plus the overview as one family; return this report's.
+
+    ``build_per_site()`` returns ``{site: table, ..., TOTAL: table}``. The whole family is
+    computed once per run and shared by all reports (:attr:`Context.cache`), so every report
+    shows the same suppression pattern and the cost does not grow with sites × reports.
+    """
+
+    def compute():
+        per_site = build_per_site()
+        tables = {s: t for s, t in per_site.items() if s != TOTAL}
+        tables[TOTAL] = per_site[TOTAL]
+        return privacy.suppress_family(tables, total=TOTAL, min_cell=ctx.min_cell, **kwargs)
+
+    family = ctx.cached(f"family:{name}", compute)
+    return family[TOTAL if ctx.overview else ctx.site]
+
+
+def _by_site(frame: pd.DataFrame, build, sites: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """``build(subframe)`` for every site and for all sites together (key TOTAL)."""
+    out = {s: build(frame[frame["site_id"] == s]) for s in sites}
+    out[TOTAL] = build(frame)
+    return out
+
+
+def _relabel(display: pd.DataFrame, columns: dict[str, str], index_name: str, index_labels=None) -> pd.DataFrame:
+    frame = display.rename(columns=columns)
+    if index_labels is not None:
+        frame.index = [index_labels(i) for i in frame.index]
+    frame.index.name = index_name
+    return frame.reset_index()
+
+
+def _fmt(value: object, lang: Lang, decimals: int = 1) -> str:
+    return text.fmt_number(value, decimals, lang)
+
+
+def _scope(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if ctx.overview else frame[frame["site_id"] == ctx.site]
+
+
+# ----------------------------------------------------------------------------- title
+
+
+def title(ctx: Context) -> list[Item]:
+    """Heading, who the report is for, and the data it rests on."""
+    if ctx.overview:
+        head = text.label("report_overview", ctx.lang)
+    else:
+        head = f"{text.label('report_site', ctx.lang)} {ctx.site}"
+    items: list[Item] = [Heading(f"Nære relationer – {head}", 1)]
+    if ctx.steering:
+        items.append(Paragraph(ctx.t(
+            "Rapporten er til styregruppen. Den viser kun samlede tal; grupper med færre end "
+            f"{ctx.min_cell} personer er skjult, så ingen kan genkendes.",
+            "This report is for the steering group. It shows aggregates only; groups of fewer "
+            f"than {ctx.min_cell} persons are hidden so that no one can be recognised.",
+        ), "note"))
+    else:
+        items.append(Paragraph(ctx.t(
+            "Konsulentudgave: rapporten indeholder oplysninger om enkelte borgere (pseudonymer). "
+            "Den må ikke deles med styregruppen.",
+            "Consultant edition: this report holds information on individual residents "
+            "(pseudonyms). Do not share it with the steering group.",
+        ), "warning"))
+    n_sites = len(ctx.ds.sites) if ctx.overview else 1
+    if ctx.too_small:
+        items.append(Paragraph(text.site_too_small_sentence(ctx.site, ctx.min_cell, ctx.lang)))
+    elif ctx.overview:
+        items.append(Paragraph(ctx.t(
+            f"Rapporten samler {text.count_phrase(n_sites, 'site', ctx.lang)} med "
+            f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
+            f"The report covers {text.count_phrase(n_sites, 'site', ctx.lang)} with "
+            f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
+        )))
+    else:
+        items.append(Paragraph(ctx.t(
+            f"Botilbud {ctx.site} har {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} med i "
+            "udviklingsforløbet.",
+            f"Site {ctx.site} has {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} in the "
+            "development process.",
+        )))
+    return items
+
+
+def _too_small(ctx: Context) -> list[Item]:
+    return [Paragraph(ctx.t(
+        "Ingen tal for dette botilbud, så ingen kan genkendes (se indledningen).",
+        "No numbers for this site, so that no one can be recognised (see the introduction).",
+    ))]
+
+
+# ----------------------------------------------------------------------------- kortlægning
+
+KEY_COUNTS = ("close_nonstaff", "gives_any", "only_staff_close")
+KEY_STATS = ("mean_relations", "mean_nonstaff")
+
+
+def key_figures(ind: pd.DataFrame) -> pd.DataFrame:
+    """Per wave: residents assessed, counts of residents with each trait, mean network sizes."""
+    waves = ["pre", "post"]
+    ind = ind[ind["wave"].isin(waves)]
+    grouped = ind.groupby(ind["wave"].astype(str), observed=True)
+    table = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "close_nonstaff": grouped["n_close_nonstaff"].apply(lambda s: int((s > 0).sum())),
+            "gives_any": grouped["gives_any"].apply(lambda s: int(s.sum())),
+            "only_staff_close": grouped["only_staff_close"].apply(lambda s: int(s.sum())),
+            "mean_relations": grouped["n_relations"].mean(),
+            "mean_nonstaff": grouped["n_nonstaff"].mean(),
+        }
+    )
+    table = table.reindex([w for w in waves if w in table.index] or waves)
+    counts = ["n", *KEY_COUNTS]
+    table[counts] = table[counts].fillna(0).astype(int)
+    table.index.name = "wave"
+    return table
+
+
+def kortlaegning(ctx: Context) -> list[Item]:
+    """Step 1: how many relationships, with whom, how close — and does the resident give."""
+    items: list[Item] = [Heading(text.label("section_mapping", ctx.lang))]
+    if ctx.too_small:
+        return items + _too_small(ctx)
+    st = _family(
+        ctx, "key_figures", lambda: _by_site(ctx.indicators, key_figures, ctx.ds.sites), count_cols=list(KEY_COUNTS), n_col="n", stat_cols=list(KEY_STATS),
+        of_n=list(KEY_COUNTS), margins="none",
+    )
+    labels = {
+        "n": text.label("n_residents", ctx.lang),
+        "close_nonstaff": text.label("close_nonstaff", ctx.lang),
+        "gives_any": text.label("gives", ctx.lang),
+        "only_staff_close": ctx.t("Kun personale tæt på", "Only staff close"),
+        "mean_relations": ctx.t("Relationer pr. borger (gns.)", "Relationships per resident (mean)"),
+        "mean_nonstaff": ctx.t("Heraf ikke personale (gns.)", "Of which not staff (mean)"),
+    }
+    display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
+    # Sentences from the same suppressed values the table shows.
+    values = st.values
+    for wave in values.index:
+        k, n = values.at[wave, "close_nonstaff"], values.at[wave, "n"]
+        sentence = text.sentence_close_nonstaff(ctx.site_name, _na(k), _na(n), ctx.lang, min_cell=ctx.min_cell)
+        if ctx.overview:
+            sentence = sentence.replace(f"I botilbud {ctx.site_name}", "I alle botilbud tilsammen").replace(
+                f"In site {ctx.site_name}", "Across all sites"
+            )
+        items.append(Paragraph(f"{ctx.wave_label(wave).capitalize()}: {sentence}"))
+    items.append(Table(display, "noegletal", ctx.t("Nøgletal om borgernes relationer", "Key figures on residents' relationships"),
+                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    items += _composition(ctx)
+    items += _turnover(ctx)
+    if not ctx.steering:
+        items += _consultant_residents(ctx)
+    return items
+
+
+def _na(v: object) -> object:
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+def composition(ind_rel: pd.DataFrame) -> pd.DataFrame:
+    """Relationships by alter type (rows) and wave (columns)."""
+    from analyse.schema import table_spec
+
+    types = list(table_spec("relations").column("alter_type").code_values)
+    waves = ["pre", "post"]
+    rel = ind_rel[ind_rel["wave"].isin(waves)]
+    table = pd.crosstab(rel["alter_type"].astype(str), rel["wave"].astype(str))
+    table = table.reindex(index=types, columns=waves, fill_value=0).fillna(0).astype(int)
+    table.index.name = "alter_type"
+    table.columns.name = None
+    return table
+
+
+def _composition(ctx: Context) -> list[Item]:
+    def build():
+        rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
+        return _by_site(rel, composition, ctx.ds.sites)
+
+    st = _family(ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns")
+    labels = {w: ctx.wave_label(w) for w in ("pre", "post")}
+    display = _relabel(
+        st.display(ctx.lang), labels, text.column_label("relations", "alter_type", ctx.lang),
+        lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+    )
+    items: list[Item] = [
+        Heading(ctx.t("Hvem er borgerne i relation med?", "Who are the residents' relationships with?"), 3),
+        Table(display, "relationstyper", ctx.t("Antal relationer efter relationstype", "Relationships by type"),
+              note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None),
+    ]
+    items.append(Figure(_bars(st.values, ctx, title=ctx.t("Relationer efter type", "Relationships by type"),
+                              label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang))))
+    return items
+
+
+def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
+    """Grouped bars of a suppressed table (suppressed cells drawn as no bar, marked)."""
+    import matplotlib.pyplot as plt
+
+    from analyse.figures import set_theme
+
+    set_theme()
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    rows = list(values.index)
+    cols = list(values.columns)
+    width = 0.8 / max(len(cols), 1)
+    x = np.arange(len(rows))
+    for j, col in enumerate(cols):
+        heights = pd.to_numeric(values[col], errors="coerce").astype(float).to_numpy()
+        pos = x + (j - (len(cols) - 1) / 2) * width
+        ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
+        for p, h in zip(pos, heights, strict=True):
+            if np.isnan(h):
+                ax.text(p, 0.1, f"<{ctx.min_cell}", ha="center", va="bottom", fontsize=8, rotation=90)
+    ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
+    ax.set_ylabel(text.label("n_relations", ctx.lang))
+    ax.set_title(title)
+    ax.legend(title=text.label("wave", ctx.lang), frameon=False)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+TURNOVER_COLS = ("kept", "gained", "lost")
+
+
+def turnover_table(tv: pd.DataFrame) -> pd.DataFrame:
+    """Relationships kept, gained and lost, all and not staff; ``n`` = residents in both waves."""
+    rows = {
+        "all": [int(tv[c].sum()) for c in TURNOVER_COLS],
+        "nonstaff": [int(tv[f"{c}_nonstaff"].sum()) for c in TURNOVER_COLS],
+    }
+    table = pd.DataFrame(rows, index=list(TURNOVER_COLS)).T
+    table["n"] = len(tv)
+    table.index.name = "relations"
+    return table
+
+
+def _turnover(ctx: Context) -> list[Item]:
+    from analyse.relations import turnover
+
+    if not {"pre", "post"} <= set(ctx.ds.waves):
+        return []
+    def build():
+        tv = turnover(ctx.ds, from_wave="pre", to_wave="post")
+        if "site_id" not in tv.columns:
+            tv = tv.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left")
+        return _by_site(tv, turnover_table, ctx.ds.sites)
+
+    st = _family(ctx, "turnover", build, count_cols=list(TURNOVER_COLS), n_col="n", margins="none")
+    labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {"n": text.label("n_residents", ctx.lang)}
+    row_labels = {"all": ctx.t("Alle relationer", "All relationships"),
+                  "nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff")}
+    display = _relabel(st.display(ctx.lang), labels, ctx.t("Relationer", "Relationships"), row_labels.get)
+    items: list[Item] = [
+        Heading(ctx.t("Nye, bevarede og ophørte relationer", "Relationships gained, kept and lost"), 3),
+        Table(display, "relationer_foer_efter",
+              ctx.t("Relationer fra før til efter afprøvningen (borgere målt begge gange)",
+                    "Relationships from before to after the trial (residents assessed in both waves)"),
+              note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None),
+    ]
+    v = st.values
+    gained, n = _na(v.at["nonstaff", "gained"]), _na(v.at["all", "n"])
+    if gained is not None and n is not None:
+        items.append(Paragraph(ctx.t(
+            f"De {text.count_phrase(int(n), 'resident', ctx.lang)}, som blev målt både før og efter, fik i alt "
+            f"{text.fmt_int(gained, ctx.lang)} nye relationer, som ikke er personale.",
+            f"The {text.count_phrase(int(n), 'resident', ctx.lang)} assessed both before and after gained "
+            f"{text.fmt_int(gained, ctx.lang)} new relationships not with staff in all.",
+        )))
+    return items
+
+
+def _consultant_residents(ctx: Context, max_maps: int = 12) -> list[Item]:
+    """Consultants only: indicators per resident and relationship maps."""
+    from analyse.figures import relationship_map
+
+    if ctx.steering:
+        raise PrivacyError([], "resident-level tables and maps exist only for audience='consultant'")
+    ind = _scope(ctx, ctx.indicators)
+    cols = ["resident_id", "site_id", "wave", "n_relations", "n_nonstaff", "n_close", "n_close_nonstaff",
+            "n_gives", "n_reciprocal", "only_staff_close", "diversity"]
+    table = ind[[c for c in cols if c in ind.columns]].copy()
+    table["diversity"] = table["diversity"].map(lambda v: _fmt(v, ctx.lang, 2))
+    items: list[Item] = [
+        Heading(ctx.t("Borgerne enkeltvis (kun konsulenter)", "Residents one by one (consultants only)"), 3),
+        Table(table.reset_index(drop=True), "borgere_indikatorer", ctx.t("Indikatorer pr. borger", "Indicators per resident")),
+    ]
+    if not ctx.overview:
+        residents = sorted(ind["resident_id"].astype(str).unique())[:max_maps]
+        for rid in residents:
+            fig = relationship_map(ctx.ds, rid, lang=ctx.lang, audience="consultant", show_id=True)
+            items.append(Figure(fig))
+    return items
+
+
+# ----------------------------------------------------------------------------- behov
+
+NEED_COUNTS = ("wants_more", "wants_more_only_staff_close", "wants_more_gives_none", "wants_more_no_frequent")
+
+
+def needs_table(flags: pd.DataFrame) -> pd.DataFrame:
+    wants = flags["wants_more"].astype(str).eq("yes")
+    row = {
+        "n": len(flags),
+        "wants_more": int(wants.sum()),
+        "wants_more_only_staff_close": int((wants & flags["only_staff_close"].astype(bool)).sum()),
+        "wants_more_gives_none": int((wants & ~flags["gives_any"].astype(bool)).sum()),
+        "wants_more_no_frequent": int((wants & (flags["n_frequent"] == 0)).sum()),
+    }
+    return pd.DataFrame([row], index=pd.Index(["pre"], name="wave"))
+
+
+def behov(ctx: Context) -> list[Item]:
+    """Step 2: who wants more or other relationships, against their network situation."""
+    items: list[Item] = [Heading(text.label("section_needs", ctx.lang))]
+    if ctx.too_small:
+        return items + _too_small(ctx)
+    def build():
+        ind = ctx.indicators
+        pre = ind[ind["wave"] == "pre"].merge(
+            ctx.ds.outcomes[ctx.ds.outcomes["wave"] == "pre"][["resident_id", "wants_more"]],
+            on="resident_id",
+            how="left",
+        )
+        return _by_site(pre, needs_table, ctx.ds.sites)
+
+    st = _family(ctx, "needs", build, count_cols=list(NEED_COUNTS), n_col="n", of_n=list(NEED_COUNTS), margins="none")
+    labels = {
+        "n": text.label("n_residents", ctx.lang),
+        "wants_more": ctx.t("Ønsker flere eller andre relationer", "Want more or other relationships"),
+        "wants_more_only_staff_close": ctx.t("… og har kun personale tæt på", "… and only staff are close"),
+        "wants_more_gives_none": ctx.t("… og giver ikke noget i nogen relation", "… and give in no relationship"),
+        "wants_more_no_frequent": ctx.t("… og har ingen daglig eller ugentlig kontakt", "… and have no daily or weekly contact"),
+    }
+    display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
+    k, n = _na(st.values.iloc[0]["wants_more"]), _na(st.values.iloc[0]["n"])
+    if k is not None and n is not None:
+        items.append(Paragraph(ctx.t(
+            f"Før afprøvningen ønskede {text.fmt_int(k, ctx.lang)} af {text.count_phrase(int(n), 'resident', ctx.lang)} "
+            "flere eller andre relationer.",
+            f"Before the trial, {text.fmt_int(k, ctx.lang)} of {text.count_phrase(int(n), 'resident', ctx.lang)} "
+            "wanted more or other relationships.",
+        )))
+    else:
+        items.append(Paragraph(ctx.t(
+            "Antallet, der ønsker flere relationer, vises ikke, så ingen kan genkendes.",
+            "The number who want more relationships is not shown, so that no one can be recognised.",
+        )))
+    items.append(Table(display, "behov", ctx.t("Ønsker om flere relationer og netværkets situation (før)",
+                                               "Wishes for more relationships and the network (before)"),
+                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    if not ctx.steering:
+        from analyse.relations import needs
+
+        flags = needs(ctx.ds, wave="pre").residents
+        flags = _scope(ctx, flags) if "site_id" in flags.columns else flags
+        items.append(Table(flags.reset_index(drop=True), "behov_borgere",
+                           ctx.t("Behov pr. borger (kun konsulenter)", "Needs per resident (consultants only)")))
+    return items
+
+
+# ----------------------------------------------------------------------------- fælles forståelse
+
+AGREEMENT_STATS = ("rwg_j", "ad_m", "alpha")
+
+
+def staff_agreement(understanding: pd.DataFrame, *, seed: int) -> pd.DataFrame:
+    """Per wave: staff respondents, r_wg(J), AD_M and Krippendorff's alpha (ordinal)."""
+    from analyse.agreement import krippendorff_alpha, rwg_j
+
+    staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
+    rows = {}
+    for wave in ("pre", "post"):
+        sub = staff[staff["wave"] == wave]
+        n = int(sub["respondent_id"].nunique())
+        row = {"n": n, "rwg_j": np.nan, "ad_m": np.nan, "alpha": np.nan}
+        if n >= 2:
+            sub = sub.assign(rating=sub["rating"].astype(float), group="g")
+            r = rwg_j(sub, "group", "item", "rating", respondent="respondent_id")
+            row["rwg_j"] = float(r["rwg_j"].iloc[0])
+            row["ad_m"] = float(r["ad_m"].iloc[0])
+            a = krippendorff_alpha(sub, "item", "respondent_id", "rating", level="ordinal", n_boot=0, seed=seed)
+            row["alpha"] = float(a["alpha"].iloc[0])
+        rows[wave] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "wave"
+    table["n"] = table["n"].astype(int)
+    return table
+
+
+def faelles_forstaaelse(ctx: Context) -> list[Item]:
+    """Step 3: do staff share an understanding of what a good relationship is?"""
+    from analyse.agreement import interpret
+
+    items: list[Item] = [Heading(text.label("section_understanding", ctx.lang))]
+    if ctx.too_small:
+        return items + _too_small(ctx)
+    u = ctx.ds.understanding
+    if u.empty:
+        return items + [Paragraph(ctx.t("Data indeholder ingen besvarelser om fælles forståelse.",
+                                         "The data set holds no answers on shared understanding."))]
+    per_site = ctx.cached(
+        "staff_agreement",
+        lambda: {s: staff_agreement(u[u["site_id"] == s], seed=ctx.seed) for s in ctx.ds.sites},
+    )
+    if ctx.overview:
+        overall = ctx.cached("staff_agreement_all", lambda: staff_agreement(u, seed=ctx.seed))
+        # Agreement of all staff pooled says little; show the sites' median instead.
+        table = pd.concat(per_site.values(), keys=list(per_site)).groupby(level=1).median()
+        table["n"] = overall["n"]
+        table = table.reindex(overall.index)
+    else:
+        table = per_site[ctx.site]
+
+    def build():
+        counts = {s: t[["n"]] for s, t in per_site.items()}
+        counts[TOTAL] = pd.concat(counts.values()).groupby(level=0).sum().reindex(table.index).fillna(0).astype(int)
+        return counts
+
+    st_n = _family(ctx, "staff_n", build, n_col="n", margins="none")
+    table = table.copy()
+    hidden = st_n.mask["n"].reindex(table.index).fillna(True).to_numpy()
+    table.loc[hidden, ["rwg_j", "ad_m", "alpha"]] = np.nan
+    st = privacy.suppress(table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell)
+    st.mask.loc[hidden, :] = True
+    labels = {
+        "n": ctx.t("Antal medarbejdere", "Staff respondents"),
+        "rwg_j": "r_wg(J)",
+        "ad_m": "AD_M",
+        "alpha": "Krippendorffs α" if ctx.lang == "da" else "Krippendorff's α",
+    }
+    display = st.display(ctx.lang, decimals=2)
+    display[ctx.t("Fortolkning", "Interpretation")] = [
+        (interpret("rwg", v, ctx.lang) or text.MISSING) if not pd.isna(v) and not m else text.MISSING
+        for v, m in zip(st.values["rwg_j"], st.mask["rwg_j"], strict=True)
+    ]
+    display = _relabel(display, labels, text.label("wave", ctx.lang), ctx.wave_label)
+    items.append(Paragraph(ctx.t(
+        "r_wg(J) måler, hvor enige medarbejderne er om udsagnene (1 = helt enige, 0 = som tilfældige svar); "
+        "AD_M er den gennemsnitlige afvigelse fra gennemsnittet på skalaen 1–5 (0 = helt enige).",
+        "r_wg(J) measures how much staff agree on the statements (1 = full agreement, 0 = as random answers); "
+        "AD_M is the average deviation from the mean on the 1–5 scale (0 = full agreement).",
+    ), "note"))
+    for wave in st.values.index:
+        v = st.values.at[wave, "rwg_j"]
+        if not pd.isna(v) and not st.mask.at[wave, "rwg_j"]:
+            band = interpret("rwg", float(v), ctx.lang)
+            items.append(Paragraph(ctx.t(
+                f"{ctx.wave_label(wave).capitalize()}: medarbejdernes enighed er r_wg(J) = {_fmt(v, ctx.lang, 2)}"
+                + (f" ({band})." if band else "."),
+                f"{ctx.wave_label(wave).capitalize()}: staff agreement is r_wg(J) = {_fmt(v, ctx.lang, 2)}"
+                + (f" ({band})." if band else "."),
+            )))
+    items.append(Table(display, "enighed_medarbejdere",
+                       ctx.t("Enighed blandt medarbejderne om, hvad en god relation er",
+                             "Staff agreement on what a good relationship is"),
+                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    items += _roles(ctx)
+    return items
+
+
+def _roles(ctx: Context) -> list[Item]:
+    """Staff and residents per item: medians, each resting on its own number of respondents."""
+    u = _scope(ctx, ctx.ds.understanding)
+    u = u[u["wave"] == "pre"].dropna(subset=["rating"])
+    if u.empty:
+        return []
+    items_tbl = ctx.ds.items.set_index("item")
+    g = u.groupby(["item", u["role"].astype(str)], observed=True)
+    n = g["respondent_id"].nunique().unstack(fill_value=0)
+    med = g["rating"].median().unstack()
+    table = pd.DataFrame(index=n.index)
+    for role in ("staff", "resident"):
+        table[f"n_{role}"] = n[role].astype(int) if role in n else 0
+        table[f"median_{role}"] = med[role].astype(float) if role in med else np.nan
+    parts = [
+        privacy.suppress(
+            table[[f"n_{role}", f"median_{role}"]], n_col=f"n_{role}", stat_cols=[f"median_{role}"],
+            margins="none", min_cell=ctx.min_cell,
+        )
+        for role in ("staff", "resident")
+    ]
+    display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
+    any_suppressed = any(p.any_suppressed for p in parts)
+    labels = {
+        "n_staff": ctx.t("Medarbejdere", "Staff"),
+        "median_staff": ctx.t("Median, medarbejdere", "Median, staff"),
+        "n_resident": ctx.t("Borgere", "Residents"),
+        "median_resident": ctx.t("Median, borgere", "Median, residents"),
+    }
+    text_col = "text_da" if ctx.lang == "da" else "text_en"
+
+    def item_label(i: str) -> str:
+        if i in items_tbl.index:
+            value = items_tbl.at[i, text_col]
+            if pd.isna(value):
+                value = items_tbl.at[i, "text_da"]
+            return f"{i}: {value}"
+        return i
+
+    display = _relabel(display_frame, labels, ctx.t("Udsagn", "Statement"), item_label)
+    return [
+        Heading(ctx.t("Medarbejdere og borgere, udsagn for udsagn (før)", "Staff and residents, statement by statement (before)"), 3),
+        Paragraph(ctx.t("Svar fra 1 (helt uenig) til 5 (helt enig).", "Answers from 1 (strongly disagree) to 5 (strongly agree)."), "note"),
+        Table(display, "udsagn_roller", ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
+              note=text.suppressed_note(ctx.min_cell, ctx.lang) if any_suppressed else None),
+    ]
+
+
+# ----------------------------------------------------------------------------- afprøvning
+
+TRIAL_VALUES = ("loneliness", "satisfaction", "n_nonstaff", "n_gives")
+TRIAL_STATS = ("mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "g_av")
+
+
+def _trial_long(ctx: Context) -> pd.DataFrame:
+    from analyse.prepost import outcomes_long
+
+    oc = outcomes_long(ctx.ds)
+    ind = ctx.indicators[["resident_id", "wave", "n_nonstaff", "n_gives"]]
+    return oc.merge(ind, on=["resident_id", "wave"], how="left")
+
+
+def _value_label(ctx: Context, value: str) -> str:
+    labels = {
+        "loneliness": text.column_label("outcomes", "loneliness", ctx.lang),
+        "satisfaction": text.column_label("outcomes", "satisfaction", ctx.lang),
+        "n_nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff"),
+        "n_gives": ctx.t("Relationer, hvor borgeren giver", "Relationships where the resident gives"),
+    }
+    return labels.get(value, value)
+
+
+def trial_table(long: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
+    """Paired pre/post per indicator (complete pairs); ``n`` = pairs."""
+    from analyse.prepost import paired
+
+    if long.empty:
+        empty = pd.DataFrame({"n": 0, **{c: np.nan for c in TRIAL_STATS}}, index=list(TRIAL_VALUES))
+        empty.index.name = "indicator"
+        return empty
+    rows = {}
+    for value in TRIAL_VALUES:
+        r = paired(long, "resident_id", "wave", value, min_cell=min_cell).iloc[0]
+        rows[value] = {"n": int(r["n"]), **{s: float(r[s]) if not pd.isna(r[s]) else np.nan for s in TRIAL_STATS}}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "indicator"
+    table["n"] = table["n"].astype(int)
+    return table
+
+
+def afproevning(ctx: Context) -> list[Item]:
+    """Step 4: did the practices make a difference? Paired before/after, in plain words."""
+    items: list[Item] = [Heading(text.label("section_trial", ctx.lang))]
+    if ctx.too_small:
+        return items + _too_small(ctx)
+    if not {"pre", "post"} <= set(ctx.ds.waves):
+        return items + [Paragraph(ctx.t("Der er endnu ikke målt efter afprøvningen.", "There is no measurement after the trial yet."))]
+    long = ctx.cached("trial_long", lambda: _trial_long(ctx))
+    if not ctx.overview:
+        practice = ctx.ds.residents.loc[ctx.ds.residents["site_id"] == ctx.site, "practice"].mode()
+        code = str(practice.iloc[0]) if len(practice) else "none"
+        p = ctx.ds.practices.set_index("practice")
+        if code == "none":
+            items.append(Paragraph(ctx.t(
+                f"Botilbud {ctx.site} er sammenligningsgruppe: her er der ikke afprøvet en ny praksis.",
+                f"Site {ctx.site} is a comparison group: no new practice was tried here.",
+            )))
+        elif code in p.index:
+            name, desc = p.at[code, "name_da"], p.at[code, "description"]
+            items.append(Paragraph(ctx.t(f"Afprøvet praksis: {name}.", f"Practice tried: {name}.")))
+            if isinstance(desc, str) and desc:
+                items.append(Paragraph(desc, "note"))
+    st = _family(
+        ctx, "trial", lambda: _by_site(long, lambda f: trial_table(f, min_cell=ctx.min_cell), ctx.ds.sites),
+        count_cols=[], n_col="n", stat_cols=list(TRIAL_STATS), margins="none",
+    )
+    items += _trial_items(ctx, st, "foer_efter", ctx.t("Før og efter afprøvningen (borgere målt begge gange)",
+                                                       "Before and after the trial (residents assessed in both waves)"))
+    if ctx.overview:
+        items += _by_practice(ctx, long)
+    return items
+
+
+def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: str) -> list[Item]:
+    labels = {
+        "n": ctx.t("Antal borgere", "Residents"),
+        "mean_pre": ctx.t("Gns. før", "Mean before"),
+        "mean_post": ctx.t("Gns. efter", "Mean after"),
+        "mean_diff": text.label("change", ctx.lang),
+        "ci_low": text.label("ci_low", ctx.lang),
+        "ci_high": text.label("ci_high", ctx.lang),
+        "g_av": "Hedges' g_av",
+    }
+    display = st.display(ctx.lang, decimals={"g_av": 2})
+    display = _relabel(display, labels, ctx.t("Mål", "Measure"), lambda v: _value_label(ctx, v))
+    items: list[Item] = []
+    for value in st.values.index:
+        row, mask = st.values.loc[value], st.mask.loc[value]
+        if mask["mean_diff"] or pd.isna(row["mean_diff"]):
+            continue
+        what = _value_label(ctx, value)
+        diff = _fmt(row["mean_diff"], ctx.lang)
+        sentence = ctx.t(
+            f"{what}: gennemsnittet ændrede sig med {diff} fra før til efter ({text.count_phrase(int(row['n']), 'resident', ctx.lang)}).",
+            f"{what}: the mean changed by {diff} from before to after ({text.count_phrase(int(row['n']), 'resident', ctx.lang)}).",
+        )
+        if not (mask["ci_low"] or pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])):
+            sentence += " " + text.uncertainty_words(row["ci_low"], row["ci_high"], ctx.lang)
+        items.append(Paragraph(sentence))
+    if ctx.lang == "da":
+        lower = "Lavere ensomhed er bedre; for de øvrige mål er højere bedre."
+    else:
+        lower = "Lower loneliness is better; for the other measures higher is better."
+    items.append(Paragraph(lower, "note"))
+    items.append(Table(display, name, title, note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    return items
+
+
+def _trial_cells(ctx: Context, long: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
+    """The paired table of every site × practice combination that has residents (one pass)."""
+    keys = long[["site_id", "practice"]].astype(str)
+    return {
+        (site, practice): trial_table(sub, min_cell=ctx.min_cell)
+        for (site, practice), sub in long.groupby([keys["site_id"], keys["practice"]], sort=True)
+    }
+
+
+def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
+    """Overview only: each practice and the comparison group, before and after."""
+    items: list[Item] = [Heading(ctx.t("Praksisser og sammenligningsgruppe", "Practices and comparison group"), 3)]
+    practices = ctx.ds.practices.set_index("practice")["name_da"].to_dict()
+    for code in sorted(long["practice"].dropna().astype(str).unique(), key=lambda c: (c == "none", c)):
+        def build(code=code):
+            sub = long[long["practice"].astype(str) == code]
+            cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
+            per_site = {s: cells.get((s, code), trial_table(sub.iloc[:0], min_cell=ctx.min_cell)) for s in ctx.ds.sites}
+            per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
+            return per_site
+
+        st = _family(ctx, f"trial_practice:{code}", build, n_col="n", stat_cols=list(TRIAL_STATS), margins="none")
+        name = ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)") if code == "none" else (
+            f"{code}: {practices.get(code, code)}")
+        items.append(Heading(name, 4))
+        items += _trial_items(ctx, st, f"praksis_{code}", name)
+    return items
+
+
+# ----------------------------------------------------------------------------- about
+
+
+def om_rapporten(ctx: Context) -> list[Item]:
+    """How the numbers were made, in plain words, and what data they rest on."""
+    items: list[Item] = [Heading(text.label("section_about", ctx.lang))]
+    items.append(Paragraph(ctx.t(
+        f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Det samme tegn bruges for "
+        "tal, der er skjult, fordi de ellers kunne regnes ud fra andre tal – også på tværs af rapporterne.",
+        f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. The same mark is used for "
+        "numbers hidden because they could otherwise be worked out from other numbers – also across the reports.",
+    )))
+    items.append(Paragraph(ctx.t(
+        "Før/efter-sammenligningen bruger kun borgere, der er målt begge gange. Ændringen er gennemsnittet efter minus "
+        "gennemsnittet før med et 95 %-konfidensinterval; effektstørrelsen er Hedges' g_av (Lakens 2013). Små grupper "
+        "giver usikre resultater, og en ændring kan have andre årsager end den afprøvede praksis.",
+        "The before/after comparison uses only residents assessed both times. The change is the mean after minus the "
+        "mean before with a 95% confidence interval; the effect size is Hedges' g_av (Lakens 2013). Small groups give "
+        "uncertain results, and a change may have other causes than the practice tried.",
+    )))
+    inputs = ctx.manifest.get("inputs", [])
+    if inputs:
+        files = ", ".join(f"{i['file']} (SHA-256 {i['sha256'][:12]}…)" for i in inputs)
+        items.append(Paragraph(ctx.t(f"Datagrundlag: {files}.", f"Data: {files}."), "note"))
+    return items

@@ -1,0 +1,136 @@
+"""The steering-group reports, end to end on a data set that is not in the repository."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyse.batch import run_report
+from analyse.demo import make_demo_tables
+from analyse.io import write_dataset
+
+SEED = 4711  # not the bundled demo's seed: data that is not in the repository
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("raw") / "kommune"
+    write_dataset(make_demo_tables(6, seed=SEED), out, style="da")
+    return out
+
+
+@pytest.fixture(scope="module")
+def steering_run(data: Path, tmp_path_factory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("reports") / "run"
+    result = run_report(data, out, sites=["H1", "H2", "H6"], audience="steering", workers=2, progress=False)
+    return out, result
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees: no tags, no embedded images."""
+    html = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", html)
+    html = re.sub(r"<style.*?</style>|<script.*?</script>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_every_report_runs_and_the_audit_passes(steering_run) -> None:
+    out, result = steering_run
+    assert {j.name: j.status for j in result.jobs} == {"H1": "ok", "H2": "ok", "H6": "ok", "samlet": "ok"}, [
+        j.error for j in result.jobs
+    ]
+    assert result.audit_findings == []
+    for name in ("H1", "H2", "H6", "samlet", "index"):
+        assert (out / f"{name}.html").exists()
+
+
+def test_reports_are_danish_self_contained_and_without_code(steering_run) -> None:
+    out, _ = steering_run
+    html = (out / "H1.html").read_text(encoding="utf-8")
+    assert 'lang="da"' in html
+    assert "data:image/png;base64," in html  # figures embedded
+    assert 'src="http' not in html  # nothing fetched from the internet
+    for code in ("report.show(", "import ", "report.load("):
+        assert code not in html  # no input cells
+    visible = _visible(html)
+    assert "Kortlægning" in visible and "Fælles forståelse" in visible and "Afprøvning" in visible
+    assert re.search(r"\b\d+,\d\b", visible)  # Danish decimal comma
+    assert "Traceback" not in visible
+
+
+def test_no_pseudonym_in_any_steering_file(steering_run, data: Path) -> None:
+    from analyse import read_dataset
+    from analyse.audit import pseudonyms
+
+    out, _ = steering_run
+    names = pseudonyms(read_dataset(data))
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".csv") and "notebooks" not in path.parts:
+            tokens = set(re.findall(r"[A-Za-z0-9_.\-]+", _visible(path.read_text(encoding="utf-8-sig"))))
+            assert not tokens & names, path
+
+
+def test_the_site_with_four_residents_shows_suppression(steering_run) -> None:
+    out, _ = steering_run
+    visible = _visible((out / "H6.html").read_text(encoding="utf-8"))
+    assert "færre end 5 borgere" in visible
+    assert not (out / "tabeller" / "H6").exists() or not any((out / "tabeller" / "H6").iterdir())
+
+
+def test_no_leakage_between_sites(steering_run) -> None:
+    out, _ = steering_run
+    h1 = (out / "H1.html").read_text(encoding="utf-8")
+    h2 = (out / "H2.html").read_text(encoding="utf-8")
+    assert "botilbud H2" not in _visible(h1) and "botilbud H1" not in _visible(h2)
+    images = lambda html: set(re.findall(r'<img[^>]*src="data:image/png;base64,([^"]+)"', html))  # noqa: E731
+    assert images(h1) and images(h2) and not images(h1) & images(h2)
+    t1 = pd.read_csv(out / "tabeller" / "H1" / "noegletal.csv", sep=";")
+    t2 = pd.read_csv(out / "tabeller" / "H2" / "noegletal.csv", sep=";")
+    assert not t1.equals(t2)
+
+
+def test_tables_as_csv_and_xlsx_with_provenance(steering_run, data: Path) -> None:
+    import hashlib
+    import json
+
+    out, _ = steering_run
+    assert (out / "tabeller" / "H1" / "noegletal.csv").exists()
+    assert (out / "tabeller" / "H1.xlsx").exists()
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert {i["file"]: i["sha256"] for i in record["inputs"]} == {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()
+    }
+
+
+def test_suppression_is_consistent_across_reports(data: Path) -> None:
+    """No hidden count of a site can be recovered by subtracting the other sites' published
+    numbers from the overview's total: each shown overview cell hides 0 or at least 2 site cells."""
+    from analyse import report
+
+    contexts = {s: report.load(data, site=s) for s in ["all", "H1", "H2", "H3", "H4", "H5", "H6"]}
+    shown = {}
+    for site, ctx in contexts.items():
+        # each report computes the family on its own (separate contexts, no shared cache)
+        st = report._family(
+            ctx, "key_figures", lambda ctx=ctx: report._by_site(ctx.indicators, report.key_figures, ctx.ds.sites),
+            count_cols=list(report.KEY_COUNTS), n_col="n", stat_cols=list(report.KEY_STATS),
+            of_n=list(report.KEY_COUNTS), margins="none",
+        )
+        shown[site] = st
+    overview = shown["all"]
+    checked = 0
+    for column in ["n", *report.KEY_COUNTS]:
+        for wave in overview.values.index:
+            if overview.mask.at[wave, column]:
+                continue
+            hidden = [s for s in shown if s != "all" and shown[s].mask.at[wave, column]]
+            assert len(hidden) != 1, (column, wave, hidden)
+            checked += 1
+            if not hidden:
+                total = sum(int(shown[s].values.at[wave, column]) for s in shown if s != "all")
+                assert total == int(overview.values.at[wave, column])
+    assert checked > 0
+    # and the site with four residents hides its numbers
+    assert shown["H6"].mask["n"].all()
