@@ -362,7 +362,7 @@ class _System:
             return suppressed | hidden
 
         def order(c: int) -> tuple:
-            return (bool(is_total[c] or derived[c]), value[c] == 0, abs(value[c]), int(c))
+            return (value[c] == 0, bool(is_total[c] or derived[c]), abs(value[c]), int(c))
 
         def protected() -> np.ndarray:
             return suppressed | protect_hidden
