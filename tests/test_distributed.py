@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analyse.batch import _checked_relpath, _payload, check_scheduler, run_report, Job
+from analyse.batch import Job, _checked_relpath, _payload, check_scheduler, run_report
 from analyse.errors import ConfigError
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -177,3 +177,16 @@ def test_failing_report_is_isolated_on_an_existing_scheduler(
     assert not (out / "tabeller" / "H2").exists()
     assert "FEJLET" in (out / "index.html").read_text(encoding="utf-8")
     assert [p.name for p in out.parent.iterdir()] == ["run"]
+
+
+def test_cli_passes_the_scheduler_through(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from analyse.cli import app
+
+    runner = CliRunner()
+    assert "--scheduler" in runner.invoke(app, ["report", "--help"]).output
+    out = tmp_path / "run"
+    result = runner.invoke(app, ["report", str(DEMO), "--out", str(out), "--scheduler", "dask"])
+    assert result.exit_code == 2 and "tcp://" in result.output
+    assert not out.exists()

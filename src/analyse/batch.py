@@ -29,7 +29,6 @@ import hashlib
 import html
 import json
 import logging
-import os
 import pickle
 import platform
 import re
@@ -561,7 +560,6 @@ def _run_jobs(
 
 _WORKER_LOCK = threading.Lock()
 _WORKER_DATA: dict[str, Path] = {}  # payload token -> materialised folder, in a worker
-_WORKER_POOL = None  # the warm forkserver pool of a (non-daemonic) worker process
 _KEEP_PAYLOADS = 4
 
 
@@ -638,26 +636,6 @@ def _materialise(payload: dict[str, object]) -> Path:
         return root
 
 
-def _worker_threads() -> int:
-    try:
-        from distributed import get_worker
-
-        worker = get_worker()
-        return int(getattr(worker, "nthreads", None) or worker.state.nthreads)
-    except Exception:  # not inside a Dask worker
-        return 1
-
-
-def _worker_pool():
-    """This process's warm forkserver pool (one fresh child per report), made once."""
-    global _WORKER_POOL
-    with _WORKER_LOCK:
-        if _WORKER_POOL is None:
-            _WORKER_POOL = _warm_pool(max(1, _worker_threads()))
-            atexit.register(_WORKER_POOL.shutdown, wait=False, cancel_futures=True)
-        return _WORKER_POOL
-
-
 _CHILD = "import sys; from analyse.batch import _child_main; _child_main(sys.argv[1])"
 
 
@@ -694,17 +672,13 @@ def _run_isolated(runner, job: Job, out_dir: Path) -> Job:
     if runner not in (_execute_inprocess, execute):
         return runner(job, out_dir)
     import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
 
     if multiprocessing.current_process().daemon:
         return _run_in_subprocess(runner, job, out_dir)
-    try:
-        return _worker_pool().submit(runner, job, out_dir).result()
-    except BrokenProcessPool:
-        global _WORKER_POOL
-        with _WORKER_LOCK:
-            _WORKER_POOL = None  # the next report gets a new pool
-        raise
+    # The forkserver (warm, started once per worker process) stays; the pool is closed after
+    # the report so that no idle child outlives the task or delays the worker's shutdown.
+    with _warm_pool(1) as pool:
+        return pool.submit(runner, job, out_dir).result()
 
 
 def _dask_task(
