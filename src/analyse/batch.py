@@ -52,13 +52,13 @@ import nbformat
 from analyse.config import (
     DEFAULT_MIN_CELL,
     DEFAULT_SEED,
-    MIN_CELL_FLOOR,
     NOTEBOOKS_DIR,
     PROJECT_DIR,
 )
+from analyse.dataset import natural_key
 from analyse.errors import ConfigError
-from analyse.io import input_files, sha256
-from analyse.prepare import atomic_folder, is_prepared, load
+from analyse.prepare import atomic_folder, is_prepared, load, write_prepared
+from analyse.privacy import check_min_cell
 from analyse.publish import collected_tables
 
 log = logging.getLogger(__name__)
@@ -109,15 +109,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return all(j.status == "ok" for j in self.jobs) and not self.audit_findings
-
-
-def check_min_cell(min_cell: int) -> int:
-    if min_cell < MIN_CELL_FLOOR:
-        raise ConfigError(
-            f"min_cell must be at least {MIN_CELL_FLOOR} (got {min_cell}): smaller cells could "
-            "identify a person. Use --min-cell 3 or more."
-        )
-    return min_cell
 
 
 def _safe_name(name: str) -> str:
@@ -242,7 +233,11 @@ def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> lis
     if name == OVERVIEW:
         title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
     else:
-        title = f"Nære relationer – botilbud {name}" if lang == "da" else f"Nære relationer – site {name}"
+        title = (
+            f"Nære relationer – botilbud {name}"
+            if lang == "da"
+            else f"Nære relationer – site {name}"
+        )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = self_contained(body, lang=lang)
     files = []
@@ -326,7 +321,7 @@ def write_index(
 ) -> Path:
     da = lang == "da"
     rows = []
-    for job in sorted(jobs, key=lambda j: (j.name != OVERVIEW, _natural(j.name))):
+    for job in sorted(jobs, key=lambda j: (j.name != OVERVIEW, natural_key(j.name))):
         label = (
             ("Samlet rapport" if da else "Overview")
             if job.name == OVERVIEW
@@ -383,10 +378,6 @@ tr.failed td{{background:#fde8e8}}.audit{{background:#fde8e8;padding:1rem;margin
     return path
 
 
-def _natural(v: str) -> list:
-    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", v)]
-
-
 def run_report(
     data: Path,
     out: Path,
@@ -427,11 +418,6 @@ def run_report(
                 f"unknown site(s) {', '.join(unknown)}; the data set has {', '.join(available)}"
             )
         chosen = list(sites)
-    inputs = (
-        []
-        if is_prepared(data)
-        else [{"file": f.name, "sha256": sha256(f)} for f in input_files(data)]
-    )
     if runner is None:
         runner = _execute_inprocess if engine == "inprocess" else execute
     jobs: list[Job] = []
@@ -439,10 +425,11 @@ def run_report(
         prepared = Path(private) / "prepared"
         if is_prepared(data):
             shutil.copytree(data, prepared)
+            inputs = []
         else:
-            from analyse.prepare import prepare
-
-            prepare(data, prepared, lang=lang)
+            # The data set is already validated (``ds``): write it, don't read it again.
+            info = write_prepared(ds, data, prepared)
+            inputs = [{"file": i["file"], "sha256": i["sha256"]} for i in info["inputs"]]
         common = {
             "dataset": str(prepared),
             "audience": audience,
@@ -456,9 +443,7 @@ def run_report(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
         with atomic_folder(Path(out)) as tmp:
-            _run_jobs(
-                jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler
-            )
+            _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
             findings: list[str] = []
             if audience == "steering":
                 from analyse.audit import audit_run
@@ -522,7 +507,9 @@ def _run_jobs(
     scheduler: Scheduler = "local",
 ) -> None:
     if scheduler != "local":
-        _run_jobs_dask(jobs, out_dir, runner, workers=workers, progress=progress, scheduler=scheduler)
+        _run_jobs_dask(
+            jobs, out_dir, runner, workers=workers, progress=progress, scheduler=scheduler
+        )
         return
     from tqdm.auto import tqdm
 

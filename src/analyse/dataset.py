@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -82,11 +83,11 @@ class Dataset:
         }
 
 
+def natural_key(value: object) -> list:
+    """Sort key under which numbers inside codes sort as numbers (H2 < H10)."""
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", str(value))]
+
+
 def natural_sorted(values) -> list[str]:
     """Sort codes so that numbers inside them sort as numbers (H2 < H10)."""
-    import re
-
-    def key(v: str):
-        return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", str(v))]
-
-    return sorted((str(v) for v in values), key=key)
+    return sorted((str(v) for v in values), key=natural_key)

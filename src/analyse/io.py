@@ -50,7 +50,6 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     header_row: int = 1
-    problems: list = field(default_factory=list)
     _factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def factorized(self, position: int) -> tuple[np.ndarray, np.ndarray]:

@@ -70,14 +70,23 @@ def prepare(path: str | Path, out: str | Path, *, lang: Lang = "da") -> Dataset:
     raised before the output folder is created).
     """
     ds = read_dataset(path, lang=lang)
-    info = manifest(Path(path), ds)
+    write_prepared(ds, path, out)
+    return ds
+
+
+def write_prepared(ds: Dataset, source: str | Path, out: str | Path) -> dict[str, object]:
+    """Write an already validated data set (read from ``source``) as Parquet + manifest.json.
+
+    Returns the manifest (inputs with their SHA-256, row counts, package version).
+    """
+    info = manifest(Path(source), ds)
     with atomic_folder(Path(out)) as tmp:
         for name, frame in ds.tables().items():
             frame.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
         (tmp / "manifest.json").write_text(
             json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-    return ds
+    return info
 
 
 def is_prepared(path: str | Path) -> bool:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analyse.config import DEFAULT_MIN_CELL, MIN_CELL_FLOOR
+from analyse.config import DEFAULT_MIN_CELL
 from analyse.errors import ConfigError
 
 __all__ = [
@@ -119,17 +119,10 @@ class Guard:
 
 
 def _check_min_cell(min_cell: object) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)):
-        raise ConfigError(
-            f"min_cell must be a whole number of persons; got {min_cell!r}. "
-            f"Pass e.g. min_cell={DEFAULT_MIN_CELL}."
-        )
-    if min_cell < MIN_CELL_FLOOR:
-        raise ConfigError(
-            f"min_cell must be at least {MIN_CELL_FLOOR} (got {min_cell}): smaller cells "
-            f"could identify residents. Use the default {DEFAULT_MIN_CELL} or a larger value."
-        )
-    return int(min_cell)
+    # The rule lives in one place, analyse.privacy (a whole number, never below 3).
+    from analyse.privacy import check_min_cell
+
+    return check_min_cell(min_cell)
 
 
 def _check_min_pairs(min_pairs: object) -> int:

@@ -76,7 +76,9 @@ def show(items: Iterable[Item]) -> None:
         if isinstance(item, Heading):
             display(HTML(f"<h{item.level}>{html.escape(item.text)}</h{item.level}>"))
         elif isinstance(item, Paragraph):
-            css = {"text": "", "note": ' class="nr-note"', "warning": ' class="nr-warning"'}[item.kind]
+            css = {"text": "", "note": ' class="nr-note"', "warning": ' class="nr-warning"'}[
+                item.kind
+            ]
             display(HTML(f"<p{css}>{html.escape(item.text)}</p>"))
         elif isinstance(item, Table):
             show_table(item.frame, item.name, title=item.title, note=item.note)
@@ -146,12 +148,6 @@ class Context:
         return text.code_label("relations", "wave", wave, self.lang)
 
 
-def is_prepared(dataset: str | Path) -> bool:
-    from analyse.prepare import is_prepared as _is_prepared
-
-    return _is_prepared(dataset)
-
-
 def load(
     dataset: str | Path,
     *,
@@ -162,6 +158,7 @@ def load(
     seed: int = DEFAULT_SEED,
 ) -> Context:
     """The context of one report: reads a raw folder, a workbook or a prepared folder."""
+    from analyse.prepare import is_prepared
     from analyse.prepare import load as load_data
 
     if audience not in ("steering", "consultant"):
@@ -182,7 +179,9 @@ def load(
     return ctx
 
 
-def precompute(ds: Dataset, *, lang: Lang = "da", min_cell: int = DEFAULT_MIN_CELL, seed: int = DEFAULT_SEED) -> dict:
+def precompute(
+    ds: Dataset, *, lang: Lang = "da", min_cell: int = DEFAULT_MIN_CELL, seed: int = DEFAULT_SEED
+) -> dict:
     """Everything the reports of a run share: computed once, by building the overview."""
     import matplotlib.pyplot as plt
 
@@ -248,7 +247,9 @@ def _by_site(frame: pd.DataFrame, build, sites: Sequence[str]) -> dict[str, pd.D
     return out
 
 
-def _relabel(display: pd.DataFrame, columns: dict[str, str], index_name: str, index_labels=None) -> pd.DataFrame:
+def _relabel(
+    display: pd.DataFrame, columns: dict[str, str], index_name: str, index_labels=None
+) -> pd.DataFrame:
     frame = display.rename(columns=columns)
     if index_labels is not None:
         frame.index = [index_labels(i) for i in frame.index]
@@ -275,44 +276,66 @@ def title(ctx: Context) -> list[Item]:
         head = f"{text.label('report_site', ctx.lang)} {ctx.site}"
     items: list[Item] = [Heading(f"Nære relationer – {head}", 1)]
     if ctx.steering:
-        items.append(Paragraph(ctx.t(
-            "Rapporten er til styregruppen. Den viser kun samlede tal; grupper med færre end "
-            f"{ctx.min_cell} personer er skjult, så ingen kan genkendes.",
-            "This report is for the steering group. It shows aggregates only; groups of fewer "
-            f"than {ctx.min_cell} persons are hidden so that no one can be recognised.",
-        ), "note"))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Rapporten er til styregruppen. Den viser kun samlede tal; grupper med færre end "
+                    f"{ctx.min_cell} personer er skjult, så ingen kan genkendes.",
+                    "This report is for the steering group. It shows aggregates only; groups of fewer "
+                    f"than {ctx.min_cell} persons are hidden so that no one can be recognised.",
+                ),
+                "note",
+            )
+        )
     else:
-        items.append(Paragraph(ctx.t(
-            "Konsulentudgave: rapporten indeholder oplysninger om enkelte borgere (pseudonymer). "
-            "Den må ikke deles med styregruppen.",
-            "Consultant edition: this report holds information on individual residents "
-            "(pseudonyms). Do not share it with the steering group.",
-        ), "warning"))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Konsulentudgave: rapporten indeholder oplysninger om enkelte borgere (pseudonymer). "
+                    "Den må ikke deles med styregruppen.",
+                    "Consultant edition: this report holds information on individual residents "
+                    "(pseudonyms). Do not share it with the steering group.",
+                ),
+                "warning",
+            )
+        )
     n_sites = len(ctx.ds.sites) if ctx.overview else 1
     if ctx.too_small:
         items.append(Paragraph(text.site_too_small_sentence(ctx.site, ctx.min_cell, ctx.lang)))
     elif ctx.overview:
-        items.append(Paragraph(ctx.t(
-            f"Rapporten samler {text.count_phrase(n_sites, 'site', ctx.lang)} med "
-            f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
-            f"The report covers {text.count_phrase(n_sites, 'site', ctx.lang)} with "
-            f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
-        )))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Rapporten samler {text.count_phrase(n_sites, 'site', ctx.lang)} med "
+                    f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
+                    f"The report covers {text.count_phrase(n_sites, 'site', ctx.lang)} with "
+                    f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
+                )
+            )
+        )
     else:
-        items.append(Paragraph(ctx.t(
-            f"Botilbud {ctx.site} har {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} med i "
-            "udviklingsforløbet.",
-            f"Site {ctx.site} has {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} in the "
-            "development process.",
-        )))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Botilbud {ctx.site} har {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} med i "
+                    "udviklingsforløbet.",
+                    f"Site {ctx.site} has {text.count_phrase(ctx.n_residents, 'resident', ctx.lang)} in the "
+                    "development process.",
+                )
+            )
+        )
     return items
 
 
 def _too_small(ctx: Context) -> list[Item]:
-    return [Paragraph(ctx.t(
-        "Ingen tal for dette botilbud, så ingen kan genkendes (se indledningen).",
-        "No numbers for this site, so that no one can be recognised (see the introduction).",
-    ))]
+    return [
+        Paragraph(
+            ctx.t(
+                "Ingen tal for dette botilbud, så ingen kan genkendes (se indledningen).",
+                "No numbers for this site, so that no one can be recognised (see the introduction).",
+            )
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- kortlægning
@@ -349,15 +372,23 @@ def kortlaegning(ctx: Context) -> list[Item]:
     if ctx.too_small:
         return items + _too_small(ctx)
     st = _family(
-        ctx, "key_figures", lambda: _by_site(ctx.indicators, key_figures, ctx.ds.sites), count_cols=list(KEY_COUNTS), n_col="n", stat_cols=list(KEY_STATS),
-        of_n=list(KEY_COUNTS), margins="none",
+        ctx,
+        "key_figures",
+        lambda: _by_site(ctx.indicators, key_figures, ctx.ds.sites),
+        count_cols=list(KEY_COUNTS),
+        n_col="n",
+        stat_cols=list(KEY_STATS),
+        of_n=list(KEY_COUNTS),
+        margins="none",
     )
     labels = {
         "n": text.label("n_residents", ctx.lang),
         "close_nonstaff": text.label("close_nonstaff", ctx.lang),
         "gives_any": text.label("gives", ctx.lang),
         "only_staff_close": ctx.t("Kun personale tæt på", "Only staff close"),
-        "mean_relations": ctx.t("Relationer pr. borger (gns.)", "Relationships per resident (mean)"),
+        "mean_relations": ctx.t(
+            "Relationer pr. borger (gns.)", "Relationships per resident (mean)"
+        ),
         "mean_nonstaff": ctx.t("Heraf ikke personale (gns.)", "Of which not staff (mean)"),
     }
     display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
@@ -365,14 +396,22 @@ def kortlaegning(ctx: Context) -> list[Item]:
     values = st.values
     for wave in values.index:
         k, n = values.at[wave, "close_nonstaff"], values.at[wave, "n"]
-        sentence = text.sentence_close_nonstaff(ctx.site_name, _na(k), _na(n), ctx.lang, min_cell=ctx.min_cell)
+        sentence = text.sentence_close_nonstaff(
+            ctx.site_name, _na(k), _na(n), ctx.lang, min_cell=ctx.min_cell
+        )
         if ctx.overview:
-            sentence = sentence.replace(f"I botilbud {ctx.site_name}", "I alle botilbud tilsammen").replace(
-                f"In site {ctx.site_name}", "Across all sites"
-            )
+            sentence = sentence.replace(
+                f"I botilbud {ctx.site_name}", "I alle botilbud tilsammen"
+            ).replace(f"In site {ctx.site_name}", "Across all sites")
         items.append(Paragraph(f"{ctx.wave_label(wave).capitalize()}: {sentence}"))
-    items.append(Table(display, "noegletal", ctx.t("Nøgletal om borgernes relationer", "Key figures on residents' relationships"),
-                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    items.append(
+        Table(
+            display,
+            "noegletal",
+            ctx.t("Nøgletal om borgernes relationer", "Key figures on residents' relationships"),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        )
+    )
     items += _composition(ctx)
     items += _turnover(ctx)
     if not ctx.steering:
@@ -403,19 +442,38 @@ def _composition(ctx: Context) -> list[Item]:
         rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
         return _by_site(rel, composition, ctx.ds.sites)
 
-    st = _family(ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns")
+    st = _family(
+        ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns"
+    )
     labels = {w: ctx.wave_label(w) for w in ("pre", "post")}
     display = _relabel(
-        st.display(ctx.lang), labels, text.column_label("relations", "alter_type", ctx.lang),
+        st.display(ctx.lang),
+        labels,
+        text.column_label("relations", "alter_type", ctx.lang),
         lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
     )
     items: list[Item] = [
-        Heading(ctx.t("Hvem er borgerne i relation med?", "Who are the residents' relationships with?"), 3),
-        Table(display, "relationstyper", ctx.t("Antal relationer efter relationstype", "Relationships by type"),
-              note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None),
+        Heading(
+            ctx.t("Hvem er borgerne i relation med?", "Who are the residents' relationships with?"),
+            3,
+        ),
+        Table(
+            display,
+            "relationstyper",
+            ctx.t("Antal relationer efter relationstype", "Relationships by type"),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        ),
     ]
-    items.append(Figure(_bars(st.values, ctx, title=ctx.t("Relationer efter type", "Relationships by type"),
-                              label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang))))
+    items.append(
+        Figure(
+            _bars(
+                st.values,
+                ctx,
+                title=ctx.t("Relationer efter type", "Relationships by type"),
+                label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+            )
+        )
+    )
     return items
 
 
@@ -437,7 +495,9 @@ def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
         ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
         for p, h in zip(pos, heights, strict=True):
             if np.isnan(h):
-                ax.text(p, 0.1, f"<{ctx.min_cell}", ha="center", va="bottom", fontsize=8, rotation=90)
+                ax.text(
+                    p, 0.1, f"<{ctx.min_cell}", ha="center", va="bottom", fontsize=8, rotation=90
+                )
     ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
     ax.set_ylabel(text.label("n_relations", ctx.lang))
     ax.set_title(title)
@@ -467,33 +527,53 @@ def _turnover(ctx: Context) -> list[Item]:
 
     if not {"pre", "post"} <= set(ctx.ds.waves):
         return []
+
     def build():
         tv = turnover(ctx.ds, from_wave="pre", to_wave="post")
         if "site_id" not in tv.columns:
-            tv = tv.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left")
+            tv = tv.merge(
+                ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left"
+            )
         return _by_site(tv, turnover_table, ctx.ds.sites)
 
     st = _family(ctx, "turnover", build, count_cols=list(TURNOVER_COLS), n_col="n", margins="none")
-    labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {"n": text.label("n_residents", ctx.lang)}
-    row_labels = {"all": ctx.t("Alle relationer", "All relationships"),
-                  "nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff")}
-    display = _relabel(st.display(ctx.lang), labels, ctx.t("Relationer", "Relationships"), row_labels.get)
+    labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {
+        "n": text.label("n_residents", ctx.lang)
+    }
+    row_labels = {
+        "all": ctx.t("Alle relationer", "All relationships"),
+        "nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff"),
+    }
+    display = _relabel(
+        st.display(ctx.lang), labels, ctx.t("Relationer", "Relationships"), row_labels.get
+    )
     items: list[Item] = [
-        Heading(ctx.t("Nye, bevarede og ophørte relationer", "Relationships gained, kept and lost"), 3),
-        Table(display, "relationer_foer_efter",
-              ctx.t("Relationer fra før til efter afprøvningen (borgere målt begge gange)",
-                    "Relationships from before to after the trial (residents assessed in both waves)"),
-              note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None),
+        Heading(
+            ctx.t("Nye, bevarede og ophørte relationer", "Relationships gained, kept and lost"), 3
+        ),
+        Table(
+            display,
+            "relationer_foer_efter",
+            ctx.t(
+                "Relationer fra før til efter afprøvningen (borgere målt begge gange)",
+                "Relationships from before to after the trial (residents assessed in both waves)",
+            ),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        ),
     ]
     v = st.values
     gained, n = _na(v.at["nonstaff", "gained"]), _na(v.at["all", "n"])
     if gained is not None and n is not None:
-        items.append(Paragraph(ctx.t(
-            f"De {text.count_phrase(int(n), 'resident', ctx.lang)}, som blev målt både før og efter, fik i alt "
-            f"{text.fmt_int(gained, ctx.lang)} nye relationer, som ikke er personale.",
-            f"The {text.count_phrase(int(n), 'resident', ctx.lang)} assessed both before and after gained "
-            f"{text.fmt_int(gained, ctx.lang)} new relationships not with staff in all.",
-        )))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"De {text.count_phrase(int(n), 'resident', ctx.lang)}, som blev målt både før og efter, fik i alt "
+                    f"{text.fmt_int(gained, ctx.lang)} nye relationer, som ikke er personale.",
+                    f"The {text.count_phrase(int(n), 'resident', ctx.lang)} assessed both before and after gained "
+                    f"{text.fmt_int(gained, ctx.lang)} new relationships not with staff in all.",
+                )
+            )
+        )
     return items
 
 
@@ -502,15 +582,37 @@ def _consultant_residents(ctx: Context, max_maps: int = 12) -> list[Item]:
     from analyse.figures import relationship_map
 
     if ctx.steering:
-        raise PrivacyError([], "resident-level tables and maps exist only for audience='consultant'")
+        raise PrivacyError(
+            [], "resident-level tables and maps exist only for audience='consultant'"
+        )
     ind = _scope(ctx, ctx.indicators)
-    cols = ["resident_id", "site_id", "wave", "n_relations", "n_nonstaff", "n_close", "n_close_nonstaff",
-            "n_gives", "n_reciprocal", "only_staff_close", "diversity"]
+    cols = [
+        "resident_id",
+        "site_id",
+        "wave",
+        "n_relations",
+        "n_nonstaff",
+        "n_close",
+        "n_close_nonstaff",
+        "n_gives",
+        "n_reciprocal",
+        "only_staff_close",
+        "diversity",
+    ]
     table = ind[[c for c in cols if c in ind.columns]].copy()
     table["diversity"] = table["diversity"].map(lambda v: _fmt(v, ctx.lang, 2))
     items: list[Item] = [
-        Heading(ctx.t("Borgerne enkeltvis (kun konsulenter)", "Residents one by one (consultants only)"), 3),
-        Table(table.reset_index(drop=True), "borgere_indikatorer", ctx.t("Indikatorer pr. borger", "Indicators per resident")),
+        Heading(
+            ctx.t(
+                "Borgerne enkeltvis (kun konsulenter)", "Residents one by one (consultants only)"
+            ),
+            3,
+        ),
+        Table(
+            table.reset_index(drop=True),
+            "borgere_indikatorer",
+            ctx.t("Indikatorer pr. borger", "Indicators per resident"),
+        ),
     ]
     if not ctx.overview:
         residents = sorted(ind["resident_id"].astype(str).unique())[:max_maps]
@@ -522,7 +624,12 @@ def _consultant_residents(ctx: Context, max_maps: int = 12) -> list[Item]:
 
 # ----------------------------------------------------------------------------- behov
 
-NEED_COUNTS = ("wants_more", "wants_more_only_staff_close", "wants_more_gives_none", "wants_more_no_frequent")
+NEED_COUNTS = (
+    "wants_more",
+    "wants_more_only_staff_close",
+    "wants_more_gives_none",
+    "wants_more_no_frequent",
+)
 
 
 def needs_table(flags: pd.DataFrame) -> pd.DataFrame:
@@ -542,6 +649,7 @@ def behov(ctx: Context) -> list[Item]:
     items: list[Item] = [Heading(text.label("section_needs", ctx.lang))]
     if ctx.too_small:
         return items + _too_small(ctx)
+
     def build():
         ind = ctx.indicators
         pre = ind[ind["wave"] == "pre"].merge(
@@ -551,38 +659,77 @@ def behov(ctx: Context) -> list[Item]:
         )
         return _by_site(pre, needs_table, ctx.ds.sites)
 
-    st = _family(ctx, "needs", build, count_cols=list(NEED_COUNTS), n_col="n", of_n=list(NEED_COUNTS), margins="none")
+    st = _family(
+        ctx,
+        "needs",
+        build,
+        count_cols=list(NEED_COUNTS),
+        n_col="n",
+        of_n=list(NEED_COUNTS),
+        margins="none",
+    )
     labels = {
         "n": text.label("n_residents", ctx.lang),
-        "wants_more": ctx.t("Ønsker flere eller andre relationer", "Want more or other relationships"),
-        "wants_more_only_staff_close": ctx.t("… og har kun personale tæt på", "… and only staff are close"),
-        "wants_more_gives_none": ctx.t("… og giver ikke noget i nogen relation", "… and give in no relationship"),
-        "wants_more_no_frequent": ctx.t("… og har ingen daglig eller ugentlig kontakt", "… and have no daily or weekly contact"),
+        "wants_more": ctx.t(
+            "Ønsker flere eller andre relationer", "Want more or other relationships"
+        ),
+        "wants_more_only_staff_close": ctx.t(
+            "… og har kun personale tæt på", "… and only staff are close"
+        ),
+        "wants_more_gives_none": ctx.t(
+            "… og giver ikke noget i nogen relation", "… and give in no relationship"
+        ),
+        "wants_more_no_frequent": ctx.t(
+            "… og har ingen daglig eller ugentlig kontakt", "… and have no daily or weekly contact"
+        ),
     }
     display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
     k, n = _na(st.values.iloc[0]["wants_more"]), _na(st.values.iloc[0]["n"])
     if k is not None and n is not None:
-        items.append(Paragraph(ctx.t(
-            f"Før afprøvningen ønskede {text.fmt_int(k, ctx.lang)} af {text.count_phrase(int(n), 'resident', ctx.lang)} "
-            "flere eller andre relationer.",
-            f"Before the trial, {text.fmt_int(k, ctx.lang)} of {text.count_phrase(int(n), 'resident', ctx.lang)} "
-            "wanted more or other relationships.",
-        )))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Før afprøvningen ønskede {text.fmt_int(k, ctx.lang)} af {text.count_phrase(int(n), 'resident', ctx.lang)} "
+                    "flere eller andre relationer.",
+                    f"Before the trial, {text.fmt_int(k, ctx.lang)} of {text.count_phrase(int(n), 'resident', ctx.lang)} "
+                    "wanted more or other relationships.",
+                )
+            )
+        )
     else:
-        items.append(Paragraph(ctx.t(
-            "Antallet, der ønsker flere relationer, vises ikke, så ingen kan genkendes.",
-            "The number who want more relationships is not shown, so that no one can be recognised.",
-        )))
-    items.append(Table(display, "behov", ctx.t("Ønsker om flere relationer og netværkets situation (før)",
-                                               "Wishes for more relationships and the network (before)"),
-                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Antallet, der ønsker flere relationer, vises ikke, så ingen kan genkendes.",
+                    "The number who want more relationships is not shown, so that no one can be recognised.",
+                )
+            )
+        )
+    items.append(
+        Table(
+            display,
+            "behov",
+            ctx.t(
+                "Ønsker om flere relationer og netværkets situation (før)",
+                "Wishes for more relationships and the network (before)",
+            ),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        )
+    )
     if not ctx.steering:
         from analyse.relations import needs
 
         flags = needs(ctx.ds, wave="pre").residents
         flags = _scope(ctx, flags) if "site_id" in flags.columns else flags
-        items.append(Table(flags.reset_index(drop=True), "behov_borgere",
-                           ctx.t("Behov pr. borger (kun konsulenter)", "Needs per resident (consultants only)")))
+        items.append(
+            Table(
+                flags.reset_index(drop=True),
+                "behov_borgere",
+                ctx.t(
+                    "Behov pr. borger (kun konsulenter)", "Needs per resident (consultants only)"
+                ),
+            )
+        )
     return items
 
 
@@ -606,7 +753,9 @@ def staff_agreement(understanding: pd.DataFrame, *, seed: int) -> pd.DataFrame:
             r = rwg_j(sub, "group", "item", "rating", respondent="respondent_id")
             row["rwg_j"] = float(r["rwg_j"].iloc[0])
             row["ad_m"] = float(r["ad_m"].iloc[0])
-            a = krippendorff_alpha(sub, "item", "respondent_id", "rating", level="ordinal", n_boot=0, seed=seed)
+            a = krippendorff_alpha(
+                sub, "item", "respondent_id", "rating", level="ordinal", n_boot=0, seed=seed
+            )
             row["alpha"] = float(a["alpha"].iloc[0])
         rows[wave] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
@@ -624,8 +773,14 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
         return items + _too_small(ctx)
     u = ctx.ds.understanding
     if u.empty:
-        return items + [Paragraph(ctx.t("Data indeholder ingen besvarelser om fælles forståelse.",
-                                         "The data set holds no answers on shared understanding."))]
+        return items + [
+            Paragraph(
+                ctx.t(
+                    "Data indeholder ingen besvarelser om fælles forståelse.",
+                    "The data set holds no answers on shared understanding.",
+                )
+            )
+        ]
     per_site = ctx.cached(
         "staff_agreement",
         lambda: {s: staff_agreement(u[u["site_id"] == s], seed=ctx.seed) for s in ctx.ds.sites},
@@ -641,14 +796,23 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
 
     def build():
         counts = {s: t[["n"]] for s, t in per_site.items()}
-        counts[TOTAL] = pd.concat(counts.values()).groupby(level=0).sum().reindex(table.index).fillna(0).astype(int)
+        counts[TOTAL] = (
+            pd.concat(counts.values())
+            .groupby(level=0)
+            .sum()
+            .reindex(table.index)
+            .fillna(0)
+            .astype(int)
+        )
         return counts
 
     st_n = _family(ctx, "staff_n", build, n_col="n", margins="none")
     table = table.copy()
     hidden = st_n.mask["n"].reindex(table.index).fillna(True).to_numpy()
     table.loc[hidden, ["rwg_j", "ad_m", "alpha"]] = np.nan
-    st = privacy.suppress(table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell)
+    st = privacy.suppress(
+        table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell
+    )
     st.mask.loc[hidden, :] = True
     labels = {
         "n": ctx.t("Antal medarbejdere", "Staff respondents"),
@@ -658,30 +822,48 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
     }
     display = st.display(ctx.lang, decimals=2)
     display[ctx.t("Fortolkning", "Interpretation")] = [
-        (interpret("rwg", v, ctx.lang) or text.MISSING) if not pd.isna(v) and not m else text.MISSING
+        (interpret("rwg", v, ctx.lang) or text.MISSING)
+        if not pd.isna(v) and not m
+        else text.MISSING
         for v, m in zip(st.values["rwg_j"], st.mask["rwg_j"], strict=True)
     ]
     display = _relabel(display, labels, text.label("wave", ctx.lang), ctx.wave_label)
-    items.append(Paragraph(ctx.t(
-        "r_wg(J) måler, hvor enige medarbejderne er om udsagnene (1 = helt enige, 0 = som tilfældige svar); "
-        "AD_M er den gennemsnitlige afvigelse fra gennemsnittet på skalaen 1–5 (0 = helt enige).",
-        "r_wg(J) measures how much staff agree on the statements (1 = full agreement, 0 = as random answers); "
-        "AD_M is the average deviation from the mean on the 1–5 scale (0 = full agreement).",
-    ), "note"))
+    items.append(
+        Paragraph(
+            ctx.t(
+                "r_wg(J) måler, hvor enige medarbejderne er om udsagnene (1 = helt enige, 0 = som tilfældige svar); "
+                "AD_M er den gennemsnitlige afvigelse fra gennemsnittet på skalaen 1–5 (0 = helt enige).",
+                "r_wg(J) measures how much staff agree on the statements (1 = full agreement, 0 = as random answers); "
+                "AD_M is the average deviation from the mean on the 1–5 scale (0 = full agreement).",
+            ),
+            "note",
+        )
+    )
     for wave in st.values.index:
         v = st.values.at[wave, "rwg_j"]
         if not pd.isna(v) and not st.mask.at[wave, "rwg_j"]:
             band = interpret("rwg", float(v), ctx.lang)
-            items.append(Paragraph(ctx.t(
-                f"{ctx.wave_label(wave).capitalize()}: medarbejdernes enighed er r_wg(J) = {_fmt(v, ctx.lang, 2)}"
-                + (f" ({band})." if band else "."),
-                f"{ctx.wave_label(wave).capitalize()}: staff agreement is r_wg(J) = {_fmt(v, ctx.lang, 2)}"
-                + (f" ({band})." if band else "."),
-            )))
-    items.append(Table(display, "enighed_medarbejdere",
-                       ctx.t("Enighed blandt medarbejderne om, hvad en god relation er",
-                             "Staff agreement on what a good relationship is"),
-                       note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+            items.append(
+                Paragraph(
+                    ctx.t(
+                        f"{ctx.wave_label(wave).capitalize()}: medarbejdernes enighed er r_wg(J) = {_fmt(v, ctx.lang, 2)}"
+                        + (f" ({band})." if band else "."),
+                        f"{ctx.wave_label(wave).capitalize()}: staff agreement is r_wg(J) = {_fmt(v, ctx.lang, 2)}"
+                        + (f" ({band})." if band else "."),
+                    )
+                )
+            )
+    items.append(
+        Table(
+            display,
+            "enighed_medarbejdere",
+            ctx.t(
+                "Enighed blandt medarbejderne om, hvad en god relation er",
+                "Staff agreement on what a good relationship is",
+            ),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        )
+    )
     items += _roles(ctx)
     return items
 
@@ -702,8 +884,11 @@ def _roles(ctx: Context) -> list[Item]:
         table[f"median_{role}"] = med[role].astype(float) if role in med else np.nan
     parts = [
         privacy.suppress(
-            table[[f"n_{role}", f"median_{role}"]], n_col=f"n_{role}", stat_cols=[f"median_{role}"],
-            margins="none", min_cell=ctx.min_cell,
+            table[[f"n_{role}", f"median_{role}"]],
+            n_col=f"n_{role}",
+            stat_cols=[f"median_{role}"],
+            margins="none",
+            min_cell=ctx.min_cell,
         )
         for role in ("staff", "resident")
     ]
@@ -727,10 +912,26 @@ def _roles(ctx: Context) -> list[Item]:
 
     display = _relabel(display_frame, labels, ctx.t("Udsagn", "Statement"), item_label)
     return [
-        Heading(ctx.t("Medarbejdere og borgere, udsagn for udsagn (før)", "Staff and residents, statement by statement (before)"), 3),
-        Paragraph(ctx.t("Svar fra 1 (helt uenig) til 5 (helt enig).", "Answers from 1 (strongly disagree) to 5 (strongly agree)."), "note"),
-        Table(display, "udsagn_roller", ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
-              note=text.suppressed_note(ctx.min_cell, ctx.lang) if any_suppressed else None),
+        Heading(
+            ctx.t(
+                "Medarbejdere og borgere, udsagn for udsagn (før)",
+                "Staff and residents, statement by statement (before)",
+            ),
+            3,
+        ),
+        Paragraph(
+            ctx.t(
+                "Svar fra 1 (helt uenig) til 5 (helt enig).",
+                "Answers from 1 (strongly disagree) to 5 (strongly agree).",
+            ),
+            "note",
+        ),
+        Table(
+            display,
+            "udsagn_roller",
+            ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if any_suppressed else None,
+        ),
     ]
 
 
@@ -753,7 +954,9 @@ def _value_label(ctx: Context, value: str) -> str:
         "loneliness": text.column_label("outcomes", "loneliness", ctx.lang),
         "satisfaction": text.column_label("outcomes", "satisfaction", ctx.lang),
         "n_nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff"),
-        "n_gives": ctx.t("Relationer, hvor borgeren giver", "Relationships where the resident gives"),
+        "n_gives": ctx.t(
+            "Relationer, hvor borgeren giver", "Relationships where the resident gives"
+        ),
     }
     return labels.get(value, value)
 
@@ -769,7 +972,10 @@ def trial_table(long: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     rows = {}
     for value in TRIAL_VALUES:
         r = paired(long, "resident_id", "wave", value, min_cell=min_cell).iloc[0]
-        rows[value] = {"n": int(r["n"]), **{s: float(r[s]) if not pd.isna(r[s]) else np.nan for s in TRIAL_STATS}}
+        rows[value] = {
+            "n": int(r["n"]),
+            **{s: float(r[s]) if not pd.isna(r[s]) else np.nan for s in TRIAL_STATS},
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "indicator"
     table["n"] = table["n"].astype(int)
@@ -782,28 +988,51 @@ def afproevning(ctx: Context) -> list[Item]:
     if ctx.too_small:
         return items + _too_small(ctx)
     if not {"pre", "post"} <= set(ctx.ds.waves):
-        return items + [Paragraph(ctx.t("Der er endnu ikke målt efter afprøvningen.", "There is no measurement after the trial yet."))]
+        return items + [
+            Paragraph(
+                ctx.t(
+                    "Der er endnu ikke målt efter afprøvningen.",
+                    "There is no measurement after the trial yet.",
+                )
+            )
+        ]
     long = ctx.cached("trial_long", lambda: _trial_long(ctx))
     if not ctx.overview:
         practice = ctx.ds.residents.loc[ctx.ds.residents["site_id"] == ctx.site, "practice"].mode()
         code = str(practice.iloc[0]) if len(practice) else "none"
         p = ctx.ds.practices.set_index("practice")
         if code == "none":
-            items.append(Paragraph(ctx.t(
-                f"Botilbud {ctx.site} er sammenligningsgruppe: her er der ikke afprøvet en ny praksis.",
-                f"Site {ctx.site} is a comparison group: no new practice was tried here.",
-            )))
+            items.append(
+                Paragraph(
+                    ctx.t(
+                        f"Botilbud {ctx.site} er sammenligningsgruppe: her er der ikke afprøvet en ny praksis.",
+                        f"Site {ctx.site} is a comparison group: no new practice was tried here.",
+                    )
+                )
+            )
         elif code in p.index:
             name, desc = p.at[code, "name_da"], p.at[code, "description"]
             items.append(Paragraph(ctx.t(f"Afprøvet praksis: {name}.", f"Practice tried: {name}.")))
             if isinstance(desc, str) and desc:
                 items.append(Paragraph(desc, "note"))
     st = _family(
-        ctx, "trial", lambda: _by_site(long, lambda f: trial_table(f, min_cell=ctx.min_cell), ctx.ds.sites),
-        count_cols=[], n_col="n", stat_cols=list(TRIAL_STATS), margins="none",
+        ctx,
+        "trial",
+        lambda: _by_site(long, lambda f: trial_table(f, min_cell=ctx.min_cell), ctx.ds.sites),
+        count_cols=[],
+        n_col="n",
+        stat_cols=list(TRIAL_STATS),
+        margins="none",
     )
-    items += _trial_items(ctx, st, "foer_efter", ctx.t("Før og efter afprøvningen (borgere målt begge gange)",
-                                                       "Before and after the trial (residents assessed in both waves)"))
+    items += _trial_items(
+        ctx,
+        st,
+        "foer_efter",
+        ctx.t(
+            "Før og efter afprøvningen (borgere målt begge gange)",
+            "Before and after the trial (residents assessed in both waves)",
+        ),
+    )
     if ctx.overview:
         items += _by_practice(ctx, long)
     return items
@@ -840,7 +1069,14 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
     else:
         lower = "Lower loneliness is better; for the other measures higher is better."
     items.append(Paragraph(lower, "note"))
-    items.append(Table(display, name, title, note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None))
+    items.append(
+        Table(
+            display,
+            name,
+            title,
+            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+        )
+    )
     return items
 
 
@@ -855,19 +1091,37 @@ def _trial_cells(ctx: Context, long: pd.DataFrame) -> dict[tuple[str, str], pd.D
 
 def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
     """Overview only: each practice and the comparison group, before and after."""
-    items: list[Item] = [Heading(ctx.t("Praksisser og sammenligningsgruppe", "Practices and comparison group"), 3)]
+    items: list[Item] = [
+        Heading(ctx.t("Praksisser og sammenligningsgruppe", "Practices and comparison group"), 3)
+    ]
     practices = ctx.ds.practices.set_index("practice")["name_da"].to_dict()
-    for code in sorted(long["practice"].dropna().astype(str).unique(), key=lambda c: (c == "none", c)):
+    for code in sorted(
+        long["practice"].dropna().astype(str).unique(), key=lambda c: (c == "none", c)
+    ):
+
         def build(code=code):
             sub = long[long["practice"].astype(str) == code]
             cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
-            per_site = {s: cells.get((s, code), trial_table(sub.iloc[:0], min_cell=ctx.min_cell)) for s in ctx.ds.sites}
+            per_site = {
+                s: cells.get((s, code), trial_table(sub.iloc[:0], min_cell=ctx.min_cell))
+                for s in ctx.ds.sites
+            }
             per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
             return per_site
 
-        st = _family(ctx, f"trial_practice:{code}", build, n_col="n", stat_cols=list(TRIAL_STATS), margins="none")
-        name = ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)") if code == "none" else (
-            f"{code}: {practices.get(code, code)}")
+        st = _family(
+            ctx,
+            f"trial_practice:{code}",
+            build,
+            n_col="n",
+            stat_cols=list(TRIAL_STATS),
+            margins="none",
+        )
+        name = (
+            ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)")
+            if code == "none"
+            else (f"{code}: {practices.get(code, code)}")
+        )
         items.append(Heading(name, 4))
         items += _trial_items(ctx, st, f"praksis_{code}", name)
     return items
@@ -879,20 +1133,28 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
 def om_rapporten(ctx: Context) -> list[Item]:
     """How the numbers were made, in plain words, and what data they rest on."""
     items: list[Item] = [Heading(text.label("section_about", ctx.lang))]
-    items.append(Paragraph(ctx.t(
-        f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Det samme tegn bruges for "
-        "tal, der er skjult, fordi de ellers kunne regnes ud fra andre tal – også på tværs af rapporterne.",
-        f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. The same mark is used for "
-        "numbers hidden because they could otherwise be worked out from other numbers – also across the reports.",
-    )))
-    items.append(Paragraph(ctx.t(
-        "Før/efter-sammenligningen bruger kun borgere, der er målt begge gange. Ændringen er gennemsnittet efter minus "
-        "gennemsnittet før med et 95 %-konfidensinterval; effektstørrelsen er Hedges' g_av (Lakens 2013). Små grupper "
-        "giver usikre resultater, og en ændring kan have andre årsager end den afprøvede praksis.",
-        "The before/after comparison uses only residents assessed both times. The change is the mean after minus the "
-        "mean before with a 95% confidence interval; the effect size is Hedges' g_av (Lakens 2013). Small groups give "
-        "uncertain results, and a change may have other causes than the practice tried.",
-    )))
+    items.append(
+        Paragraph(
+            ctx.t(
+                f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Det samme tegn bruges for "
+                "tal, der er skjult, fordi de ellers kunne regnes ud fra andre tal – også på tværs af rapporterne.",
+                f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. The same mark is used for "
+                "numbers hidden because they could otherwise be worked out from other numbers – also across the reports.",
+            )
+        )
+    )
+    items.append(
+        Paragraph(
+            ctx.t(
+                "Før/efter-sammenligningen bruger kun borgere, der er målt begge gange. Ændringen er gennemsnittet efter minus "
+                "gennemsnittet før med et 95 %-konfidensinterval; effektstørrelsen er Hedges' g_av (Lakens 2013). Små grupper "
+                "giver usikre resultater, og en ændring kan have andre årsager end den afprøvede praksis.",
+                "The before/after comparison uses only residents assessed both times. The change is the mean after minus the "
+                "mean before with a 95% confidence interval; the effect size is Hedges' g_av (Lakens 2013). Small groups give "
+                "uncertain results, and a change may have other causes than the practice tried.",
+            )
+        )
+    )
     inputs = ctx.manifest.get("inputs", [])
     if inputs:
         files = ", ".join(f"{i['file']} (SHA-256 {i['sha256'][:12]}…)" for i in inputs)

@@ -45,7 +45,6 @@ from analyse.schema import (
     SCALES,
     TABLES,
     ColumnSpec,
-    apply_dtypes,
     fold,
     header_lookup,
     table_spec,
@@ -319,7 +318,7 @@ def validate_raw(
         )
         cls = PrivacyError if any(p.code in PRIVACY_CODES for p in problems) else DataError
         raise cls(problems)
-    ds = Dataset.from_frames(**{t: _as_canonical(t, f) for t, f in frames.items()})
+    ds = Dataset.from_frames(**frames)
     ds.sources = {t: raw[t].file for t in frames}
     ds.warnings = warnings
     return ds
@@ -789,7 +788,3 @@ def _orphans(
     for row, value in bad.items():
         value = str(value)
         out.add(file, int(row), header, value, "orphan", what=what, ref=value, target=target)
-
-
-def _as_canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    return apply_dtypes(table, frame)
