@@ -277,6 +277,22 @@ CASES = [
         "bad_month",
         2,
     ),
+    (
+        "extra-cell",
+        _append("borgere.csv", "B107;H2;botilbud;none;;glemt"),
+        "borgere.csv",
+        "(F)",
+        "empty_header",
+        8,
+    ),
+    (
+        "cpr-in-extra-cell",
+        _append("borgere.csv", "B107;H2;botilbud;none;;010190-1234"),
+        "borgere.csv",
+        "(F)",
+        "cpr_number",
+        8,
+    ),
 ]
 
 

@@ -52,6 +52,17 @@ class RawTable:
     header_row: int = 1
     _factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
+    def column_name(self, position: int) -> str:
+        """The column as a user finds it: its header, or its spreadsheet letter ``(F)`` if none."""
+        header = self.frame.columns[position]
+        if header:
+            return header
+        letters, i = "", position + 1
+        while i:
+            i, r = divmod(i - 1, 26)
+            letters = chr(65 + r) + letters
+        return f"({letters})"
+
     def factorized(self, position: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes and distinct values of the column at ``position`` (computed once).
 
@@ -206,8 +217,7 @@ def read_raw(source: Source) -> RawTable:
         else:
             first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
             sep = sniff_delimiter(first_line)
-            frame = pd.read_csv(
-                _io.StringIO(text),
+            options = dict(
                 sep=sep,
                 header=None,
                 dtype=str,
@@ -217,6 +227,13 @@ def read_raw(source: Source) -> RawTable:
                 quoting=csv.QUOTE_MINIMAL,
                 engine="c",
             )
+            try:
+                frame = pd.read_csv(_io.StringIO(text), **options)
+            except pd.errors.ParserError:
+                # A row with more cells than the header: read every row as wide as the widest,
+                # so validation can name the row (a cell in a column without a header).
+                width = max(len(row) for row in csv.reader(_io.StringIO(text), delimiter=sep))
+                frame = pd.read_csv(_io.StringIO(text), names=range(width), **options)
     return _to_raw_table(source, frame)
 
 

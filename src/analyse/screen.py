@@ -138,10 +138,9 @@ def screen_table(
     frame = rt.frame
     headers = list(frame.columns)
     for i, header in enumerate(headers):
-        if header == "":
-            continue
-        canonical = next((c for c, h in known.items() if h == header), None)
-        is_unknown = header in unknown
+        canonical = next((c for c, h in known.items() if h == header), None) if header else None
+        # A column without a header is outside the contract: every check applies to its cells.
+        is_unknown = header == "" or header in unknown
         if is_unknown:
             what = identifying_header(header)
             if what is not None:
@@ -171,13 +170,17 @@ def screen_table(
             for row, value, code in zip(
                 frame.index[positions], col[positions], codes[positions], strict=True
             ):
-                yield _problem(rt.file, int(row), header, mask(value), flagged[int(code)])
+                yield _problem(
+                    rt.file, int(row), rt.column_name(i), mask(value), flagged[int(code)]
+                )
         if is_unknown:
             nonempty = [v for v in uniques if v.strip()]
             if nonempty:
                 n_dates = sum(bool(FULL_DATE.match(v)) for v in nonempty)
                 if n_dates / len(nonempty) >= 0.5:
-                    yield _problem(rt.file, rt.header_row, header, header, "birth_date_values")
+                    yield _problem(
+                        rt.file, rt.header_row, rt.column_name(i), header, "birth_date_values"
+                    )
 
 
 def _suspects(values) -> list[int]:

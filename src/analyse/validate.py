@@ -82,8 +82,8 @@ RULES: dict[str, dict[str, str]] = {
         "en": "The column '{name}' appears twice (also as '{other}')",
     },
     "empty_header": {
-        "da": "Kolonnen har ingen overskrift, men indeholder data",
-        "en": "The column has no header but holds data",
+        "da": "Cellen står i en kolonne uden overskrift (rækken har flere celler end overskriftsrækken)",
+        "en": "The cell is in a column without a header (the row has more cells than the header row)",
     },
     "unknown_code": {
         "da": "Ukendt værdi; tilladt er: {allowed}",
@@ -341,10 +341,10 @@ def _check_table(
     mapped: dict[str, str] = {}  # canonical -> header as written
     unknown: list[str] = []
     position: dict[str, int] = {}
+    headerless: list[int] = []
     for i, header in enumerate(rt.frame.columns):
         if header == "":
-            if (rt.frame.iloc[:, i].str.strip() != "").any():
-                out.add(rt.file, rt.header_row, f"({_col_letter(i)})", None, "empty_header")
+            headerless.append(i)
             continue
         canonical = lookup.get(fold(header))
         if canonical is None:
@@ -366,6 +366,11 @@ def _check_table(
     # Privacy screen of every cell, in known and unknown columns.
     for args, fields in screen.screen_table(rt, known=mapped, unknown=unknown, lang=lang):
         out.add(*args, **fields)
+    # After the screen, so that a CPR number in a headerless cell is reported masked.
+    for i in headerless:
+        column = rt.frame.iloc[:, i]
+        for row, value in column[column.str.strip() != ""].items():
+            out.add(rt.file, int(row), rt.column_name(i), value.strip(), "empty_header")
     n_required = sum(c.required for c in spec.columns)
     if len(mapped) < max(1, -(-n_required // 2)):
         # Fewer than half of the required columns recognised: the first row is data, or the
@@ -400,15 +405,6 @@ def _check_table(
     frame = pd.DataFrame(columns, index=rt.frame.index)
     frame.attrs["positions"] = {c: position[h] for c, h in mapped.items()}
     return frame, mapped
-
-
-def _col_letter(i: int) -> str:
-    letters = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 # --------------------------------------------------------------------------- normalisation
