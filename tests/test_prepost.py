@@ -181,7 +181,10 @@ def test_wilcoxon_normal_with_ties_matches_scipy_approx() -> None:
 
 def test_jacobson_truax_1991_formula_on_table_2() -> None:
     """Jacobson & Truax (1991): RC = (x2 - x1) / S_diff, S_diff = sqrt(2 S_E^2),
-    S_E = s1 sqrt(1 - r_xx); |RC| > 1.96 is reliable. Table 2's DAS data (higher better)."""
+    S_E = s1 sqrt(1 - r_xx); |RC| > 1.96 is reliable. Table 2's DAS data (higher better),
+    as transcribed in AWKruijt/JT-RCI, with the r_xx = .84 its README uses for them. This
+    checks the formula on real data; the paper's published worked numbers (s1 = 7.5,
+    r_xx = .80 -> S_diff = 4.74, RC = 3.16) are in tests/test_prepost_published_rc.py."""
     frame = long_frame(JT_PRE, JT_POST)
     s1, rxx = 7.5, 0.84
     rc = reliable_change(frame, "id", "wave", "value", rxx, sd_pre=s1)

@@ -445,6 +445,115 @@ def krippendorff_alpha(
     )
 
 
+def krippendorff_alpha_by(
+    data: pd.DataFrame,
+    group: str | Sequence[str],
+    unit: str,
+    rater: str,
+    rating: str,
+    *,
+    level: Level = "ordinal",
+) -> pd.DataFrame:
+    """Krippendorff's alpha of every group at once (no confidence interval).
+
+    The point estimate of :func:`krippendorff_alpha` for each group (a site and wave, say),
+    vectorised over the groups: thousands of groups cost one pass over the data, not one
+    call each. Use :func:`krippendorff_alpha` for a group's bootstrap interval.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long format: one row per group x unit x rater (rows with a missing rating are ignored).
+    group : str or sequence of str
+        Column(s) defining the groups.
+    unit, rater, rating, level
+        As in :func:`krippendorff_alpha`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (sorted by group): the group column(s), ``alpha`` (NaN without
+        pairable variation), ``n_units`` (units with at least two ratings), ``n_raters``.
+
+    Notes
+    -----
+    Each group's value domain is the set of values in the whole data; values that do not
+    occur in a group have no coincidences there and change neither the observed nor the
+    expected disagreement (also for the ordinal metric, whose distances sum the marginal
+    frequencies between two values), so the result equals a separate call per group.
+
+    References
+    ----------
+    Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for
+    Communication Departmental Papers 43.
+
+    Hayes, A. F., & Krippendorff, K. (2007). Answering the call for a standard reliability
+    measure for coding data. *Communication Methods and Measures*, 1(1), 77-89.
+
+    Examples
+    --------
+    Krippendorff (2011), the reliability data of his section C (4 observers, 12 units),
+    and the same data with observer C's answers left out, as two groups. Published:
+    ordinal alpha = .815 for the full data.
+
+    >>> grid = {"A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    ...         "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    ...         "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    ...         "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None]}
+    >>> long = pd.DataFrame([(o, u + 1, v) for o, vs in grid.items() for u, v in enumerate(vs)],
+    ...                     columns=["observer", "unit", "value"])
+    >>> both = pd.concat([long.assign(g="all"), long[long["observer"] != "C"].assign(g="no C")])
+    >>> res = krippendorff_alpha_by(both, "g", "unit", "observer", "value", level="ordinal")
+    >>> res.round(3)
+          g  alpha  n_units  n_raters
+    0   all  0.815       11         4
+    1  no C  0.821       10         3
+    """
+    _check_choice("level", level, _LEVELS)
+    groups = _as_list(group)
+    _check_frame(data, [*groups, unit, rater, rating])
+    values = _numeric(data, rating)
+    keep = (values.notna() & data[unit].notna() & data[rater].notna()).to_numpy()
+    for g in groups:
+        keep &= data[g].notna().to_numpy()
+    sub = data.loc[keep]
+    _check_unique(sub[[*groups, unit, rater]], [*groups, unit, rater])
+    if sub.empty:
+        empty = sub[groups].iloc[:0].reset_index(drop=True)
+        return empty.assign(
+            alpha=pd.Series(dtype=float),
+            n_units=pd.Series(dtype=np.int64),
+            n_raters=pd.Series(dtype=np.int64),
+        )
+    grouped = sub.groupby(groups, sort=True, observed=True)
+    g_code = grouped.ngroup().to_numpy()
+    labels = grouped[groups].first().reset_index(drop=True)
+    n_groups = len(labels)
+    domain, v_code = np.unique(values[keep].to_numpy(dtype=float), return_inverse=True)
+    u_code, _ = pd.factorize(pd.MultiIndex.from_arrays([g_code, sub[unit].to_numpy()]))
+    n_units_all = int(u_code.max()) + 1 if len(u_code) else 0
+    counts = np.zeros((n_units_all, len(domain)))
+    np.add.at(counts, (u_code, v_code), 1)
+    unit_group = np.zeros(n_units_all, dtype=np.int64)
+    unit_group[u_code] = g_code
+    # pad to (groups, units per group, values): units without ratings add nothing
+    order = np.argsort(unit_group, kind="stable")
+    per_group = np.bincount(unit_group, minlength=n_groups)
+    slot = np.arange(n_units_all) - np.repeat(np.cumsum(per_group) - per_group, per_group)
+    padded = np.zeros((n_groups, int(per_group.max(initial=0)), len(domain)))
+    padded[unit_group[order], slot, :] = counts[order]
+    alpha = (
+        _alpha_from_counts(padded, domain, level) if len(domain) >= 2 else np.full(n_groups, np.nan)
+    )
+    pairable = (counts.sum(1) >= 2).astype(np.int64)
+    raters = sub.groupby(groups, sort=True, observed=True)[rater].nunique().to_numpy()
+    out = labels.copy()
+    out["alpha"] = np.asarray(alpha, dtype=float)
+    out["n_units"] = np.bincount(unit_group, weights=pairable, minlength=n_groups).astype(np.int64)
+    out["n_raters"] = raters.astype(np.int64)
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Intraclass correlation
 # --------------------------------------------------------------------------------------

@@ -220,16 +220,32 @@ def execute(
     return job
 
 
+_EXPORTERS = threading.local()
+
+
+def html_exporter():
+    """The nbconvert HTML exporter of the reports (no inputs, images embedded), one per thread.
+
+    Loading its templates costs about half a second; the warm forkserver makes it once
+    (:func:`analyse.engine.warm_up`) and every report forked from it reuses it.
+    """
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab")
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.embed_images = True
+        _EXPORTERS.html = exporter
+    return exporter
+
+
 def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> list[str]:
     """HTML without inputs (images embedded), plus the published tables as CSV and XLSX."""
-    from nbconvert import HTMLExporter
-
     nb = nbformat.read(executed, as_version=4)
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
+    exporter = html_exporter()
     if name == OVERVIEW:
         title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
     else:
@@ -430,6 +446,14 @@ def run_report(
             # The data set is already validated (``ds``): write it, don't read it again.
             info = write_prepared(ds, data, prepared)
             inputs = [{"file": i["file"], "sha256": i["sha256"]} for i in info["inputs"]]
+        if runner is _execute_inprocess and scheduler == "local":
+            _start_forkserver()  # warms up (imports) while this process computes below
+        # The results every report shares (the suppressed families of all sites ...) are
+        # computed once, here, and stored beside the prepared data; each report loads its
+        # own slice (and Dask ships them with the data).
+        from analyse.report import write_shared_cache
+
+        write_shared_cache(prepared, ds, lang=lang, min_cell=min_cell, seed=seed)
         common = {
             "dataset": str(prepared),
             "audience": audience,
@@ -487,13 +511,30 @@ def _execute_inprocess(job: Job, out_dir: Path) -> Job:
     return execute(job, out_dir, engine="inprocess")
 
 
-def _warm_pool(workers: int):
-    """Processes forked from a warm forkserver, one report per process (no state is shared)."""
+def _forkserver_context():
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["analyse._warm"])
+    return ctx
+
+
+def _start_forkserver() -> None:
+    """Start the warm forkserver now, so that its imports overlap with work in this process."""
+    from multiprocessing import forkserver
+
+    _forkserver_context()
+    try:
+        forkserver.ensure_running()
+    except OSError:  # pragma: no cover - the pool starts it later anyway
+        log.debug("could not start the forkserver early", exc_info=True)
+
+
+def _warm_pool(workers: int):
+    """Processes forked from a warm forkserver, one report per process (no state is shared)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = _forkserver_context()
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
 
 

@@ -342,6 +342,9 @@ def _nct_interval(t: np.ndarray, df: np.ndarray, ci: float) -> tuple[np.ndarray,
     return lo, hi
 
 
+_RANKED = ("w", "p_w", "w_method", "rank_biserial", "rank_biserial_ci_low", "rank_biserial_ci_high")
+
+
 def _wilcoxon(diff: np.ndarray, ci: float) -> dict[str, object]:
     """Wilcoxon signed-rank test and the matched-pairs rank-biserial correlation."""
     nonzero = diff[diff != 0]
@@ -383,9 +386,21 @@ def _wilcoxon(diff: np.ndarray, ci: float) -> dict[str, object]:
 
 
 def _group_stats(
-    wide: pd.DataFrame, codes: np.ndarray, n_groups: int, ci: float, min_pairs: int, min_cell: int
+    wide: pd.DataFrame,
+    codes: np.ndarray,
+    n_groups: int,
+    ci: float,
+    min_pairs: int,
+    min_cell: int,
+    *,
+    lean: bool = False,
 ) -> pd.DataFrame:
-    """Every statistic of :func:`paired` for each group code 0 .. n_groups - 1 at once."""
+    """Every statistic of :func:`paired` for each group code 0 .. n_groups - 1 at once.
+
+    ``lean=True`` leaves out what needs work per group (the Wilcoxon test and rank-biserial
+    correlation, the noncentral-t limits of d_av and g_av): NaN there, ``w_method`` "not
+    computed". The reports' tables use it for thousands of site x practice groups.
+    """
     complete = wide[["pre", "post"]].notna().all(axis=1).to_numpy()
     g = codes[complete]
     x = wide["pre"].to_numpy(dtype=float)[complete]
@@ -421,7 +436,10 @@ def _group_stats(
         j = 1 - 3 / (4 * (2 * n) - 9)
         # Algina & Keselman (2003): noncentral-t limits of the paired t rescaled to the
         # root-mean-square SD (as in Cumming's ESCI, which Lakens 2013 quotes).
-        lo, hi = _nct_interval(np.where(sd_av > 0, t, np.nan), df, ci)
+        if lean:
+            lo = hi = np.full(n_groups, np.nan)
+        else:
+            lo, hi = _nct_interval(np.where(sd_av > 0, t, np.nan), df, ci)
         scale = se / np.sqrt((sd_pre**2 + sd_post**2) / 2)
     out = pd.DataFrame(
         {
@@ -449,10 +467,16 @@ def _group_stats(
     )
     order = np.argsort(g, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(n.astype(int))])
-    ranked = pd.DataFrame(
-        [_wilcoxon(d[order][bounds[k] : bounds[k + 1]], ci) for k in range(n_groups)],
-        index=out.index,
-    )
+    if lean:
+        ranked = pd.DataFrame(
+            [_wilcoxon(np.array([]), ci)] * n_groups, index=out.index, columns=_RANKED
+        )
+    else:
+        ranked = pd.DataFrame(
+            [_wilcoxon(d[order][bounds[k] : bounds[k + 1]], ci) for k in range(n_groups)],
+            index=out.index,
+            columns=_RANKED,
+        )
     out = pd.concat([out, ranked], axis=1)
     verdicts = [guard(int(k), min_pairs=min_pairs, min_cell=min_cell) for k in out["n"]]
     out["withheld"] = [v.withheld for v in verdicts]
@@ -475,6 +499,8 @@ def _paired_table(
     ci: float,
     min_pairs: int,
     min_cell: int,
+    *,
+    lean: bool = False,
 ) -> pd.DataFrame:
     """:func:`paired` per group of ``keys`` (all data when empty): key columns + stats."""
     wide = _wide(data, subject, wave, value, pre, post, keys)
@@ -487,7 +513,7 @@ def _paired_table(
     else:
         codes = np.zeros(len(wide), dtype=np.int64)
         labels = pd.DataFrame(index=range(1))
-    stats_ = _group_stats(wide, codes, len(labels), ci, min_pairs, min_cell)
+    stats_ = _group_stats(wide, codes, len(labels), ci, min_pairs, min_cell, lean=lean)
     return pd.concat([labels, stats_], axis=1)
 
 
@@ -847,10 +873,20 @@ def reliable_change(
     to defining meaningful change in psychotherapy research. Journal of Consulting and
     Clinical Psychology, 59(1), 12-19.
 
+    Christensen, L., & Mendoza, J. L. (1986). A method of assessing change in a single
+    subject: An alteration of the RC index. Behavior Therapy, 17, 305-308 (the
+    :math:`\sqrt{2}` in :math:`S_{diff}`).
+
+    Hughes, M. E., Waite, L. J., Hawkley, L. C., & Cacioppo, J. T. (2004). A short scale for
+    measuring loneliness in large surveys. Research on Aging, 26(6), 655-672 (the 3-item
+    UCLA scale: Cronbach's alpha = .72, the reliability the trial notebook assumes).
+
     Examples
     --------
-    A scale with :math:`s_1 = 7.5` and :math:`r_{xx} = .80`: :math:`S_E = 3.354`,
-    :math:`S_{diff} = 4.743`, so a change of more than 9.3 points is reliable.
+    Jacobson & Truax's (1991) own worked example: :math:`s_1 = 7.5` and
+    :math:`r_{xx} = .80` give :math:`S_E = 3.35` and :math:`S_{diff} = 4.74`, so a change
+    of more than 9.3 points is reliable; their client who moved 15 points (47.5 to 32.5)
+    has RC = 3.16 (tests/test_prepost_published_rc.py).
 
     >>> df = pd.DataFrame({"id": ["a", "b", "c"] * 2, "wave": ["pre"] * 3 + ["post"] * 3,
     ...                    "score": [20, 20, 20, 30, 25, 10]})

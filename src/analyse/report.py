@@ -141,6 +141,11 @@ class Context:
         """A steering report of a site with fewer than ``min_cell`` residents shows no numbers."""
         return self.steering and privacy.site_too_small(self.n_residents, self.min_cell)
 
+    @property
+    def waves(self) -> list[str]:
+        """The run's waves (a site report reads only its own site's rows)."""
+        return self.cache.get("waves") or self.ds.waves
+
     def t(self, da: str, en: str) -> str:
         return da if self.lang == "da" else en
 
@@ -166,17 +171,57 @@ def load(
     if lang not in ("da", "en"):
         raise ConfigError(f"lang must be 'da' or 'en'; received {lang!r}.")
     min_cell = privacy.check_min_cell(min_cell)
-    ds = load_data(dataset, lang=lang)
-    if site != ALL and site not in ds.sites:
-        raise ConfigError(f"site {site!r} is not in the data set; it has {', '.join(ds.sites)}.")
+    cache: dict = {}
+    if is_prepared(dataset):
+        # The run's shared results (computed once); a site report then reads only its site.
+        folder = Path(dataset)
+        cache = _shared_cache(folder, site=site, lang=lang, min_cell=min_cell, seed=seed)
+        ds = _read_site(folder, site) if site != ALL else load_data(folder, lang=lang)
+    else:
+        ds = load_data(dataset, lang=lang)
+        if site != ALL and site not in ds.sites:
+            raise ConfigError(
+                f"site {site!r} is not in the data set; it has {', '.join(ds.sites)}."
+            )
     manifest = {}
     path = Path(dataset) / "manifest.json"
     if path.exists():
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    ctx = Context(ds, site, audience, lang, min_cell, seed, manifest)
-    if is_prepared(dataset):
-        ctx.cache = _shared_cache(Path(dataset), ds, lang=lang, min_cell=min_cell, seed=seed)
-    return ctx
+    return Context(ds, site, audience, lang, min_cell, seed, manifest, cache)
+
+
+#: Tables with a site column, and tables linked to a site through their resident.
+_SITE_TABLES = ("residents", "understanding")
+_RESIDENT_TABLES = ("relations", "outcomes", "assessments")
+
+
+def _read_site(folder: Path, site: str) -> Dataset:
+    """One site's rows of a prepared folder (the tables without residents whole).
+
+    What a site's report reads: its residents, their relations, outcomes and assessments, the
+    site's understanding answers, and all items and practices. Everything that depends on
+    the other sites (the suppressed families, the run's waves) comes from the shared results.
+    """
+    from analyse.schema import TABLES, apply_dtypes
+
+    frames = {}
+    for name in _SITE_TABLES:
+        frames[name] = pd.read_parquet(
+            folder / f"{name}.parquet", filters=[("site_id", "==", str(site))]
+        )
+    ids = frames["residents"]["resident_id"].astype(str).tolist()
+    for name in _RESIDENT_TABLES:
+        frames[name] = pd.read_parquet(
+            folder / f"{name}.parquet", filters=[("resident_id", "in", ids or [""])]
+        )
+    for name in TABLES:
+        if name not in frames:
+            frames[name] = pd.read_parquet(folder / f"{name}.parquet")
+    ds = Dataset.from_frames(**{n: apply_dtypes(n, f) for n, f in frames.items()})
+    info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    ds.sources = {n: f"{folder.name}/{n}.parquet" for n in TABLES}
+    ds.warnings = list(info.get("warnings", []))
+    return ds
 
 
 def precompute(
@@ -186,6 +231,8 @@ def precompute(
     import matplotlib.pyplot as plt
 
     ctx = Context(ds, ALL, "steering", lang, min_cell, seed)
+    ctx.cache["waves"] = ds.waves
+    ctx.cache["sites"] = ds.sites
     for section in (kortlaegning, behov, faelles_forstaaelse, afproevning):
         for item in section(ctx):
             if isinstance(item, Figure):
@@ -193,30 +240,127 @@ def precompute(
     return ctx.cache
 
 
-def _shared_cache(folder: Path, ds: Dataset, *, lang: Lang, min_cell: int, seed: int) -> dict:
-    """The run's shared results, stored beside the prepared data (never in raw data).
+#: Entries of the shared results that only the builders of families need (not kept in slices).
+_BUILD_ONLY = ("trial_cells",)
 
-    The first report of a run computes them under a file lock; the others wait and load them.
+
+def cache_dir(folder: Path, *, min_cell: int, seed: int) -> Path:
+    """Where a prepared folder keeps the shared results of reports with these parameters."""
+    return Path(folder) / f".report-cache-{min_cell}-{seed}"
+
+
+def _slice_file(site: str) -> str:
+    import hashlib
+
+    if site == ALL:
+        return "overview.pkl"
+    return f"site-{hashlib.sha256(str(site).encode('utf-8')).hexdigest()[:24]}.pkl"
+
+
+def _slice(cache: dict, site: str) -> dict:
+    """The part of the shared results that one report needs: its own table of each family."""
+    out = {}
+    for name, value in cache.items():
+        if name in _BUILD_ONLY:
+            continue
+        if name.startswith("family:"):
+            key = TOTAL if site == ALL else site
+            out[name] = {key: value[key]}
+        elif name == "staff_agreement" and site != ALL:
+            out[name] = {site: value[site]}
+        elif name in _PER_SITE_ROWS:
+            out[name] = value if site == ALL else _site_rows(value, site)
+    return out
+
+
+#: Shared results with a row per resident: a site's report gets its own site's rows.
+_PER_SITE_ROWS = ("indicators", "trial_long")
+
+
+def _site_rows(frame: pd.DataFrame, site: str) -> pd.DataFrame:
+    return frame[(frame["site_id"].astype(str) == str(site)).to_numpy()]
+
+
+def write_shared_cache(
+    folder: Path,
+    ds: Dataset,
+    *,
+    lang: Lang = "da",
+    min_cell: int = DEFAULT_MIN_CELL,
+    seed: int = DEFAULT_SEED,
+) -> Path:
+    """Compute the run's shared results once and store them beside the prepared data.
+
+    One file of results every report uses (``common.pkl``: indicators, the trial's long
+    table ...) and one file per report with its own table of each suppressed family, so a
+    report loads what it shows, not the whole run's families (which grow with the sites).
+    Written to a temporary folder and moved into place: a reader sees all or nothing.
     """
-    import fcntl
     import os
     import pickle
+    import shutil
+    import tempfile
 
-    path = folder / f".report-cache-{min_cell}-{seed}.pkl"
-    with open(folder / ".report-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            if path.exists():
-                with open(path, "rb") as f:
-                    return pickle.load(f)
-            cache = precompute(ds, lang=lang, min_cell=min_cell, seed=seed)
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as f:
-                pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            return cache
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    target = cache_dir(folder, min_cell=min_cell, seed=seed)
+    if target.exists():
+        return target
+    cache = precompute(ds, lang=lang, min_cell=min_cell, seed=seed)
+    tmp = Path(tempfile.mkdtemp(prefix=".report-cache-tmp-", dir=folder))
+    try:
+        sliced = {n for n in cache if n.startswith("family:") or n in _BUILD_ONLY}
+        sliced |= {"staff_agreement", *_PER_SITE_ROWS}
+        common = {n: v for n, v in cache.items() if n not in sliced}
+        with open(tmp / "common.pkl", "wb") as f:
+            pickle.dump(common, f, protocol=pickle.HIGHEST_PROTOCOL)
+        for site in [*ds.sites, ALL]:
+            part = _slice(cache, site)
+            if site == ALL and "staff_agreement" in cache:
+                part["staff_agreement"] = cache["staff_agreement"]
+            with open(tmp / _slice_file(site), "wb") as f:
+                pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not target.exists():
+            raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _shared_cache(
+    folder: Path, *, site: str = ALL, lang: Lang, min_cell: int, seed: int
+) -> dict:
+    """The shared results one report needs, stored beside the prepared data (never raw data).
+
+    ``analyse report`` computes them before it starts the reports; a notebook run on its own
+    computes them the first time (under a file lock, so parallel runs compute them once).
+    """
+    import fcntl
+    import pickle
+
+    target = cache_dir(folder, min_cell=min_cell, seed=seed)
+    if not target.exists():
+        with open(Path(folder) / ".report-cache.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not target.exists():
+                    from analyse.prepare import load as load_data
+
+                    ds = load_data(folder, lang=lang)
+                    write_shared_cache(folder, ds, lang=lang, min_cell=min_cell, seed=seed)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    with open(target / "common.pkl", "rb") as f:
+        cache = pickle.load(f)
+    if site != ALL and site not in cache["sites"]:
+        raise ConfigError(
+            f"site {site!r} is not in the data set; it has {', '.join(cache['sites'])}."
+        )
+    with open(target / _slice_file(site), "rb") as f:
+        cache.update(pickle.load(f))
+    return cache
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -242,7 +386,9 @@ def _family(ctx: Context, name: str, build_per_site, **kwargs: object) -> privac
 
 def _by_site(frame: pd.DataFrame, build, sites: Sequence[str]) -> dict[str, pd.DataFrame]:
     """``build(subframe)`` for every site and for all sites together (key TOTAL)."""
-    out = {s: build(frame[frame["site_id"] == s]) for s in sites}
+    rows = frame.groupby(frame["site_id"].astype(str), sort=False).indices
+    empty = np.array([], dtype=np.int64)
+    out = {s: build(frame.iloc[rows.get(str(s), empty)]) for s in sites}
     out[TOTAL] = build(frame)
     return out
 
@@ -525,7 +671,7 @@ def turnover_table(tv: pd.DataFrame) -> pd.DataFrame:
 def _turnover(ctx: Context) -> list[Item]:
     from analyse.relations import turnover
 
-    if not {"pre", "post"} <= set(ctx.ds.waves):
+    if not {"pre", "post"} <= set(ctx.waves):
         return []
 
     def build():
@@ -764,6 +910,46 @@ def staff_agreement(understanding: pd.DataFrame, *, seed: int) -> pd.DataFrame:
     return table
 
 
+def staff_agreement_by_site(
+    understanding: pd.DataFrame, sites: Sequence[str], *, seed: int
+) -> dict[str, pd.DataFrame]:
+    """:func:`staff_agreement` of every site at once (vectorised over sites and waves)."""
+    from analyse.agreement import krippendorff_alpha_by, rwg_j
+
+    staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
+    staff = staff[staff["wave"].isin(["pre", "post"])]
+    staff = staff.assign(
+        site_id=staff["site_id"].astype(str),
+        wave=staff["wave"].astype(str),
+        rating=staff["rating"].astype(float),
+    )
+    keys = ["site_id", "wave"]
+    n = staff.groupby(keys)["respondent_id"].nunique()
+    many = staff[staff.set_index(keys).index.isin(n[n >= 2].index)]
+    stats_ = pd.DataFrame(index=n.index, columns=["rwg_j", "ad_m", "alpha"], dtype=float)
+    if not many.empty:
+        r = rwg_j(many, keys, "item", "rating", respondent="respondent_id").set_index(keys)
+        a = krippendorff_alpha_by(many, keys, "item", "respondent_id", "rating").set_index(keys)
+        stats_.loc[r.index, "rwg_j"] = r["rwg_j"].astype(float)
+        stats_.loc[r.index, "ad_m"] = r["ad_m"].astype(float)
+        stats_.loc[a.index, "alpha"] = a["alpha"].astype(float)
+    out = {}
+    for site in sites:
+        rows = {}
+        for wave in ("pre", "post"):
+            key = (str(site), wave)
+            k = int(n.get(key, 0))
+            row = {"n": k, "rwg_j": np.nan, "ad_m": np.nan, "alpha": np.nan}
+            if k >= 2:
+                row.update({c: float(stats_.at[key, c]) for c in ("rwg_j", "ad_m", "alpha")})
+            rows[wave] = row
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "wave"
+        table["n"] = table["n"].astype(int)
+        out[site] = table
+    return out
+
+
 def faelles_forstaaelse(ctx: Context) -> list[Item]:
     """Step 3: do staff share an understanding of what a good relationship is?"""
     from analyse.agreement import interpret
@@ -783,7 +969,7 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
         ]
     per_site = ctx.cached(
         "staff_agreement",
-        lambda: {s: staff_agreement(u[u["site_id"] == s], seed=ctx.seed) for s in ctx.ds.sites},
+        lambda: staff_agreement_by_site(u, ctx.ds.sites, seed=ctx.seed),
     )
     if ctx.overview:
         overall = ctx.cached("staff_agreement_all", lambda: staff_agreement(u, seed=ctx.seed))
@@ -961,25 +1147,62 @@ def _value_label(ctx: Context, value: str) -> str:
     return labels.get(value, value)
 
 
+def _empty_trial_table() -> pd.DataFrame:
+    empty = pd.DataFrame({"n": 0, **{c: np.nan for c in TRIAL_STATS}}, index=list(TRIAL_VALUES))
+    empty.index.name = "indicator"
+    return empty
+
+
+def trial_tables(
+    long: pd.DataFrame, keys: Sequence[str], *, min_cell: int
+) -> dict[object, pd.DataFrame]:
+    """:func:`trial_table` of every group of ``keys`` at once (vectorised over the groups).
+
+    Returns ``{key: table}`` for the groups that have rows in ``long`` (a key is the string of
+    the group's code, a tuple of strings for several keys); groups without rows are absent.
+    Empty ``keys``: ``{(): table}`` for all of ``long``. The same numbers as
+    :func:`analyse.prepost.paired` per group (``paired`` adds the rank test and the
+    noncentral-t limits, which the reports' tables do not show).
+    """
+    from analyse.prepost import DEFAULT_MIN_PAIRS, _paired_table
+
+    keys = list(keys)
+    if long.empty:
+        return {}
+    parts = []
+    for i, value in enumerate(TRIAL_VALUES):
+        part = _paired_table(
+            long, keys, "resident_id", "wave", value, "pre", "post", 0.95,
+            DEFAULT_MIN_PAIRS, min_cell, lean=True,
+        )
+        part = part[[*keys, "n", *TRIAL_STATS]].copy()
+        part["indicator"] = value
+        part["_order"] = i
+        parts.append(part)
+    table = pd.concat(parts, ignore_index=True)
+    table["n"] = table["n"].astype(int)
+    for c in TRIAL_STATS:
+        table[c] = table[c].astype(float)
+    if not keys:
+        groups = {(): table}
+    else:
+        labels = [table[k].astype(str) for k in keys]
+        groups = {
+            (k if len(keys) > 1 else k[0] if isinstance(k, tuple) else k): sub
+            for k, sub in table.groupby(labels, sort=False)
+        }
+    out = {}
+    for key, sub in groups.items():
+        t = sub.sort_values("_order", kind="stable").set_index("indicator")[["n", *TRIAL_STATS]]
+        out[key] = t
+    return out
+
+
 def trial_table(long: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     """Paired pre/post per indicator (complete pairs); ``n`` = pairs."""
-    from analyse.prepost import paired
-
     if long.empty:
-        empty = pd.DataFrame({"n": 0, **{c: np.nan for c in TRIAL_STATS}}, index=list(TRIAL_VALUES))
-        empty.index.name = "indicator"
-        return empty
-    rows = {}
-    for value in TRIAL_VALUES:
-        r = paired(long, "resident_id", "wave", value, min_cell=min_cell).iloc[0]
-        rows[value] = {
-            "n": int(r["n"]),
-            **{s: float(r[s]) if not pd.isna(r[s]) else np.nan for s in TRIAL_STATS},
-        }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "indicator"
-    table["n"] = table["n"].astype(int)
-    return table
+        return _empty_trial_table()
+    return trial_tables(long, [], min_cell=min_cell)[()]
 
 
 def afproevning(ctx: Context) -> list[Item]:
@@ -987,7 +1210,7 @@ def afproevning(ctx: Context) -> list[Item]:
     items: list[Item] = [Heading(text.label("section_trial", ctx.lang))]
     if ctx.too_small:
         return items + _too_small(ctx)
-    if not {"pre", "post"} <= set(ctx.ds.waves):
+    if not {"pre", "post"} <= set(ctx.waves):
         return items + [
             Paragraph(
                 ctx.t(
@@ -1018,7 +1241,7 @@ def afproevning(ctx: Context) -> list[Item]:
     st = _family(
         ctx,
         "trial",
-        lambda: _by_site(long, lambda f: trial_table(f, min_cell=ctx.min_cell), ctx.ds.sites),
+        lambda: _trial_by_site(ctx, long),
         count_cols=[],
         n_col="n",
         stat_cols=list(TRIAL_STATS),
@@ -1080,13 +1303,17 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
     return items
 
 
+def _trial_by_site(ctx: Context, long: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The paired table of every site and of all sites together (key TOTAL)."""
+    cells = trial_tables(long, ["site_id"], min_cell=ctx.min_cell)
+    out = {s: cells.get(s, _empty_trial_table()) for s in ctx.ds.sites}
+    out[TOTAL] = trial_table(long, min_cell=ctx.min_cell)
+    return out
+
+
 def _trial_cells(ctx: Context, long: pd.DataFrame) -> dict[tuple[str, str], pd.DataFrame]:
     """The paired table of every site × practice combination that has residents (one pass)."""
-    keys = long[["site_id", "practice"]].astype(str)
-    return {
-        (site, practice): trial_table(sub, min_cell=ctx.min_cell)
-        for (site, practice), sub in long.groupby([keys["site_id"], keys["practice"]], sort=True)
-    }
+    return trial_tables(long, ["site_id", "practice"], min_cell=ctx.min_cell)
 
 
 def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
@@ -1102,10 +1329,7 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
         def build(code=code):
             sub = long[long["practice"].astype(str) == code]
             cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
-            per_site = {
-                s: cells.get((s, code), trial_table(sub.iloc[:0], min_cell=ctx.min_cell))
-                for s in ctx.ds.sites
-            }
+            per_site = {s: cells.get((s, code), _empty_trial_table()) for s in ctx.ds.sites}
             per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
             return per_site
 
