@@ -624,13 +624,12 @@ def _groups_kept(
 
 
 def _check_min_cell(min_cell: object) -> int | None:
+    """``None`` (no suppression: consultant figures) or the privacy gate's rule (at least 3)."""
     if min_cell is None:
         return None
-    if not isinstance(min_cell, int | np.integer) or isinstance(min_cell, bool) or min_cell < 1:
-        raise ConfigError(
-            f"min_cell must be a positive whole number or None; received {min_cell!r}"
-        )
-    return int(min_cell)
+    from analyse.privacy import check_min_cell
+
+    return check_min_cell(min_cell)
 
 
 def site_distribution(

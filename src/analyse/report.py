@@ -492,24 +492,52 @@ KEY_STATS = ("mean_relations", "mean_nonstaff")
 
 def key_figures(ind: pd.DataFrame) -> pd.DataFrame:
     """Per wave: residents assessed, counts of residents with each trait, mean network sizes."""
+    return _key_figures_finish(_key_figures_raw(ind, []))
+
+
+def _key_figures_raw(ind: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     waves = ["pre", "post"]
     ind = ind[ind["wave"].isin(waves)]
-    grouped = ind.groupby(ind["wave"].astype(str), observed=True)
-    table = pd.DataFrame(
+    frame = pd.DataFrame(
+        {
+            **{k: ind[k].astype(str) for k in by},
+            "wave": ind["wave"].astype(str),
+            "close_nonstaff": (ind["n_close_nonstaff"] > 0).astype(int),
+            "gives_any": ind["gives_any"].astype(int),
+            "only_staff_close": ind["only_staff_close"].astype(int),
+            "n_relations": ind["n_relations"],
+            "n_nonstaff": ind["n_nonstaff"],
+        }
+    )
+    grouped = frame.groupby([*by, "wave"], sort=False)
+    return pd.DataFrame(
         {
             "n": grouped.size(),
-            "close_nonstaff": grouped["n_close_nonstaff"].apply(lambda s: int((s > 0).sum())),
-            "gives_any": grouped["gives_any"].apply(lambda s: int(s.sum())),
-            "only_staff_close": grouped["only_staff_close"].apply(lambda s: int(s.sum())),
+            "close_nonstaff": grouped["close_nonstaff"].sum(),
+            "gives_any": grouped["gives_any"].sum(),
+            "only_staff_close": grouped["only_staff_close"].sum(),
             "mean_relations": grouped["n_relations"].mean(),
             "mean_nonstaff": grouped["n_nonstaff"].mean(),
         }
     )
+
+
+def _key_figures_finish(table: pd.DataFrame) -> pd.DataFrame:
+    waves = ["pre", "post"]
     table = table.reindex([w for w in waves if w in table.index] or waves)
     counts = ["n", *KEY_COUNTS]
     table[counts] = table[counts].fillna(0).astype(int)
     table.index.name = "wave"
     return table
+
+
+def _split_sites(raw: pd.DataFrame, finish, sites: Sequence[str], whole: pd.DataFrame) -> dict:
+    """Per-site tables from one grouped table (site as the first index level), plus TOTAL."""
+    parts = {str(s): t.droplevel(0) for s, t in raw.groupby(level=0, sort=False)}
+    empty = raw.iloc[:0].droplevel(0)
+    out = {s: finish(parts.get(str(s), empty)) for s in sites}
+    out[TOTAL] = whole
+    return out
 
 
 def kortlaegning(ctx: Context) -> list[Item]:
@@ -520,7 +548,12 @@ def kortlaegning(ctx: Context) -> list[Item]:
     st = _family(
         ctx,
         "key_figures",
-        lambda: _by_site(ctx.indicators, key_figures, ctx.ds.sites),
+        lambda: _split_sites(
+            _key_figures_raw(ctx.indicators, ["site_id"]),
+            _key_figures_finish,
+            ctx.ds.sites,
+            key_figures(ctx.indicators),
+        ),
         count_cols=list(KEY_COUNTS),
         n_col="n",
         stat_cols=list(KEY_STATS),
@@ -571,12 +604,24 @@ def _na(v: object) -> object:
 
 def composition(ind_rel: pd.DataFrame) -> pd.DataFrame:
     """Relationships by alter type (rows) and wave (columns)."""
+    return _composition_finish(_composition_raw(ind_rel, []))
+
+
+def _composition_raw(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    rel = rel[rel["wave"].isin(["pre", "post"])]
+    keys = [rel[k].astype(str) for k in by]
+    return (
+        rel.groupby([*keys, rel["alter_type"].astype(str), rel["wave"].astype(str)], sort=False)
+        .size()
+        .unstack("wave")
+    )
+
+
+def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
     from analyse.schema import table_spec
 
     types = list(table_spec("relations").column("alter_type").code_values)
     waves = ["pre", "post"]
-    rel = ind_rel[ind_rel["wave"].isin(waves)]
-    table = pd.crosstab(rel["alter_type"].astype(str), rel["wave"].astype(str))
     table = table.reindex(index=types, columns=waves, fill_value=0).fillna(0).astype(int)
     table.index.name = "alter_type"
     table.columns.name = None
@@ -586,7 +631,9 @@ def composition(ind_rel: pd.DataFrame) -> pd.DataFrame:
 def _composition(ctx: Context) -> list[Item]:
     def build():
         rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
-        return _by_site(rel, composition, ctx.ds.sites)
+        return _split_sites(
+            _composition_raw(rel, ["site_id"]), _composition_finish, ctx.ds.sites, composition(rel)
+        )
 
     st = _family(
         ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns"
@@ -1183,18 +1230,23 @@ def trial_tables(
     table["n"] = table["n"].astype(int)
     for c in TRIAL_STATS:
         table[c] = table[c].astype(float)
-    if not keys:
-        groups = {(): table}
+    if keys:
+        labels = pd.MultiIndex.from_arrays([table[k].astype(str) for k in keys])
+        code, uniques = pd.factorize(labels)
+        names = [u if len(keys) > 1 else u[0] for u in uniques]
     else:
-        labels = [table[k].astype(str) for k in keys]
-        groups = {
-            (k if len(keys) > 1 else k[0] if isinstance(k, tuple) else k): sub
-            for k, sub in table.groupby(labels, sort=False)
-        }
+        code, names = np.zeros(len(table), dtype=np.int64), [()]
+    per_group = np.bincount(code, minlength=len(names))
+    if not (per_group == len(TRIAL_VALUES)).all():  # pragma: no cover - one row per indicator
+        raise RuntimeError("trial_tables: each group must have one row per indicator")
+    order = np.lexsort((table["_order"].to_numpy(), code))
+    n = table["n"].to_numpy()[order].reshape(len(names), -1)
+    values = {c: table[c].to_numpy()[order].reshape(len(names), -1) for c in TRIAL_STATS}
+    index = pd.Index(list(TRIAL_VALUES), name="indicator")
     out = {}
-    for key, sub in groups.items():
-        t = sub.sort_values("_order", kind="stable").set_index("indicator")[["n", *TRIAL_STATS]]
-        out[key] = t
+    for i, name in enumerate(names):
+        t = pd.DataFrame({"n": n[i], **{c: v[i] for c, v in values.items()}}, index=index)
+        out[name] = t
     return out
 
 
