@@ -176,7 +176,10 @@ def load(
         # The run's shared results (computed once); a site report then reads only its site.
         folder = Path(dataset)
         cache = _shared_cache(folder, site=site, lang=lang, min_cell=min_cell, seed=seed)
-        ds = _read_site(folder, site) if site != ALL else load_data(folder, lang=lang)
+        if site != ALL:
+            ds = _site_dataset(folder, cache.pop("site_tables"))
+        else:
+            ds = load_data(folder, lang=lang)
     else:
         ds = load_data(dataset, lang=lang)
         if site != ALL and site not in ds.sites:
@@ -195,29 +198,39 @@ _SITE_TABLES = ("residents", "understanding")
 _RESIDENT_TABLES = ("relations", "outcomes", "assessments")
 
 
-def _read_site(folder: Path, site: str) -> Dataset:
-    """One site's rows of a prepared folder (the tables without residents whole).
+def _site_tables(ds: Dataset) -> dict[str, dict[str, pd.DataFrame]]:
+    """Every site's rows of every table (one pass per table): what a site's report reads.
 
-    What a site's report reads: its residents, their relations, outcomes and assessments, the
-    site's understanding answers, and all items and practices. Everything that depends on
-    the other sites (the suppressed families, the run's waves) comes from the shared results.
+    Its residents, their relations, outcomes and assessments, the site's understanding
+    answers, and all items and practices (small tables without residents).
     """
-    from analyse.schema import TABLES, apply_dtypes
+    from analyse.schema import TABLES
 
-    frames = {}
-    for name in _SITE_TABLES:
-        frames[name] = pd.read_parquet(
-            folder / f"{name}.parquet", filters=[("site_id", "==", str(site))]
-        )
-    ids = frames["residents"]["resident_id"].astype(str).tolist()
-    for name in _RESIDENT_TABLES:
-        frames[name] = pd.read_parquet(
-            folder / f"{name}.parquet", filters=[("resident_id", "in", ids or [""])]
-        )
+    site_of = ds.residents.drop_duplicates("resident_id").set_index("resident_id")["site_id"]
+    site_of = site_of.astype(str)
+    out: dict[str, dict[str, pd.DataFrame]] = {s: {} for s in ds.sites}
     for name in TABLES:
-        if name not in frames:
-            frames[name] = pd.read_parquet(folder / f"{name}.parquet")
-    ds = Dataset.from_frames(**{n: apply_dtypes(n, f) for n, f in frames.items()})
+        frame = getattr(ds, name)
+        if name in _SITE_TABLES:
+            codes = frame["site_id"].astype(str).to_numpy()
+        elif name in _RESIDENT_TABLES:
+            codes = frame["resident_id"].astype(str).map(site_of).astype(str).to_numpy()
+        else:
+            for s in ds.sites:
+                out[s][name] = frame.reset_index(drop=True)
+            continue
+        rows = pd.Series(np.arange(len(frame))).groupby(codes, sort=False).indices
+        empty = np.array([], dtype=np.int64)
+        for s in ds.sites:
+            out[s][name] = frame.iloc[rows.get(str(s), empty)].reset_index(drop=True)
+    return out
+
+
+def _site_dataset(folder: Path, tables: dict[str, pd.DataFrame]) -> Dataset:
+    """A site's :class:`Dataset` from its rows in the shared results (already canonical)."""
+    from analyse.schema import TABLES
+
+    ds = Dataset(**tables)
     info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     ds.sources = {n: f"{folder.name}/{n}.parquet" for n in TABLES}
     ds.warnings = list(info.get("warnings", []))
@@ -312,8 +325,11 @@ def write_shared_cache(
         common = {n: v for n, v in cache.items() if n not in sliced}
         with open(tmp / "common.pkl", "wb") as f:
             pickle.dump(common, f, protocol=pickle.HIGHEST_PROTOCOL)
+        site_tables = _site_tables(ds)
         for site in [*ds.sites, ALL]:
             part = _slice(cache, site)
+            if site != ALL:
+                part["site_tables"] = site_tables[site]
             if site == ALL and "staff_agreement" in cache:
                 part["staff_agreement"] = cache["staff_agreement"]
             with open(tmp / _slice_file(site), "wb") as f:
