@@ -123,6 +123,14 @@ def test_each_report_loads_only_its_own_slice(prepared: Path, ds, tmp_path: Path
     assert len(files) == len(ds.sites) + 2
     site = ds.sites[0]
     ctx = report.load(folder, site=site, min_cell=5, seed=3)
+    # the site's report holds its own rows only (and every one of them)
+    assert set(ctx.ds.residents["site_id"].astype(str)) == {site}
+    mine = set(ds.residents.loc[ds.residents["site_id"] == site, "resident_id"])
+    assert set(ctx.ds.relations["resident_id"]) <= mine
+    assert len(ctx.ds.relations) == ds.relations["resident_id"].isin(mine).sum()
+    assert len(ctx.ds.outcomes) == ds.outcomes["resident_id"].isin(mine).sum()
+    assert len(ctx.ds.understanding) == (ds.understanding["site_id"] == site).sum()
+    assert ctx.waves == ds.waves  # the run's waves, not only those the site has
     families = {k: v for k, v in ctx.cache.items() if k.startswith("family:")}
     assert families and all(list(v) == [site] for v in families.values())
     overview = report.load(folder, site="all", min_cell=5, seed=3)
