@@ -211,12 +211,11 @@ def read_raw(source: Source) -> RawTable:
         frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     else:
         data = source.path.read_bytes()
-        text, _encoding = decode(data)
-        if not text.strip():
+        text, encoding = decode(data)
+        if not text or text.isspace():  # as `not text.strip()`, without copying the text
             frame = pd.DataFrame()
         else:
-            first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
-            sep = sniff_delimiter(first_line)
+            sep = sniff_delimiter(_first_nonblank_line(text))
             options = dict(
                 sep=sep,
                 header=None,
@@ -227,13 +226,21 @@ def read_raw(source: Source) -> RawTable:
                 quoting=csv.QUOTE_MINIMAL,
                 engine="c",
             )
+            # The parser reads UTF-8: give it the file's own bytes when they are the UTF-8 of the
+            # text (no copy of the text into a StringIO, no encoding it back).
+            utf8 = encoding in ("utf-8", "utf-8-sig")
+            body = memoryview(data)[3:] if encoding == "utf-8-sig" else data
+
+            def buffer() -> _io.IOBase:
+                return _io.BytesIO(body) if utf8 else _io.StringIO(text)
+
             try:
-                frame = pd.read_csv(_io.StringIO(text), **options)
+                frame = pd.read_csv(buffer(), encoding="utf-8", **options)
             except pd.errors.ParserError:
                 # A row with more cells than the header: read every row as wide as the widest,
                 # so validation can name the row (a cell in a column without a header).
                 width = max(len(row) for row in csv.reader(_io.StringIO(text), delimiter=sep))
-                frame = pd.read_csv(_io.StringIO(text), names=range(width), **options)
+                frame = pd.read_csv(buffer(), encoding="utf-8", names=range(width), **options)
     return _to_raw_table(source, frame)
 
 
@@ -268,38 +275,94 @@ def _sheet_rows(path: Path, sheet: str) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in rows]
 
 
+def _first_nonblank_line(text: str, *, head: int = 1 << 16) -> str:
+    """The first line of ``text`` (as :meth:`str.splitlines` splits it) that is not blank.
+
+    Looks at the first ``head`` characters first (then four times as many, ...), so that a
+    large file is not split into lines only to read its header.
+
+    >>> _first_nonblank_line("\\r\\n  \\r\\nborger_id;botilbud\\r\\nB1;H1")
+    'borger_id;botilbud'
+    """
+    size = head
+    while True:
+        part = text[:size]
+        whole = len(part) == len(text)
+        lines = part.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip():
+                # A line is complete unless it runs to the end of a part that is not the text.
+                if whole or i < len(lines) - 1:
+                    return line
+                break
+        else:
+            if whole:
+                return ""
+        size *= 4
+
+
+def _is_blank(value: object) -> bool:
+    """Whether a cell is empty: missing, or only white space (as after ``fillna("")``)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return True
+    return not str(value).strip()
+
+
+def _blank_values(values: np.ndarray) -> np.ndarray:
+    """For each distinct value of a column, whether it is blank (empty or white space)."""
+    try:
+        stripped = np.fromiter(map(str.strip, values), dtype=object, count=len(values))
+    except TypeError:  # a value that is not text (not produced by our readers)
+        stripped = np.fromiter((str(v).strip() for v in values), dtype=object, count=len(values))
+    return stripped == ""
+
+
 def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     if frame.empty or frame.shape[1] == 0:
         return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
-    frame = frame.fillna("")
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # 1-based line numbers
     header_row = next(
         (
             int(i)
             for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
-            if any(str(v).strip() for v in row)
+            if not all(_is_blank(v) for v in row)
         ),
         None,
     )
     if header_row is None:
         return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
-    header = [h.strip().lstrip("\ufeff").strip() for h in frame.loc[header_row]]
+    header = [
+        "" if _is_blank(h) else str(h).strip().lstrip("\ufeff").strip()
+        for h in frame.loc[header_row]
+    ]
     body = frame.loc[header_row + 1 :]
+    # Both readers give text cells only (the C parser reads the cells a short row lacks as "").
+    # Should a cell be missing all the same, its column is read with "" there, as before.
     factorized = {}
     blank_columns = []
+    filled = False
     for i in range(body.shape[1]):
-        codes, uniques = pd.factorize(body.iloc[:, i], sort=False)
-        blank_unique = np.fromiter(
-            (not str(u).strip() for u in uniques), dtype=bool, count=len(uniques)
-        )
-        factorized[i] = (codes, np.asarray(uniques, dtype=object))
-        blank_columns.append(np.append(blank_unique, True)[codes])  # code -1 (missing) is blank
+        column = body.iloc[:, i]
+        codes, uniques = pd.factorize(column, sort=False)
+        if len(codes) and codes.min() < 0:
+            column = column.fillna("")
+            codes, uniques = pd.factorize(column, sort=False)
+            filled = True
+        uniques = np.asarray(uniques, dtype=object)
+        factorized[i] = (codes, uniques)
+        blank_columns.append(np.append(_blank_values(uniques), True)[codes])
+    if filled:
+        body = body.fillna("")
     blank = np.logical_and.reduce(blank_columns) if len(body) else np.zeros(0, dtype=bool)
     # Drop trailing columns that are empty both in the header and in every row (Excel's
     # ";;;" padding); keep everything else, even with an empty header (reported later).
     keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
     rows = ~blank
-    body = body.iloc[rows, keep].copy()
+    if rows.all() and len(keep) == body.shape[1]:
+        body = body.copy()  # what the selection below gives, without taking every cell
+        body.index = pd.Index(np.asarray(body.index))
+    else:
+        body = body.iloc[rows, keep].copy()
     body.columns = [header[i] for i in keep]
     raw = RawTable(source.table, source.display, body, header_row=header_row)
     if rows.all():

@@ -801,14 +801,16 @@ def apply_dtypes(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         if c.name not in frame.columns:
             out[c.name] = pd.Series(pd.NA, index=frame.index, dtype=canonical_dtype(c))
             continue
-        s = frame[c.name]
-        if c.kind == "bool":
-            if s.dtype != "boolean":
-                s = s.astype(object).map({"yes": True, "no": False, True: True, False: False})
-            s = s.astype("boolean")
-        elif c.kind == "int":
-            s = pd.to_numeric(s).astype("Int64")
-        else:
-            s = s.astype(canonical_dtype(c))
-        out[c.name] = s
+        out[c.name] = canonical_column(c, frame[c.name])
     return pd.DataFrame(out, index=frame.index)
+
+
+def canonical_column(spec: ColumnSpec, s: pd.Series) -> pd.Series:
+    """One column of canonical values with its canonical dtype (see :func:`apply_dtypes`)."""
+    if spec.kind == "bool":
+        if s.dtype != "boolean":
+            s = s.astype(object).map({"yes": True, "no": False, True: True, False: False})
+        return s.astype("boolean")
+    if spec.kind == "int":
+        return pd.to_numeric(s).astype("Int64")
+    return s.astype(canonical_dtype(spec))

@@ -45,6 +45,8 @@ from analyse.schema import (
     SCALES,
     TABLES,
     ColumnSpec,
+    canonical_column,
+    empty_frame,
     fold,
     header_lookup,
     table_spec,
@@ -292,7 +294,7 @@ def validate_raw(
         if spec.required and table not in raw:
             out.add(source or ".", None, None, None, "missing_table", table=table, table_da=spec.da)
 
-    frames: dict[str, pd.DataFrame] = {}
+    coded: dict[str, _Coded] = {}
     texts: dict[str, pd.DataFrame] = {}
     headers: dict[str, dict[str, str]] = {}
     for table in TABLES:
@@ -303,13 +305,13 @@ def validate_raw(
         if result is None:
             continue
         text, header_of = result
-        frame = _normalise(rt, text, header_of, out, scales)
-        _run_schema(table, rt.file, frame, text, header_of, out, scales)
-        frames[table] = frame
+        table_codes = _normalise(rt, text, header_of, out, scales)
+        _run_schema(table, rt.file, table_codes, text, header_of, out, scales)
+        coded[table] = table_codes
         texts[table] = text
         headers[table] = header_of
 
-    _cross_table(frames, texts, headers, {t: raw[t].file for t in frames}, out)
+    _cross_table(coded, texts, headers, {t: raw[t].file for t in coded}, out)
 
     if out.problems:
         problems = sorted(
@@ -318,8 +320,10 @@ def validate_raw(
         )
         cls = PrivacyError if any(p.code in PRIVACY_CODES for p in problems) else DataError
         raise cls(problems)
-    ds = Dataset.from_frames(**frames)
-    ds.sources = {t: raw[t].file for t in frames}
+    # The frames already have the canonical dtypes (_Coded.typed is apply_dtypes on codes), so
+    # the data set is built from them as they are; tables not delivered are empty.
+    ds = Dataset(**{t: coded[t].typed() if t in coded else empty_frame(t) for t in TABLES})
+    ds.sources = {t: raw[t].file for t in coded}
     ds.warnings = warnings
     return ds
 
@@ -410,19 +414,56 @@ def _check_table(
 # --------------------------------------------------------------------------- normalisation
 
 
+@dataclass
+class _Coded:
+    """A normalised table held as codes: for each column, the distinct canonical values and,
+    for each row, the position of its value among them (``-1``: missing).
+
+    Checks that compare values (pandera's, keys, orphans) work on the distinct values and on
+    integer codes, never on the strings of every row; :meth:`typed` builds the canonical frame
+    the same way (each distinct value converted once, then taken by the codes).
+    """
+
+    table: str
+    index: pd.Index
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @property
+    def empty(self) -> bool:
+        return len(self.index) == 0
+
+    def typed(self) -> pd.DataFrame:
+        """The table with canonical dtypes, as :func:`~analyse.schema.apply_dtypes` gives it."""
+        result = {}
+        for c in table_spec(self.table).columns:
+            codes, values = self.columns[c.name]
+            distinct = canonical_column(c, pd.Series(values, dtype=object))
+            result[c.name] = pd.Series(
+                distinct.array.take(codes, allow_fill=True), index=self.index, copy=False
+            )
+        return pd.DataFrame(result, index=self.index)
+
+
 def _normalise(
     rt: RawTable,
     frame: pd.DataFrame,
     header_of: dict[str, str],
     out: _Collector,
     scales: Mapping[str, tuple[int, int]],
-) -> pd.DataFrame:
-    """Text to canonical values, column by column, on unique values (fast on big tables)."""
+) -> _Coded:
+    """Text to canonical values, column by column, on unique values (fast on big tables).
+
+    Returns the table as codes into each column's distinct canonical values (:class:`_Coded`);
+    text that is not a whole number is reported here and is missing in the result.
+    """
     spec = table_spec(rt.table)
-    result = {}
+    result: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for c in spec.columns:
         if c.name not in frame.columns:
-            result[c.name] = pd.Series(pd.NA, index=frame.index, dtype=object)
+            result[c.name] = (np.full(len(frame), -1, dtype=np.intp), np.empty(0, dtype=object))
             continue
         codes, uniques = rt.factorized(frame.attrs["positions"][c.name])
         if c.kind in ("id", "text") and not (c.table == "residents" and c.name == "practice"):
@@ -430,19 +471,21 @@ def _normalise(
             mapped = np.array([v if v else pd.NA for v in stripped], dtype=object)
         else:
             mapped = np.array([_normalise_value(c, v) for v in uniques], dtype=object)
-        values = mapped[codes] if len(uniques) else np.array([], dtype=object)
-        new = pd.Series(values, index=frame.index, dtype=object)
         if c.kind == "int" and len(uniques):
             bad_unique = np.fromiter(
                 (isinstance(v, _Bad) for v in mapped), dtype=bool, count=len(mapped)
             )
             if bad_unique.any():
                 bad = np.append(bad_unique, False)[codes]
-                for row, v in new[bad].items():
+                for row, v in zip(frame.index[bad], mapped[codes[bad]], strict=True):
                     out.add(rt.file, int(row), header_of[c.name], v.text, v.code)
-                new = new.where(~bad, other=pd.NA)
-        result[c.name] = new
-    return pd.DataFrame(result, index=frame.index)
+                mapped = np.where(bad_unique, pd.NA, mapped)
+        # Distinct canonical values in the order they first occur in the rows (several
+        # spellings can give the same value), and each row's position among them.
+        to_value, values = pd.factorize(mapped, sort=False, use_na_sentinel=True)
+        row_codes = np.append(to_value, -1)[codes].astype(np.intp, copy=False)
+        result[c.name] = (row_codes, np.asarray(values, dtype=object))
+    return _Coded(rt.table, frame.index, result)
 
 
 @dataclass(frozen=True)
@@ -497,6 +540,13 @@ def _normalise_value(c: ColumnSpec, raw: str) -> object:
 
 
 def _schema_for(table: str, scales: Mapping[str, tuple[int, int]]) -> pa.DataFrameSchema:
+    """The pandera schema of a table, with the configured scales, ready to validate.
+
+    pandera registers its pandas backends (and imports its modules for them) at the first
+    validation in a process; that one-time cost is taken here, with the schema, rather than in
+    the middle of the first data set's checks.
+    """
+    pa.DataFrameSchema.register_default_backends(pd.DataFrame)
     schema = MODELS[table].to_schema()
     for c in table_spec(table).columns:
         if c.configurable_range and c.configurable_range in scales:
@@ -514,7 +564,7 @@ def _range(c: ColumnSpec, scales: Mapping[str, tuple[int, int]]) -> tuple[int | 
 def _run_schema(
     table: str,
     file: str,
-    frame: pd.DataFrame,
+    coded: _Coded,
     text: pd.DataFrame,
     header_of: dict[str, str],
     out: _Collector,
@@ -534,7 +584,7 @@ def _run_schema(
         return
     distinct: dict[str, tuple[np.ndarray, list, int | None]] = {}
     for c in present:
-        codes, uniques = pd.factorize(frame[c.name], sort=False, use_na_sentinel=True)
+        codes, uniques = coded.columns[c.name]
         values = list(uniques)
         na_position = None
         if (codes == -1).any():
@@ -547,10 +597,10 @@ def _run_schema(
     small = [c for c in present if len(distinct[c.name][1]) <= 5000]
     groups = ([small] if small else []) + [[c] for c in present if c not in small]
     for group in groups:
-        _check_distinct(group, distinct, schema, frame, text, header_of, file, out, scales)
+        _check_distinct(group, distinct, schema, coded.index, text, header_of, file, out, scales)
 
 
-def _check_distinct(group, distinct, schema, frame, text, header_of, file, out, scales) -> None:
+def _check_distinct(group, distinct, schema, index, text, header_of, file, out, scales) -> None:
     length = max(len(distinct[c.name][1]) for c in group)
     columns = {}
     checks = {}
@@ -577,7 +627,7 @@ def _check_distinct(group, distinct, schema, frame, text, header_of, file, out, 
                 continue
             wanted = -1 if position == na_position else position
             header = header_of[c.name]
-            for row in frame.index[codes == wanted]:
+            for row in index[codes == wanted]:
                 out.add(file, int(row), header, text.at[row, c.name].strip(), code, **fields)
 
 
@@ -622,29 +672,38 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 
 def _cross_table(
-    frames: Mapping[str, pd.DataFrame],
+    tables: Mapping[str, _Coded],
     texts: Mapping[str, pd.DataFrame],
     headers: Mapping[str, Mapping[str, str]],
     files: Mapping[str, str],
     out: _Collector,
 ) -> None:
+    """Duplicate keys, orphans and relations in a wave without an outcomes row.
+
+    Works on the integer codes of :class:`_Coded` tables: keys are compared as combined codes
+    and references are looked up once per distinct value, then mapped back to the rows.
+    """
     lang = out.lang
     for table, key in KEYS.items():
-        if table not in frames:
+        if table not in tables:
             continue
-        f = frames[table]
+        f = tables[table]
         present = [k for k in key if k in headers[table]]
         if len(present) < len(key) or f.empty:
             continue
-        keyed = f[list(key)].dropna()
-        dup = _key_codes(keyed).duplicated(keep=False).to_numpy()
+        combined, complete = _combined_codes([f.columns[k] for k in key])
+        rows = f.index[complete]
+        combined = combined[complete]
+        dup = pd.Index(combined).duplicated(keep=False)
         if not dup.any():
             continue
-        d = keyed[dup]
-        first_row = d.reset_index().groupby(list(key), sort=False)["index"].transform("min")
-        first_row.index = d.index
+        d_rows, d_keys = rows[dup], combined[dup]
+        first_row = pd.Series(np.asarray(d_rows)).groupby(d_keys, sort=False).transform("min")
+        first_row = first_row.to_numpy()
         key_words = ", ".join(headers[table][k] for k in key)
-        for row in d.index[d.index != first_row.values]:
+        for row, first in zip(d_rows, first_row, strict=True):
+            if row == first:
+                continue
             out.add(
                 files[table],
                 int(row),
@@ -652,20 +711,20 @@ def _cross_table(
                 texts[table].at[row, key[-1]].strip(),
                 "duplicate_key",
                 key=key_words,
-                first=int(first_row.at[row]),
+                first=int(first),
             )
 
-    residents = frames.get("residents")
+    residents = tables.get("residents")
     if residents is not None and not {"resident_id", "site_id"} <= set(headers["residents"]):
         residents = None  # already reported as a missing column; orphans would only be noise
-    resident_ids = set(residents["resident_id"].dropna()) if residents is not None else None
+    resident_ids = residents.columns["resident_id"][1] if residents is not None else None
     what_resident = "Borgeren" if lang == "da" else "The resident"
     target_residents = "borgere (residents)"
     if resident_ids is not None:
         for table in ("relations", "outcomes", "assessments"):
-            if table in frames and "resident_id" in headers.get(table, {}):
+            if table in tables and "resident_id" in headers.get(table, {}):
                 _orphans(
-                    frames[table],
+                    tables[table],
                     "resident_id",
                     resident_ids,
                     files[table],
@@ -674,11 +733,12 @@ def _cross_table(
                     target_residents,
                     out,
                 )
-        if "understanding" in frames and {"role", "respondent_id"} <= set(headers["understanding"]):
-            u = frames["understanding"]
-            res = u[u["role"] == "resident"]
+        if "understanding" in tables and {"role", "respondent_id"} <= set(headers["understanding"]):
+            u = tables["understanding"]
+            role_codes, roles = u.columns["role"]
+            is_resident = np.append(roles == "resident", False)[role_codes]
             _orphans(
-                res,
+                u,
                 "respondent_id",
                 resident_ids,
                 files["understanding"],
@@ -686,11 +746,12 @@ def _cross_table(
                 what_resident,
                 target_residents,
                 out,
+                rows=is_resident,
             )
-        sites = set(residents["site_id"].dropna())
-        if "understanding" in frames and "site_id" in headers["understanding"]:
+        sites = residents.columns["site_id"][1]
+        if "understanding" in tables and "site_id" in headers["understanding"]:
             _orphans(
-                frames["understanding"],
+                tables["understanding"],
                 "site_id",
                 sites,
                 files["understanding"],
@@ -700,15 +761,15 @@ def _cross_table(
                 out,
             )
     # understanding.item -> items
-    if "understanding" in frames and "item" in headers.get("understanding", {}):
-        items = set(frames["items"]["item"].dropna()) if "items" in frames else set()
-        if "items" in frames and "item" not in headers["items"]:
+    if "understanding" in tables and "item" in headers.get("understanding", {}):
+        items = tables["items"].columns["item"][1] if "items" in tables else _NO_VALUES
+        if "items" in tables and "item" not in headers["items"]:
             items = None
         target = "spoergsmaal (items)"
         if items is not None:
             what = "Spørgsmålet" if lang == "da" else "The item"
             _orphans(
-                frames["understanding"],
+                tables["understanding"],
                 "item",
                 items,
                 files["understanding"],
@@ -720,9 +781,9 @@ def _cross_table(
     # residents.practice -> practices or none
     if residents is not None and "practice" in headers.get("residents", {}):
         practices = (
-            set(frames["practices"]["practice"].dropna()) if "practices" in frames else set()
+            tables["practices"].columns["practice"][1] if "practices" in tables else _NO_VALUES
         )
-        practices.add("none")
+        practices = np.append(practices, "none")
         _orphans(
             residents,
             "practice",
@@ -734,17 +795,29 @@ def _cross_table(
             out,
         )
     # relations only in waves with an outcomes row
-    if "relations" in frames and "outcomes" in frames:
-        rel, oc = frames["relations"], frames["outcomes"]
+    if "relations" in tables and "outcomes" in tables:
+        rel, oc = tables["relations"], tables["outcomes"]
         if {"resident_id", "wave"} <= set(headers["relations"]) and {"resident_id", "wave"} <= set(
             headers["outcomes"]
         ):
-            assessed = oc[["resident_id", "wave"]].dropna()
-            r = rel[["resident_id", "wave"]].dropna()
-            missing = ~_key_codes(r).isin(_key_codes(assessed)).to_numpy()
+            # (resident, wave) as one integer in the outcomes' codes; the relations' codes are
+            # translated into them first (-1: a value outcomes does not have).
+            n_waves = len(oc.columns["wave"][1])
+            o_res, o_wave = oc.columns["resident_id"][0], oc.columns["wave"][0]
+            o_complete = (o_res >= 0) & (o_wave >= 0)
+            assessed = o_res[o_complete].astype(np.int64) * n_waves + o_wave[o_complete]
+            t_res, t_wave = (
+                _translate_codes(rel.columns[k], oc.columns[k][1]) for k in ("resident_id", "wave")
+            )
+            r_complete = (rel.columns["resident_id"][0] >= 0) & (rel.columns["wave"][0] >= 0)
+            found = (t_res >= 0) & (t_wave >= 0)
+            r_key = np.where(found, t_res.astype(np.int64) * n_waves + t_wave, -1)
+            missing = ~pd.Index(r_key[r_complete]).isin(assessed)
             if resident_ids is not None:
-                missing &= r["resident_id"].isin(resident_ids).to_numpy()
-            for row in r.index[missing]:
+                rc, rv = rel.columns["resident_id"]
+                known = np.append(pd.Index(rv).isin(resident_ids), False)[rc]
+                missing &= known[r_complete]
+            for row in rel.index[r_complete][missing]:
                 written = texts["relations"].at[row, "wave"].strip()
                 out.add(
                     files["relations"],
@@ -756,31 +829,60 @@ def _cross_table(
                 )
     # required tables with no rows
     for table in ("residents",):
-        if table in frames and frames[table].empty:
+        if table in tables and tables[table].empty:
             out.add(files[table], None, None, None, "no_rows")
 
 
-def _key_codes(frame: pd.DataFrame) -> pd.Series:
-    """One string per row joining the key columns (fast to compare, hash and count)."""
-    columns = [frame[c].astype(str).to_numpy(dtype=object) for c in frame.columns]
-    joined = columns[0]
-    for column in columns[1:]:
-        joined = joined + "\x1f" + column
-    return pd.Series(joined, index=frame.index)
+_NO_VALUES = np.empty(0, dtype=object)
+
+
+def _combined_codes(
+    columns: list[tuple[np.ndarray, np.ndarray]], *, limit: int = 2**62
+) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row for a key of several coded columns, and which rows have every part.
+
+    Two rows with every part get the same integer exactly when they have the same value in
+    every column. The combinations are renumbered whenever their count could reach ``limit``
+    (keeps them within int64).
+    """
+    complete = np.logical_and.reduce([codes >= 0 for codes, _ in columns])
+    combined = np.zeros(len(complete), dtype=np.int64)
+    size = 1
+    for codes, values in columns:
+        n = max(len(values), 1)
+        if size * n >= limit:  # renumber the combinations seen so far
+            combined = pd.factorize(combined)[0].astype(np.int64)
+            size = int(combined.max()) + 1 if len(combined) else 1
+        combined = combined * n + np.maximum(codes, 0)
+        size *= n
+    return combined, complete
+
+
+def _translate_codes(column: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> np.ndarray:
+    """Each row's value as a position among ``target``'s distinct values (-1: not among them)."""
+    codes, values = column
+    positions = pd.Index(target).get_indexer(values) if len(target) else np.full(len(values), -1)
+    return np.append(positions, -1)[codes]
 
 
 def _orphans(
-    frame: pd.DataFrame,
+    table: _Coded,
     column: str,
-    allowed: set,
+    allowed: np.ndarray,
     file: str,
     header: str,
     what: str,
     target: str,
     out: _Collector,
+    *,
+    rows: np.ndarray | None = None,
 ) -> None:
-    s = frame[column].dropna()
-    bad = s[~s.isin(allowed)]
-    for row, value in bad.items():
-        value = str(value)
+    """Report the rows (of ``rows``, default all) whose value is not among ``allowed``."""
+    codes, values = table.columns[column]
+    unknown = ~pd.Index(values).isin(allowed) if len(values) else np.zeros(0, dtype=bool)
+    bad = np.append(unknown, False)[codes]
+    if rows is not None:
+        bad &= rows
+    for row, code in zip(table.index[bad], codes[bad], strict=True):
+        value = str(values[code])
         out.add(file, int(row), header, value, "orphan", what=what, ref=value, target=target)

@@ -1,0 +1,278 @@
+"""The fast paths of reading, validation and prepare give what the plain ways give.
+
+Issue 3 made validate + prepare of national data fast (integer codes instead of string keys,
+one factorisation per column, typed columns built from distinct values, Parquet written by
+pyarrow directly). Each shortcut is checked here against the straightforward computation it
+replaces, on generated inputs, so that a faster path can never change a result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import string
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analyse.dataset import Dataset
+from analyse.demo import make_demo_tables
+from analyse.errors import DataError
+from analyse.io import (
+    Source,
+    _first_nonblank_line,
+    _to_raw_table,
+    read_raw,
+    write_dataset,
+)
+from analyse.prepare import write_parquet
+from analyse.schema import apply_dtypes, table_spec
+from analyse.validate import _Coded, _combined_codes, read_dataset
+from conftest import small_tables
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@SETTINGS
+@given(
+    text=st.text(alphabet=["a", ";", " ", "\t", "\r", "\n", "\x0b", "\x85", "\u2028"], max_size=40),
+    head=st.integers(min_value=1, max_value=8),
+)
+def test_first_nonblank_line_is_that_of_splitlines(text: str, head: int) -> None:
+    """Reading only the head of a file finds the header line that splitting it all finds."""
+    expected = next((ln for ln in text.splitlines() if ln.strip()), "")
+    assert _first_nonblank_line(text, head=head) == expected
+
+
+def _reference_raw_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The raw table as computed before issue 3: fill, find the header, drop blank rows."""
+    frame = frame.fillna("")
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    header_row = next(
+        int(i)
+        for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+        if any(str(v).strip() for v in row)
+    )
+    header = [h.strip().lstrip("\ufeff").strip() for h in frame.loc[header_row]]
+    body = frame.loc[header_row + 1 :]
+    blank_columns = [
+        body.iloc[:, i].map(lambda v: not str(v).strip()).to_numpy(dtype=bool)
+        for i in range(body.shape[1])
+    ]
+    blank = np.logical_and.reduce(blank_columns) if len(body) else np.zeros(0, dtype=bool)
+    keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
+    body = body.iloc[~blank, keep].copy()
+    body.columns = [header[i] for i in keep]
+    return body, header_row
+
+
+CELLS = st.sampled_from(["", " ", "  ", "a", "B1", " B1 ", "før", "\ufeffx", None, np.nan])
+
+
+@SETTINGS
+@given(
+    rows=st.lists(st.lists(CELLS, min_size=3, max_size=3), min_size=1, max_size=12).filter(
+        lambda rows: any(v is not None and v == v and str(v).strip() for r in rows for v in r)
+    )
+)
+def test_raw_table_is_the_filled_table(rows: list[list[object]]) -> None:
+    """Missing cells are read as "" and blank rows dropped exactly as with ``fillna("")``."""
+    frame = pd.DataFrame(rows, dtype=object)
+    raw = _to_raw_table(Source("residents", Path("borgere.csv")), frame.copy())
+    expected, header_row = _reference_raw_table(frame.copy())
+    assert raw.header_row == header_row
+    pd.testing.assert_frame_equal(raw.frame, expected, check_index_type=True)
+    for i in range(raw.frame.shape[1]):  # the cached factorisation is that of the column
+        codes, uniques = raw.factorized(i)
+        want_codes, want_uniques = pd.factorize(expected.iloc[:, i], sort=False)
+        np.testing.assert_array_equal(codes, want_codes)
+        assert list(uniques) == list(want_uniques)
+
+
+def _csv_bytes(rows: list[list[str]], encoding: str) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+TEXT_CELLS = st.text(
+    alphabet=list(string.ascii_letters[:6]) + [";", '"', " ", "æ", "ø", "\n"], max_size=6
+)
+
+
+@SETTINGS
+@given(rows=st.lists(st.lists(TEXT_CELLS, min_size=3, max_size=3), min_size=2, max_size=8))
+def test_utf8_bytes_are_read_as_the_decoded_text(tmp_path_factory, rows) -> None:
+    """UTF-8 files go to the parser as their bytes; Windows-1252 files as decoded text: same cells."""
+    rows = [["borger_id", "botilbud", "boform"], *rows]
+    folder = tmp_path_factory.mktemp("enc")
+    read = {}
+    for encoding in ("utf-8", "utf-8-sig", "cp1252"):
+        path = folder / f"borgere-{encoding}.csv"
+        path.write_bytes(_csv_bytes(rows, encoding))
+        read[encoding] = read_raw(Source("residents", path))
+    for encoding in ("utf-8-sig", "cp1252"):
+        assert read[encoding].header_row == read["utf-8"].header_row
+        pd.testing.assert_frame_equal(read[encoding].frame, read["utf-8"].frame)
+
+
+# --------------------------------------------------------------------------- codes
+
+
+def _distinct_values(c) -> list[object]:
+    if c.kind == "int":
+        return [1, 2, 3, 7]
+    if c.kind == "bool":
+        return ["yes", "no"]
+    if c.kind == "code":
+        return [*c.code_values[:3], "unknown-code"]
+    return ["B1", "B10", "H2", "x y"]
+
+
+@SETTINGS
+@given(data=st.data(), table=st.sampled_from(["residents", "relations", "outcomes", "practices"]))
+def test_typed_from_codes_is_apply_dtypes(data, table: str) -> None:
+    """Converting each distinct value once and taking by codes gives apply_dtypes' frame."""
+    n = data.draw(st.integers(min_value=0, max_value=15))
+    index = pd.Index(range(2, 2 + n))
+    columns, plain = {}, {}
+    for c in table_spec(table).columns:
+        pool = _distinct_values(c)
+        k = data.draw(st.integers(min_value=0, max_value=len(pool)))
+        values = np.array(pool[:k], dtype=object)
+        codes = np.array(
+            data.draw(st.lists(st.integers(-1, k - 1), min_size=n, max_size=n)), dtype=np.intp
+        )
+        columns[c.name] = (codes, values)
+        plain[c.name] = pd.Series(
+            [pd.NA if code < 0 else values[code] for code in codes], index=index, dtype=object
+        )
+    got = _Coded(table, index, columns).typed()
+    want = apply_dtypes(table, pd.DataFrame(plain, index=index))
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+@SETTINGS
+@given(
+    keys=st.lists(
+        st.tuples(st.integers(-1, 3), st.integers(-1, 2), st.integers(-1, 4)),
+        min_size=1,
+        max_size=25,
+    ),
+    limit=st.sampled_from([2**62, 7, 2]),
+)
+def test_combined_codes_equal_exactly_when_keys_equal(keys, limit: int) -> None:
+    """One integer per row: equal for equal keys, different otherwise (also when renumbered)."""
+    parts = np.array(keys, dtype=np.intp).T
+    sizes = (4, 3, 5)
+    columns = [(parts[j], np.arange(sizes[j]).astype(object)) for j in range(3)]
+    combined, complete = _combined_codes(columns, limit=limit)
+    np.testing.assert_array_equal(complete, (parts >= 0).all(axis=0))
+    rows = np.flatnonzero(complete)
+    for a in rows:
+        for b in rows:
+            assert (combined[a] == combined[b]) == (keys[a] == keys[b])
+
+
+# --------------------------------------------------------------------------- cross-table
+
+
+def _expected_cross_table(tables: dict[str, pd.DataFrame]) -> set[tuple]:
+    """Duplicates, orphan residents and unassessed relations, with plain pandas on strings."""
+    files = {"residents": "residents.csv", "relations": "relations.csv", "outcomes": "outcomes.csv"}
+    keys = {
+        "residents": ["resident_id"],
+        "relations": ["resident_id", "wave", "alter_id"],
+        "outcomes": ["resident_id", "wave"],
+    }
+    expected = set()
+    for table, key in keys.items():
+        f = tables[table].reset_index(drop=True)
+        f.index = f.index + 2  # the row a user sees (header = row 1)
+        first = f.reset_index().groupby(key)["index"].transform("min")
+        first.index = f.index
+        for row in f.index[f.index != first]:
+            expected.add((files[table], row, key[-1], "duplicate_key", int(first[row])))
+    residents = set(tables["residents"]["resident_id"])
+    assessed = set(zip(tables["outcomes"]["resident_id"], tables["outcomes"]["wave"], strict=True))
+    for table in ("relations", "outcomes"):
+        f = tables[table].reset_index(drop=True)
+        for i, rid in enumerate(f["resident_id"]):
+            if rid not in residents:
+                expected.add((files[table], i + 2, "resident_id", "orphan", None))
+    rel = tables["relations"].reset_index(drop=True)
+    for i, (rid, wave) in enumerate(zip(rel["resident_id"], rel["wave"], strict=True)):
+        if rid in residents and (rid, wave) not in assessed:
+            expected.add(("relations.csv", i + 2, "wave", "not_assessed", None))
+    return expected
+
+
+def test_cross_table_problems_are_those_of_plain_pandas(tmp_path: Path) -> None:
+    """Integer-coded keys and references report the rows that string keys report."""
+    rng = np.random.default_rng(3)
+    tables = make_demo_tables(3, seed=2)
+    tables = {k: tables[k] for k in ("residents", "relations", "outcomes", "practices")}
+    res, rel, oc = tables["residents"], tables["relations"], tables["outcomes"]
+    rel = pd.concat([rel, rel.sample(6, random_state=1)], ignore_index=True)  # duplicates
+    rel.loc[rng.choice(len(rel), 3, replace=False), "resident_id"] = "B99991"  # orphans
+    rel.loc[rng.choice(len(rel), 5, replace=False), "wave"] = "followup"  # not assessed
+    oc = pd.concat([oc, oc.iloc[[0, 5]]], ignore_index=True)
+    oc.loc[len(oc)] = {**oc.iloc[1].to_dict(), "resident_id": "B99992"}
+    res = pd.concat([res, res.iloc[[1]].assign(site_id="H9")], ignore_index=True)
+    tables.update(residents=res, relations=rel, outcomes=oc)
+    write_dataset(tables, tmp_path / "data", style="en", sep=",", encoding="utf-8")
+
+    with pytest.raises(DataError) as err:
+        read_dataset(tmp_path / "data", lang="en")
+    got = set()
+    for p in err.value.problems:
+        if p.code in ("duplicate_key", "orphan", "not_assessed"):
+            first = int(p.rule.rsplit("row ", 1)[1]) if p.code == "duplicate_key" else None
+            got.add((p.file, p.row, p.column, p.code, first))
+    expected = _expected_cross_table(tables)
+    assert got == expected
+    assert {code for *_, code, _ in got} == {"duplicate_key", "orphan", "not_assessed"}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@pytest.mark.parametrize("attrs", [{}, {"note": "kept by pandas"}], ids=["plain", "with-attrs"])
+def test_parquet_is_the_file_pandas_writes(tmp_path: Path, attrs: dict) -> None:
+    """pyarrow called directly writes byte for byte what ``DataFrame.to_parquet`` writes."""
+    ds = Dataset.from_frames(**small_tables())
+    for name, frame in ds.tables().items():
+        frame = frame.copy()
+        frame.index = frame.index + 2  # as validated tables: the row a user sees
+        frame.attrs.update(attrs)
+        write_parquet(frame, tmp_path / f"{name}.parquet")
+        frame.reset_index(drop=True).to_parquet(tmp_path / f"{name}-pandas.parquet", index=False)
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (
+            tmp_path / f"{name}-pandas.parquet"
+        ).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- privacy screen
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.text(alphabet=list("0123456789 -@.abæ") + ["\u0663", "\uff11", "\u00e9"], max_size=16),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_screen_prefilter_finds_what_the_regular_expression_finds(values) -> None:
+    """``screen._suspects`` only searches values with an ``@`` or eight digit-like bytes; it
+    must flag exactly the values the plain regular expression flags (Unicode digits too)."""
+    from analyse.screen import _SUSPECT, _suspects
+
+    assert _suspects(values) == [i for i, v in enumerate(values) if _SUSPECT.search(v)]
