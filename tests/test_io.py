@@ -198,3 +198,26 @@ def _quote(x: str, sep: str) -> str:
 def test_hypothesis_alphabet_sanity() -> None:
     # the generator above only writes characters cp1252 can encode
     assert all(ch.encode("cp1252") for ch in string.ascii_letters + "æøåÆØÅ–")
+
+
+@pytest.mark.parametrize("above", ["\r\n", ";;;\r\n  \r\n", "\r\n\r\n"], ids=["empty", "semicolons", "two"])
+def test_blank_lines_above_the_header_keep_the_row_numbers(tmp_path: Path, above: str) -> None:
+    """An export with blank lines above the header: read, and rows numbered as the user sees
+    them; a mistake below is named at its own line (was: a parser error without a file)."""
+    from analyse.errors import DataError
+
+    d = tmp_path / "top"
+    d.mkdir()
+    header = "borger_id;botilbud;boform;praksis\r\n"
+    rows = "B1;H1;botilbud;none\r\nB2;H1;slot;none\r\n"
+    (d / "borgere.csv").write_bytes(("\ufeff" + above + header + rows).encode("utf-8"))
+    (d / "relationer.csv").write_bytes(
+        "borger_id;maaling;relation_id;relationstype;naerhed;kontakt;giver;modtager\r\n".encode()
+    )
+    (d / "borgermaal.csv").write_bytes("borger_id;maaling;ensomhed\r\nB1;foer;5\r\n".encode())
+    lines_above = above.count("\n")
+    with pytest.raises(DataError) as err:
+        read_dataset(d)
+    [problem] = [p for p in err.value.problems if p.file == "borgere.csv"]
+    assert problem.row == lines_above + 3  # header, B1, then B2
+    assert problem.column == "boform" and problem.value == "slot"

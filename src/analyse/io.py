@@ -236,10 +236,13 @@ def read_raw(source: Source) -> RawTable:
 
             try:
                 frame = pd.read_csv(buffer(), encoding="utf-8", **options)
-            except pd.errors.ParserError:
-                # A row with more cells than the header: read every row as wide as the widest,
-                # so validation can name the row (a cell in a column without a header).
-                width = max(len(row) for row in csv.reader(_io.StringIO(text), delimiter=sep))
+            except (pd.errors.ParserError, pd.errors.EmptyDataError):
+                # A row with more cells than the header, or blank lines above the header (the
+                # parser takes the width from the first line): read every row as wide as the
+                # widest, so validation can name the row (a cell in a column without a header).
+                width = max(
+                    (len(row) for row in csv.reader(_io.StringIO(text), delimiter=sep)), default=0
+                )
                 frame = pd.read_csv(buffer(), encoding="utf-8", names=range(width), **options)
     return _to_raw_table(source, frame)
 
