@@ -270,19 +270,27 @@ def _slice_file(site: str) -> str:
     return f"site-{hashlib.sha256(str(site).encode('utf-8')).hexdigest()[:24]}.pkl"
 
 
-def _slice(cache: dict, site: str) -> dict:
-    """The part of the shared results that one report needs: its own table of each family."""
+def _slice(cache: dict, site: str, rows: dict[str, dict] | None = None) -> dict:
+    """The part of the shared results that one report needs: its own table of each family.
+
+    ``rows``: for each of :data:`_PER_SITE_ROWS`, the positions of each site's rows.
+    """
     out = {}
     for name, value in cache.items():
         if name in _BUILD_ONLY:
             continue
         if name.startswith("family:"):
             key = TOTAL if site == ALL else site
-            out[name] = {key: value[key]}
+            subset = getattr(value, "subset", None)
+            out[name] = subset([key]) if subset else {key: value[key]}
         elif name == "staff_agreement" and site != ALL:
             out[name] = {site: value[site]}
         elif name in _PER_SITE_ROWS:
-            out[name] = value if site == ALL else _site_rows(value, site)
+            if site == ALL:
+                out[name] = value
+            else:
+                where = (rows or {}).get(name) or _site_positions(value)
+                out[name] = value.iloc[where.get(str(site), np.array([], dtype=np.int64))]
     return out
 
 
@@ -290,8 +298,11 @@ def _slice(cache: dict, site: str) -> dict:
 _PER_SITE_ROWS = ("indicators", "trial_long")
 
 
-def _site_rows(frame: pd.DataFrame, site: str) -> pd.DataFrame:
-    return frame[(frame["site_id"].astype(str) == str(site)).to_numpy()]
+def _site_positions(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The positions of each site's rows (one pass)."""
+    return pd.Series(np.arange(len(frame))).groupby(
+        frame["site_id"].astype(str).to_numpy(), sort=False
+    ).indices
 
 
 def write_shared_cache(
@@ -326,8 +337,9 @@ def write_shared_cache(
         with open(tmp / "common.pkl", "wb") as f:
             pickle.dump(common, f, protocol=pickle.HIGHEST_PROTOCOL)
         site_tables = _site_tables(ds)
+        rows = {n: _site_positions(cache[n]) for n in _PER_SITE_ROWS if n in cache}
         for site in [*ds.sites, ALL]:
-            part = _slice(cache, site)
+            part = _slice(cache, site, rows)
             if site != ALL:
                 part["site_tables"] = site_tables[site]
             if site == ALL and "staff_agreement" in cache:
@@ -721,14 +733,38 @@ TURNOVER_COLS = ("kept", "gained", "lost")
 
 def turnover_table(tv: pd.DataFrame) -> pd.DataFrame:
     """Relationships kept, gained and lost, all and not staff; ``n`` = residents in both waves."""
-    rows = {
-        "all": [int(tv[c].sum()) for c in TURNOVER_COLS],
-        "nonstaff": [int(tv[f"{c}_nonstaff"].sum()) for c in TURNOVER_COLS],
-    }
-    table = pd.DataFrame(rows, index=list(TURNOVER_COLS)).T
-    table["n"] = len(tv)
-    table.index.name = "relations"
+    sums = [int(tv[c].sum()) for c in TURNOVER_COLS]
+    sums += [int(tv[f"{c}_nonstaff"].sum()) for c in TURNOVER_COLS]
+    return _turnover_finish(np.asarray(sums, dtype=np.int64), len(tv))
+
+
+def _turnover_finish(sums: np.ndarray, n: int) -> pd.DataFrame:
+    k = len(TURNOVER_COLS)
+    table = pd.DataFrame(
+        np.asarray(sums, dtype=np.int64).reshape(2, k),
+        index=pd.Index(["all", "nonstaff"], name="relations"),
+        columns=list(TURNOVER_COLS),
+    )
+    table["n"] = int(n)
     return table
+
+
+def _turnover_by_site(tv: pd.DataFrame, sites: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """:func:`turnover_table` of every site (one grouped sum) and of all sites (TOTAL)."""
+    columns = [*TURNOVER_COLS, *(f"{c}_nonstaff" for c in TURNOVER_COLS)]
+    values = tv[columns].astype("int64")
+    grouped = values.groupby(tv["site_id"].astype(str).to_numpy(), sort=False)
+    sums, sizes = grouped.sum(), grouped.size()
+    zero = np.zeros(len(columns), dtype=np.int64)
+    out = {
+        s: _turnover_finish(
+            sums.loc[str(s)].to_numpy() if str(s) in sums.index else zero,
+            int(sizes.get(str(s), 0)),
+        )
+        for s in sites
+    }
+    out[TOTAL] = turnover_table(tv)
+    return out
 
 
 def _turnover(ctx: Context) -> list[Item]:
@@ -743,7 +779,7 @@ def _turnover(ctx: Context) -> list[Item]:
             tv = tv.merge(
                 ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left"
             )
-        return _by_site(tv, turnover_table, ctx.ds.sites)
+        return _turnover_by_site(tv, ctx.ds.sites)
 
     st = _family(ctx, "turnover", build, count_cols=list(TURNOVER_COLS), n_col="n", margins="none")
     labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {
@@ -1374,7 +1410,8 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
 def _trial_by_site(ctx: Context, long: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The paired table of every site and of all sites together (key TOTAL)."""
     cells = trial_tables(long, ["site_id"], min_cell=ctx.min_cell)
-    out = {s: cells.get(s, _empty_trial_table()) for s in ctx.ds.sites}
+    empty = _empty_trial_table()  # one frame for every site without pairs (never modified)
+    out = {s: cells.get(s, empty) for s in ctx.ds.sites}
     out[TOTAL] = trial_table(long, min_cell=ctx.min_cell)
     return out
 
@@ -1397,7 +1434,8 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
         def build(code=code):
             sub = long[long["practice"].astype(str) == code]
             cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
-            per_site = {s: cells.get((s, code), _empty_trial_table()) for s in ctx.ds.sites}
+            empty = _empty_trial_table()
+            per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
             per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
             return per_site
 
