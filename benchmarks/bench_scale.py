@@ -5,8 +5,8 @@ For each size, on :func:`analyse.demo.make_demo_tables` (about ten residents per
 - validate + prepare (``analyse.prepare.prepare`` on the CSV folder),
 - analysis on the prepared data: ``relations.indicators``, ``relations.turnover``,
   ``agreement.rwg_j`` per site x wave x role and ``prepost.paired`` (loneliness, all residents),
-- the report logic without papermill (``analyse.report`` sections): the first report of a run,
-  which also computes the results all reports share, and a later site report, which loads them,
+- the report logic without papermill (``analyse.report``): the results all reports of a run
+  share (computed once, before the reports), one site report and the overview (sections),
 - the report batch per report (``run_report``) with 1 and 2 workers, on the local pool and on a
   Dask ``LocalCluster`` (``scheduler="processes"``) — only for the sizes in ``--batch-sites``
   (default 20): when a batch would take longer than ``--batch-limit`` minutes (estimated
@@ -60,21 +60,28 @@ elif step == "analysis":
     t0 = time.perf_counter(); paired(long, "resident_id", "wave", "loneliness")
     out["paired"] = time.perf_counter() - t0
     out["rows_relations"] = len(ds.relations)
-elif step in ("report_site", "report_overview"):
-    # The first report of a run also computes the results every report shares (stored beside
-    # the prepared data); a later report only loads them: both are timed.
+elif step == "reports":
+    # What a batch does besides running notebooks: the results every report shares, computed
+    # once per run before the reports start (stored beside the prepared data), then one site
+    # report and the overview, each loading its own slice (sections without papermill).
     import shutil, tempfile
     from analyse import report
-    site = "H1" if step == "report_site" else "all"
+    from analyse.prepare import load
     copy = Path(tempfile.mkdtemp()) / "prepared"
     shutil.copytree(prepared, copy)
-    for run in ("", "_warm"):
+    t0 = time.perf_counter()
+    ds = load(copy)
+    report.write_shared_cache(copy, ds)
+    out["shared"] = time.perf_counter() - t0
+    del ds
+    for key, site in (("report_site", "H1"), ("report_overview", "all")):
         t0 = time.perf_counter()
         ctx = report.load(copy, site=site)
         for section in (report.title, report.kortlaegning, report.behov,
                         report.faelles_forstaaelse, report.afproevning, report.om_rapporten):
             section(ctx)
-        out[step + run] = time.perf_counter() - t0
+        out[key] = time.perf_counter() - t0
+        del ctx
     shutil.rmtree(copy.parent)
 out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
@@ -121,8 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="20,200,2000")
     parser.add_argument("--batch-sites", default="20")
-    parser.add_argument("--report-sites", default="20,200",
-                        help="sizes at which one report is timed (a 2,000-site report takes minutes)")
+    parser.add_argument("--report-sites", default="20,200,2000",
+                        help="sizes at which the shared results and one report are timed")
     parser.add_argument("--batch-workers", default="1,2")
     parser.add_argument("--batch-limit", type=float, default=10.0, help="minutes per batch")
     parser.add_argument("--seed", type=int, default=1)
@@ -145,18 +152,20 @@ def main() -> None:
             del tables
             steps = ["prepare", "analysis"]
             if n in report_sizes:
-                steps += ["report_site", "report_overview"]
+                steps += ["reports"]
             for step in steps:
                 res = child(CHILD, step, raw, prepared)
                 row[f"peak_{step}"] = res.pop("peak_mib")
                 row.update(res)
             row["analysis"] = sum(row[k] for k in ("indicators", "turnover", "rwg_j", "paired"))
-            if "report_site" in row:
-                estimate = (row["report_site_warm"] * n + row["report_overview"]) / 60
-            else:  # from the largest size timed: a report's cost grows with the sites
-                m = max((k for k in rows if "report_site" in rows[k]), default=None)
-                grow = (n / m) ** 2 if m else float("nan")  # n reports, each ~ n
-                estimate = rows[m]["batch_estimate_min"] * grow if m else float("nan")
+            # a report's own cost does not grow with the sites: from the largest size timed
+            m = max((k for k in [*rows, n] if "report_site" in (rows.get(k) or row)), default=None)
+            if m is None:
+                estimate = float("nan")
+            else:
+                ref = rows.get(m) or row
+                per_report = 2.0 + ref["report_site"]  # + process, papermill and export
+                estimate = (row.get("shared", ref["shared"] * n / m) + per_report * (n + 1)) / 60
             row["batch_estimate_min"] = estimate
             for scheduler in ("local", "processes"):
                 for workers in [int(w) for w in args.batch_workers.split(",")]:
@@ -167,6 +176,7 @@ def main() -> None:
                     if res["failed"]:
                         raise SystemExit(f"reports failed: {res['failed']}")
                     row[key] = res["seconds"] / res["reports"]
+                    row[f"{key}_total"] = res["seconds"]
                     row[f"peak_{key}"] = res["peak_mib"]
             rows[n] = row
             print(f"... {n} sites done", file=sys.stderr, flush=True)
@@ -182,16 +192,23 @@ def main() -> None:
         ("  relations.turnover", "turnover", None),
         ("  agreement.rwg_j (site x wave x role)", "rwg_j", None),
         ("  prepost.paired", "paired", None),
-        ("first report of a run (shared results)", "report_overview", "peak_report_overview"),
-        ("a later site report (sections)", "report_site_warm", "peak_report_site"),
+        ("shared results, once per run", "shared", "peak_reports"),
+        ("one site report (load + sections)", "report_site", None),
+        ("the overview (load + sections)", "report_overview", None),
         ("batch per report, local, 1 worker", "batch_local_1", "peak_batch_local_1"),
+        ("  whole batch (all reports + overview)", "batch_local_1_total", None),
         ("batch per report, local, 2 workers", "batch_local_2", "peak_batch_local_2"),
+        ("  whole batch (all reports + overview)", "batch_local_2_total", None),
         ("batch per report, LocalCluster, 1", "batch_processes_1", "peak_batch_processes_1"),
+        ("  whole batch (all reports + overview)", "batch_processes_1_total", None),
         ("batch per report, LocalCluster, 2", "batch_processes_2", "peak_batch_processes_2"),
+        ("  whole batch (all reports + overview)", "batch_processes_2_total", None),
     ]
     for n, r in rows.items():
         for label, key, peak in measures:
             if key not in r:
+                if key.endswith("_total"):
+                    continue
                 if key.startswith("batch"):
                     w = 2 if key.endswith("2") else 1
                     print(f"{n:>6} {r['residents']:>9} | {label:<36} {'skipped':>9}"
