@@ -6,7 +6,12 @@ nothing written), prepares the data once into a private temporary folder, then e
 once, ``workers`` at a time, with one progress bar. Each executed notebook becomes a
 self-contained HTML file without input cells; the tables it published
 (:func:`analyse.publish.show_table`) are written as CSV files and one XLSX workbook.
-``index.html`` links everything and ``run.json`` records the parameters, the SHA-256 of every
+Before the reports start, the results every report shares (the suppressed families of all
+sites and the overview, so that no hidden number can be recovered by subtraction across
+reports; the indicators ...) are computed once and stored beside the prepared data, one slice
+per report with its own tables and its own site's rows
+(:func:`analyse.report.write_shared_cache`); a report's cost therefore does not grow with the
+number of sites. ``index.html`` links everything and ``run.json`` records the parameters, the SHA-256 of every
 input file, package versions, the git commit and timings. The run is written to a temporary
 folder and moved into place, so a crashed run leaves no half-written report folder. A site
 that fails is logged and marked in the index; the others complete; the exit code is non-zero.
