@@ -45,3 +45,24 @@ def test_audit_catches_small_counts_and_cpr(tmp_path: Path, big_enough, cli) -> 
     assert "count 3 below 5" in result.output
     assert "2 af 12 borgere" in result.output
     assert "CPR" in result.output
+
+
+def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) -> None:
+    """National runs print 3.927 (Danish) or 3,927 (English): a count of 3927, not 3.9.
+    Found on a 2,000-site run, whose overview the audit refused for counts it misread."""
+    from analyse.audit import audit_files
+
+    (tmp_path / "big.csv").write_text(
+        "Mål;Antal borgere;Gns. før\nEnsomhed;3.927;6,2\nTilfredshed;4,065;3,1\n", encoding="utf-8"
+    )
+    (tmp_path / "small.csv").write_text("Mål;Antal borgere\nEnsomhed;3\nAndet;<5\n", encoding="utf-8")
+    (tmp_path / "r.html").write_text(
+        "<p>1.003 af 2.000 borgere har en ven. I alt 12 af 1.234 borgere.</p>"
+        "<p>Her har 3 af 1.234 borgere ingen.</p>",
+        encoding="utf-8",
+    )
+    findings = audit_files(list(tmp_path.iterdir()), tmp_path, set(), 5)
+    assert findings == [
+        "r.html: unsuppressed count '3 af 1.234 borgere' below 5",
+        "small.csv: column 'Antal borgere' shows count 3 below 5",
+    ]

@@ -33,9 +33,29 @@ PSEUDONYM_COLUMNS = {
 _BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
 _COUNT_HEADER = re.compile(r"^(antal|n|number|count)\b", re.I)
+#: A whole number as the reports print it: plain, or with thousands separators (Danish "." or
+#: English "," or a (narrow) no-break space, as Babel writes them).
+_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+"
 _SENTENCE_COUNT = re.compile(
-    r"\b(\d+) (?:af|of) (\d[\d.]*) (?:borgere|residents|medarbejdere|staff)"
+    rf"(?<![\d.,])({_NUMBER}) (?:af|of) ({_NUMBER}) (?:borgere|residents|medarbejdere|staff)"
 )
+_WHOLE_NUMBER = re.compile(rf"^\s*({_NUMBER})\s*$")
+
+
+def count_value(text: object) -> float | None:
+    """A published count as a number: ``"3.927"`` (Danish) and ``"3,927"`` (English) are 3927.
+
+    Counts are whole numbers, so a separator between groups of three digits is a thousands
+    separator; anything else is read as a plain number (``"<5"`` or ``""`` give ``None``).
+
+    >>> count_value("3.927"), count_value("3,927"), count_value("12"), count_value("<5")
+    (3927.0, 3927.0, 12.0, None)
+    """
+    m = _WHOLE_NUMBER.match(str(text))
+    if m:
+        return float(re.sub(r"\D", "", m.group(1)))
+    value = pd.to_numeric(str(text).strip().replace(",", "."), errors="coerce")
+    return None if pd.isna(value) else float(value)
 
 
 def pseudonyms(ds: Dataset) -> set[str]:
@@ -58,7 +78,7 @@ def _text_findings(text: str, where: str, names: set[str], min_cell: int) -> lis
         findings.append(f"{where}: CPR-like number")
     visible = re.sub(r"<[^>]+>", " ", clean)
     for m in _SENTENCE_COUNT.finditer(visible):
-        k = int(m.group(1))
+        k = int(re.sub(r"\D", "", m.group(1)))
         if 0 < k < min_cell:
             findings.append(f"{where}: unsuppressed count '{m.group(0)}' below {min_cell}")
     return findings
@@ -76,7 +96,7 @@ def _table_findings(frame: pd.DataFrame, where: str, names: set[str], min_cell: 
             break
     for column in frame.columns:
         if _COUNT_HEADER.match(str(column).strip()):
-            numeric = pd.to_numeric(frame[column], errors="coerce")
+            numeric = pd.to_numeric(frame[column].map(count_value), errors="coerce")
             small = numeric[(numeric > 0) & (numeric < min_cell)]
             if len(small):
                 findings.append(
