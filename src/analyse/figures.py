@@ -219,6 +219,24 @@ def theme_context() -> Iterator[None]:
         yield
 
 
+def number_axis(ax, lang: Lang = "da", axis: str = "y") -> None:
+    """Tick labels of a numeric axis as the reports write numbers (50.000 and 7,5 in Danish).
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> number_axis(ax, "da")
+    >>> ax.yaxis.get_major_formatter()(12500.0), ax.yaxis.get_major_formatter()(2.5)
+    ('12.500', '2,5')
+    >>> plt.close(fig)
+    """
+    from babel.numbers import format_decimal
+    from matplotlib.ticker import FuncFormatter
+
+    locale = "da_DK" if lang == "da" else "en_GB"
+    formatter = FuncFormatter(lambda v, _pos: format_decimal(round(float(v), 6), locale=locale))
+    getattr(ax, f"{axis}axis").set_major_formatter(formatter)
+
+
 def _new_figure(**kwargs: object) -> Figure:
     # A Figure outside pyplot: nothing to close, no double display in notebooks.
     return Figure(layout="constrained", **kwargs)
@@ -713,6 +731,7 @@ def site_distribution(
                 legend.set_title(column_label("wave", lang))
         ax.set_xlabel(column_label(indicator, lang))
         ax.set_ylabel(column_label(by, lang))
+        number_axis(ax, lang, "x")
         ax.set_title(
             f"{column_label(indicator, lang)} {_t('by', lang)} {column_label(by, lang).lower()}"
         )
@@ -873,6 +892,7 @@ def prepost_paired(
         ax.set_xticks([0, 1], x_labels)
         ax.set_xlim(-0.3, 1.3)
         ax.set_ylabel(column_label(indicator, lang))
+        number_axis(ax, lang, "y")
         ax.set_title(f"{column_label(indicator, lang)}\n(n = {n} {_t('residents_n', lang)})")
         if min_cell is not None and n < min_cell:
             ax.text(

@@ -702,7 +702,7 @@ def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
     """Grouped bars of a suppressed table (suppressed cells drawn as no bar, marked)."""
     import matplotlib.pyplot as plt
 
-    from analyse.figures import set_theme
+    from analyse.figures import number_axis, set_theme
 
     set_theme()
     fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -721,6 +721,7 @@ def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
                 )
     ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
     ax.set_ylabel(text.label("n_relations", ctx.lang))
+    number_axis(ax, ctx.lang, "y")
     ax.set_title(title)
     ax.legend(title=text.label("wave", ctx.lang), frameon=False)
     fig.tight_layout()
