@@ -376,7 +376,16 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
 def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, str]], list[str]]:
     """Read every table of a data set as text."""
     sources, clashes, warnings = locate(Path(path))
-    raw = {table: read_raw(src) for table, src in sources.items()}
+    if len(sources) > 1 and all(src.sheet is None for src in sources.values()):
+        # CSV files: pandas' C parser releases the GIL while it tokenises, so the small tables
+        # are read on a second thread while the large one (relations) is parsed.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = {table: pool.submit(read_raw, src) for table, src in sources.items()}
+            raw = {table: future.result() for table, future in futures.items()}
+    else:
+        raw = {table: read_raw(src) for table, src in sources.items()}
     return raw, clashes, warnings
 
 
