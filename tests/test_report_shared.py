@@ -64,13 +64,39 @@ def test_trial_tables_equal_paired_per_site_and_practice(ds) -> None:
     assert any(t["mean_diff"].isna().all() and (t["n"] < 5).all() for t in cells.values())
 
 
+def _staff_agreement_one_site(understanding: pd.DataFrame) -> pd.DataFrame:
+    """The former per-site implementation: rwg_j and krippendorff_alpha called per wave."""
+    from analyse.agreement import rwg_j
+
+    staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
+    rows = {}
+    for wave in ("pre", "post"):
+        sub = staff[staff["wave"] == wave]
+        n = int(sub["respondent_id"].nunique())
+        row = {"n": n, "rwg_j": np.nan, "ad_m": np.nan, "alpha": np.nan}
+        if n >= 2:
+            sub = sub.assign(rating=sub["rating"].astype(float), group="g")
+            r = rwg_j(sub, "group", "item", "rating", respondent="respondent_id")
+            row["rwg_j"], row["ad_m"] = float(r["rwg_j"].iloc[0]), float(r["ad_m"].iloc[0])
+            a = krippendorff_alpha(sub, "item", "respondent_id", "rating", level="ordinal", n_boot=0)
+            row["alpha"] = float(a["alpha"].iloc[0])
+        rows[wave] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "wave"
+    table["n"] = table["n"].astype(int)
+    return table
+
+
 def test_staff_agreement_by_site_equals_one_call_per_site(ds) -> None:
     u = ds.understanding
     vectorised = report.staff_agreement_by_site(u, ds.sites, seed=1)
     assert list(vectorised) == list(ds.sites)
     for site in ds.sites:
-        one = report.staff_agreement(u[u["site_id"] == site], seed=1)
+        one = _staff_agreement_one_site(u[u["site_id"] == site])
         pd.testing.assert_frame_equal(vectorised[site], one, rtol=1e-12)
+    # all staff pooled (the overview's respondent count)
+    pooled = _staff_agreement_one_site(u)
+    pd.testing.assert_frame_equal(report.staff_agreement(u, seed=1), pooled, rtol=1e-12)
 
 
 @settings(max_examples=40, deadline=None)

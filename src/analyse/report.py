@@ -985,35 +985,19 @@ AGREEMENT_STATS = ("rwg_j", "ad_m", "alpha")
 
 
 def staff_agreement(understanding: pd.DataFrame, *, seed: int) -> pd.DataFrame:
-    """Per wave: staff respondents, r_wg(J), AD_M and Krippendorff's alpha (ordinal)."""
-    from analyse.agreement import krippendorff_alpha, rwg_j
-
-    staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
-    rows = {}
-    for wave in ("pre", "post"):
-        sub = staff[staff["wave"] == wave]
-        n = int(sub["respondent_id"].nunique())
-        row = {"n": n, "rwg_j": np.nan, "ad_m": np.nan, "alpha": np.nan}
-        if n >= 2:
-            sub = sub.assign(rating=sub["rating"].astype(float), group="g")
-            r = rwg_j(sub, "group", "item", "rating", respondent="respondent_id")
-            row["rwg_j"] = float(r["rwg_j"].iloc[0])
-            row["ad_m"] = float(r["ad_m"].iloc[0])
-            a = krippendorff_alpha(
-                sub, "item", "respondent_id", "rating", level="ordinal", n_boot=0, seed=seed
-            )
-            row["alpha"] = float(a["alpha"].iloc[0])
-        rows[wave] = row
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "wave"
-    table["n"] = table["n"].astype(int)
-    return table
+    """Per wave: staff respondents, r_wg(J), AD_M and Krippendorff's alpha (ordinal), all
+    rows of ``understanding`` taken as one group (see :func:`staff_agreement_by_site`)."""
+    return staff_agreement_by_site(understanding.assign(site_id=ALL), [ALL], seed=seed)[ALL]
 
 
 def staff_agreement_by_site(
     understanding: pd.DataFrame, sites: Sequence[str], *, seed: int
 ) -> dict[str, pd.DataFrame]:
-    """:func:`staff_agreement` of every site at once (vectorised over sites and waves)."""
+    """Per site and wave: staff respondents, r_wg(J), AD_M and Krippendorff's alpha (ordinal).
+
+    Vectorised over sites and waves (one grouped r_wg(J), one grouped alpha). Statistics need
+    at least two staff respondents. ``seed`` is kept for the signature: no bootstrap is drawn.
+    """
     from analyse.agreement import krippendorff_alpha_by, rwg_j
 
     staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
