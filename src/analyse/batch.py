@@ -543,6 +543,26 @@ def _warm_pool(workers: int):
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
 
 
+def _settle(job: Job, outcome: Callable[[], Job], bar, errors: tuple[type, ...]) -> None:
+    """Record a finished report on its job and advance the progress bar.
+
+    ``outcome()`` gives the job as it came back (from another process, a copy) or raises one
+    of ``errors``, which marks the report failed; a failure is logged, the run goes on.
+    """
+    try:
+        done = outcome()
+        if done is not job:
+            job.status, job.error = done.status, done.error
+            job.seconds, job.files = done.seconds, done.files
+    except errors as err:
+        job.status = "failed"
+        job.error = f"{type(err).__name__}: {err}"
+    if job.status != "ok":
+        log.error("report %s failed: %s", job.name, job.error)
+    bar.set_postfix_str(job.name)
+    bar.update(1)
+
+
 def _run_jobs(
     jobs: list[Job],
     out_dir: Path,
@@ -567,19 +587,8 @@ def _run_jobs(
         ) as pool:
             futures = {pool.submit(runner, job, out_dir): job for job in jobs}
             for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    done = future.result()
-                    if done is not job:  # came back from another process
-                        job.status, job.error = done.status, done.error
-                        job.seconds, job.files = done.seconds, done.files
-                except Exception as err:  # a worker died, or a runner bug
-                    job.status = "failed"
-                    job.error = f"{type(err).__name__}: {err}"
-                if job.status != "ok":
-                    log.error("report %s failed: %s", job.name, job.error)
-                bar.set_postfix_str(job.name)
-                bar.update(1)
+                # Exception: a worker died, or a runner bug.
+                _settle(futures[future], future.result, bar, (Exception,))
     finally:
         bar.close()
 
@@ -797,18 +806,14 @@ def _run_jobs_dask(
             futures.append(future)
         for future in dask_as_completed(futures):
             job = by_key[future.key]
-            try:
+
+            def outcome(future=future) -> Job:
                 done, files = future.result()
                 _write_files(out_dir, files)
-                job.status, job.error = done.status, done.error
-                job.seconds, job.files = done.seconds, done.files
-            except (Exception, AsyncCancelled) as err:  # the task raised, a worker died ...
-                job.status = "failed"
-                job.error = f"{type(err).__name__}: {err}"
-            if job.status != "ok":
-                log.error("report %s failed: %s", job.name, job.error)
-            bar.set_postfix_str(job.name)
-            bar.update(1)
+                return done
+
+            # Exception or AsyncCancelled: the task raised, a worker died ...
+            _settle(job, outcome, bar, (Exception, AsyncCancelled))
     finally:
         bar.close()
         try:
