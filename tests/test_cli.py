@@ -39,7 +39,10 @@ def test_prepare_writes_parquet_and_manifest(danish_folder: Path, tmp_path: Path
     out = tmp_path / "processed"
     result = cli("prepare", danish_folder, "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([f"{t}.parquet" for t in TABLES] + ["manifest.json"])
+    # the marker makes the folder replaceable by a later prepare (issue 17)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + ["manifest.json", ".naere-relationer-run.json"]
+    )
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     by_name = {i["file"]: i["sha256"] for i in manifest["inputs"]}
     for f in danish_folder.iterdir():
@@ -53,12 +56,18 @@ def test_prepare_writes_parquet_and_manifest(danish_folder: Path, tmp_path: Path
 
 
 def test_prepare_replaces_an_old_folder_atomically(danish_folder: Path, tmp_path: Path, cli) -> None:
+    # Issue 17: an earlier prepare is replaced; a folder holding a user's file is refused
+    # (it used to be deleted with the file).
     out = tmp_path / "processed"
-    out.mkdir()
-    (out / "stale.txt").write_text("old run")
     assert cli("prepare", danish_folder, "--out", out).exit_code == 0
-    assert not (out / "stale.txt").exists()
+    (out / "manifest.json").touch()  # same content, new time: still ours
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    (out / "stale.txt").write_text("a user's note")
+    result = cli("prepare", danish_folder, "--out", out)
+    assert result.exit_code == 2
+    assert "stale.txt" in result.output
+    assert (out / "stale.txt").read_text() == "a user's note"
 
 
 def test_failed_prepare_keeps_the_old_folder(danish_folder: Path, tmp_path: Path, cli) -> None:

@@ -143,8 +143,8 @@ def test_bad_arguments_raise_config_error(tmp_path: Path) -> None:
         codebook_frame("de")  # type: ignore[arg-type]
     afile = tmp_path / "x.md"
     afile.write_text("")
-    with pytest.raises(ConfigError, match="folder"):
-        write_codebook(afile)
+    with pytest.raises(ConfigError, match="not a folder"):
+        write_codebook(afile, lang="en")
 
 
 def test_cli_codebook(tmp_path: Path, cli) -> None:

@@ -249,7 +249,11 @@ def test_export_of_only_empty_networks(tmp_path: Path) -> None:
 def test_import_writes_contract_files_without_names(tmp_path: Path) -> None:
     out = tmp_path / "import"
     report = import_export(EXPORT, MAPPING, KEY, out)
-    assert sorted(p.name for p in out.iterdir()) == ["import-report.json", "relations.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".naere-relationer-files.json",  # which files an import wrote (issue 17)
+        "import-report.json",
+        "relations.csv",
+    ]
     rel = pd.read_csv(out / "relations.csv", dtype=str, keep_default_na=False)
     assert list(rel.columns) == list(RELATION_COLUMNS)
     assert set(rel["resident_gives"]) == {"yes", "no"}
@@ -314,7 +318,7 @@ def test_rerun_replaces_earlier_import_but_never_other_data(tmp_path: Path) -> N
     hand_made = tmp_path / "data"
     hand_made.mkdir()
     (hand_made / "relations.csv").write_text("resident_id\nB001\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not from an import"):
+    with pytest.raises(ConfigError, match="not written by 'analyse import-networkcanvas'"):
         import_export(EXPORT, MAPPING, KEY, hand_made)
     assert (hand_made / "relations.csv").read_text(encoding="utf-8") == "resident_id\nB001\n"
 

@@ -34,6 +34,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import pickle
 import platform
 import re
@@ -44,8 +45,9 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -62,7 +64,8 @@ from analyse.config import (
 )
 from analyse.dataset import natural_key
 from analyse.errors import ConfigError
-from analyse.prepare import atomic_folder, is_prepared, load, write_prepared
+from analyse.outputs import RESERVED, check_out, distinct_stems, file_stem, output_folder
+from analyse.prepare import is_prepared, load, write_prepared
 from analyse.privacy import check_min_cell
 from analyse.publish import collected_tables
 
@@ -117,7 +120,9 @@ class RunResult:
 
 
 def _safe_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]", "_", name)
+    """The file name (no extension) of a report or table: :func:`analyse.outputs.file_stem`,
+    except the overview's own name ``samlet``."""
+    return OVERVIEW if name == OVERVIEW else file_stem(name)
 
 
 def package_versions() -> dict[str, str]:
@@ -428,24 +433,19 @@ def run_report(
     scheduler = check_scheduler(scheduler)
     data = Path(data)
     t_start = time.perf_counter()
+    check_out(out, command="report", inputs=[data], lang=lang)  # before any work
     ds = load(data, lang=lang)  # raises DataError before anything is written
-    available = ds.sites
-    if sites == "all":
-        chosen = available
-    else:
-        unknown = [s for s in sites if s not in available]
-        if unknown:
-            raise ConfigError(
-                f"unknown site(s) {', '.join(unknown)}; the data set has {', '.join(available)}"
-            )
-        chosen = list(sites)
+    chosen = choose_sites(ds.sites, sites, lang=lang)
     if runner is None:
         runner = _execute_inprocess if engine == "inprocess" else execute
     jobs: list[Job] = []
-    with tempfile.TemporaryDirectory(prefix="analyse-data-") as private:
+    with (
+        output_folder(out, command="report", inputs=[data], lang=lang) as tmp,
+        private_folder("analyse-data-") as private,
+    ):
         prepared = Path(private) / "prepared"
         if is_prepared(data):
-            shutil.copytree(data, prepared)
+            shutil.copytree(data, prepared, ignore=shutil.ignore_patterns(".*"))
             inputs = []
         else:
             # The data set is already validated (``ds``): write it, don't read it again.
@@ -471,45 +471,143 @@ def run_report(
         jobs.append(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
-        with atomic_folder(Path(out)) as tmp:
-            _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
-            findings: list[str] = []
-            if audience == "steering":
-                from analyse.audit import audit_run
+        _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
+        findings: list[str] = []
+        if audience == "steering":
+            from analyse.audit import audit_run
 
-                findings = audit_run(tmp, ds, min_cell=min_cell)
-            record = {
-                "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                "parameters": {
-                    "data": str(data),
-                    "sites": chosen,
-                    "audience": audience,
-                    "lang": lang,
-                    "workers": workers,
-                    "min_cell": min_cell,
-                    "seed": seed,
-                    "engine": engine,
-                    "scheduler": scheduler,
-                },
-                "inputs": inputs,
-                "packages": package_versions(),
-                "git_commit": git_commit(),
-                "timings": {
-                    "total_seconds": round(time.perf_counter() - t_start, 3),
-                    "jobs": {j.name: round(j.seconds, 3) for j in jobs},
-                },
-                "jobs": [
-                    {k: v for k, v in asdict(j).items() if k not in ("notebook", "parameters")}
-                    | {"notebook": j.notebook.name}
-                    for j in jobs
-                ],
-                "audit": findings,
-            }
-            (tmp / "run.json").write_text(
-                json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
-            )
-            write_index(tmp, jobs, lang=lang, audience=audience, audit=findings)
+            findings = audit_run(tmp, ds, min_cell=min_cell)
+        record = {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "parameters": {
+                "data": str(data),
+                "sites": chosen,
+                "audience": audience,
+                "lang": lang,
+                "workers": workers,
+                "min_cell": min_cell,
+                "seed": seed,
+                "engine": engine,
+                "scheduler": scheduler,
+            },
+            "inputs": inputs,
+            "packages": package_versions(),
+            "git_commit": git_commit(),
+            "timings": {
+                "total_seconds": round(time.perf_counter() - t_start, 3),
+                "jobs": {j.name: round(j.seconds, 3) for j in jobs},
+            },
+            "jobs": [
+                {k: v for k, v in asdict(j).items() if k not in ("notebook", "parameters")}
+                | {"notebook": j.notebook.name}
+                for j in jobs
+            ],
+            "audit": findings,
+        }
+        (tmp / "run.json").write_text(
+            json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
+        write_index(tmp, jobs, lang=lang, audience=audience, audit=findings)
     return RunResult(Path(out), jobs, findings)
+
+
+def choose_sites(
+    available: Sequence[str], sites: Sequence[str] | Literal["all"], *, lang: str = "da"
+) -> list[str]:
+    """The sites a run reports on: ``available`` for ``"all"``, else ``sites`` without repeats.
+
+    Refused (:class:`~analyse.errors.ConfigError`): a site the data set does not have; a site
+    whose name is reserved (``samlet``, ``index``, ``CON`` ...); two sites whose report files
+    would be one file on a case-insensitive file system (``H8`` and ``h8``).
+    """
+    if sites == "all":
+        chosen = list(available)
+    else:
+        chosen = list(dict.fromkeys(sites))
+        unknown = [s for s in chosen if s not in available]
+        if unknown:
+            raise ConfigError(
+                f"unknown site(s) {', '.join(unknown)}; the data set has {', '.join(available)}"
+            )
+    reserved = [s for s in chosen if str(s).casefold() in RESERVED]
+    if reserved:
+        raise ConfigError(
+            (
+                f"Botilbud-koden {reserved[0]!r} er reserveret (samlet, index og Windows-navne "
+                "som CON og NUL kan ikke være filnavne for en rapport); omdøb botilbuddet i data."
+            )
+            if lang == "da"
+            else (
+                f"The site code {reserved[0]!r} is reserved (samlet, index and Windows names "
+                "such as CON and NUL cannot name a report file); rename the site in the data."
+            )
+        )
+    distinct_stems(chosen, lang=lang)
+    return chosen
+
+
+#: A private temporary folder records the process that owns it here, so that a later run can
+#: remove the folder a killed run left behind.
+_OWNER = "owner.pid"
+
+
+@contextmanager
+def private_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder only this user can read (``0o700`` from the start, as
+    :func:`tempfile.mkdtemp` creates it), removed on exit; folders with the same prefix that
+    killed runs left behind are removed first."""
+    remove_stale_private(prefix)
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        (folder / _OWNER).write_text(f"{os.getpid()}\n", encoding="utf-8")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_private(prefix: str) -> list[Path]:
+    """Remove this user's private folders ``prefix*`` in the temporary folder whose owning
+    process no longer runs; returns them."""
+    removed = []
+    root = Path(tempfile.gettempdir())
+    uid = getattr(os, "getuid", lambda: None)()
+    try:
+        candidates = [p for p in root.iterdir() if p.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for folder in candidates:
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            if uid is not None and folder.stat().st_uid != uid:
+                continue
+            pid = int((folder / _OWNER).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            continue
+        if pid != os.getpid() and not _alive(pid):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (without signalling it)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with distributed
+        if os.name != "posix":
+            return True
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 def _execute_inprocess(job: Job, out_dir: Path) -> Job:
@@ -540,7 +638,59 @@ def _warm_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = _forkserver_context()
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1)
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        max_tasks_per_child=1,
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    )
+
+
+#: How often a report process checks that the run that started it is still there.
+_PARENT_POLL_SECONDS = 0.5
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this (worker) process end when the run ``parent`` ends, even by ``kill -9``.
+
+    On Linux the kernel sends SIGKILL when the process that forked this one (the forkserver,
+    which itself ends when the run's process is gone) dies (``PR_SET_PDEATHSIG``); on every
+    system a daemon thread also checks every half second that ``parent`` still runs and
+    ends this process otherwise.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl
+            log.debug("PR_SET_PDEATHSIG unavailable", exc_info=True)
+    if not _alive(parent):  # died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while _alive(parent):
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _stop_pool(pool) -> None:
+    """Stop a pool now: cancel reports not started, kill the processes running one."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # ProcessPoolExecutor
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):  # already gone
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _settle(job: Job, outcome: Callable[[], Job], bar, errors: tuple[type, ...]) -> None:
@@ -581,14 +731,17 @@ def _run_jobs(
 
     bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress)
     in_processes = runner is _execute_inprocess
+    pool = _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
     try:
-        with (
-            _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
-        ) as pool:
-            futures = {pool.submit(runner, job, out_dir): job for job in jobs}
-            for future in as_completed(futures):
-                # Exception: a worker died, or a runner bug.
-                _settle(futures[future], future.result, bar, (Exception,))
+        futures = {pool.submit(runner, job, out_dir): job for job in jobs}
+        for future in as_completed(futures):
+            # Exception: a worker died, or a runner bug.
+            _settle(futures[future], future.result, bar, (Exception,))
+    except BaseException:  # Ctrl-C, SIGTERM (see analyse.cli), a bug: stop at once
+        _stop_pool(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         bar.close()
 

@@ -236,11 +236,13 @@ def demo_data_command(
     """
     from analyse.demo import make_demo_tables
     from analyse.io import write_dataset
+    from analyse.outputs import check_out
     from analyse.prepare import atomic_folder
 
-    tables = make_demo_tables(sites, seed=seed)
     out = Path(out)
-    with atomic_folder(out) as tmp:
+    check_out(out, command="demo-data", lang=style.value)  # before the tables are made
+    tables = make_demo_tables(sites, seed=seed)
+    with atomic_folder(out, command="demo-data", lang=style.value) as tmp:
         if style == Lang.da:
             write_dataset(tables, tmp, style="da", fmt="xlsx" if xlsx else "csv")
         else:
@@ -261,14 +263,19 @@ def demo_data_command(
 def template_command(
     out: Annotated[Path, typer.Argument(help="The .xlsx file to write.")],
     lang: LangOption = Lang.da,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the file if it exists.")
+    ] = False,
 ) -> None:
     """Write an Excel workbook for data entry, generated from the data contract.
+
+    An existing file is never replaced without --overwrite (it may be a filled-in workbook).
 
     Example: analyse template skabelon.xlsx --lang da
     """
     from analyse.template import write_template
 
-    path = write_template(out, lang=lang.value)
+    path = write_template(out, lang=lang.value, overwrite=overwrite)
     console.print(f"{tr('written', lang.value)}: {path}")
 
 
@@ -279,14 +286,23 @@ def codebook_command(
         Path, typer.Option("--out", "-o", help="Folder for codebook.md and codebook.html.")
     ] = Path("."),
     lang: LangOption = Lang.da,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite", help="Replace codebook.md/codebook.html not written by this command."
+        ),
+    ] = False,
 ) -> None:
     """Write the codebook (Markdown and HTML), generated from the data contract.
+
+    Other files in the folder are never touched; an existing codebook.md or codebook.html is
+    replaced only if an earlier 'analyse codebook' wrote it, or with --overwrite.
 
     Example: analyse codebook --out docs --lang en
     """
     from analyse.codebook import write_codebook
 
-    paths = write_codebook(out, lang=lang.value)
+    paths = write_codebook(out, lang=lang.value, overwrite=overwrite)
     for p in paths:
         console.print(f"{tr('written', lang.value)}: {p}")
 
@@ -351,7 +367,7 @@ def report_command(
     sites: list[str] | str = (
         "all"
         if site.strip().lower() == "all"
-        else [s.strip() for s in site.split(",") if s.strip()]
+        else list(dict.fromkeys(s.strip() for s in site.split(",") if s.strip()))
     )
     result = run_report(
         data,
@@ -409,10 +425,40 @@ def _register_networkcanvas() -> None:
 _register_networkcanvas()
 
 
+class Stopped(SystemExit):
+    """The process was asked to stop (SIGTERM, SIGHUP); raised so that every ``finally``
+    removes what the command had begun (temporary run, private data copy, workers)."""
+
+
+def _stop_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`Stopped` (exit 128 + signal number), once: a
+    second signal during the clean-up is ignored."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        for sig in names:
+            signal.signal(sig, signal.SIG_IGN)
+        raise Stopped(128 + signum)
+
+    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    for sig in names:
+        try:
+            signal.signal(sig, stop)
+        except (ValueError, OSError):  # pragma: no cover - not the main thread
+            return
+
+
 def main() -> None:
     """Entry point of the ``analyse`` console script."""
+    _stop_on_signals()
     try:
         app()
+    except Stopped as stop:
+        print("Afbrudt / stopped: nothing was written.", file=sys.stderr)
+        sys.exit(stop.code)
+    except KeyboardInterrupt:
+        print("Afbrudt / interrupted: nothing was written.", file=sys.stderr)
+        sys.exit(130)
     except SystemExit:
         raise
     except BaseException as err:  # pragma: no cover - last line of defence

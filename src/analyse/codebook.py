@@ -31,6 +31,7 @@ from analyse.schema import (
     NO_PRACTICE,
     NO_PRACTICE_SPELLINGS,
     PSEUDONYM_PATTERN,
+    SITE_PATTERN,
     ColumnSpec,
     TableSpec,
     fold,
@@ -160,7 +161,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "month": "måned",
         "pseudonym": "pseudonym, fx B017: bogstaver, tal, _ . -, mindst ét tal, højst "
         "32 tegn; aldrig navn eller CPR-nummer",
-        "codefmt": "kode: bogstaver, tal, _ . -, højst 32 tegn",
+        "codefmt": "kode: bogstaver (også æ, ø, å), tal, _ . -, højst 32 tegn",
+        "sitefmt": "botilbudskode: bogstaver (også æ, ø, å), tal, _ -, højst 32 tegn; ikke "
+        "samlet, index eller Windows-navne som CON, NUL, COM1",
         "unique": "unik i tabellen",
         "none": "eller {none} (sammenligningsgruppe)",
         "range": "helt tal fra {ge} til {le}",
@@ -189,7 +192,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "month": "month",
         "pseudonym": "pseudonym, e.g. B017: letters, digits, _ . -, at least one digit, at "
         "most 32 characters; never a name or CPR number",
-        "codefmt": "code: letters, digits, _ . -, at most 32 characters",
+        "codefmt": "code: letters (æ, ø, å included), digits, _ . -, at most 32 characters",
+        "sitefmt": "site code: letters (æ, ø, å included), digits, _ -, at most 32 "
+        "characters; not samlet, index or Windows names such as CON, NUL, COM1",
         "unique": "unique in the table",
         "none": "or {none} (comparison group)",
         "range": "whole number from {ge} to {le}",
@@ -367,8 +372,9 @@ def column_values(spec: ColumnSpec, lang: str) -> str:
         return text("monthfmt", lang)
     if spec.kind == "id":
         pattern = _pattern(spec)
-        out = text("pseudonym" if pattern == PSEUDONYM_PATTERN else "codefmt", lang)
-        if pattern not in (PSEUDONYM_PATTERN, CODE_PATTERN, None):
+        kind = {PSEUDONYM_PATTERN: "pseudonym", SITE_PATTERN: "sitefmt"}.get(pattern, "codefmt")
+        out = text(kind, lang)
+        if pattern not in (PSEUDONYM_PATTERN, CODE_PATTERN, SITE_PATTERN, None):
             out += f" ({pattern})"
         if spec.table == "residents" and spec.name == "practice":
             out += "; " + text("none", lang).format(none=_no_practice_word(lang))
@@ -552,31 +558,31 @@ def codebook_html(lang: Lang = "da") -> str:
     return "\n".join(out) + "\n"
 
 
-def write_codebook(out_dir: str | Path, lang: Lang = "da") -> list[Path]:
+def write_codebook(out_dir: str | Path, lang: Lang = "da", *, overwrite: bool = False) -> list[Path]:
     """Write ``codebook.md`` and ``codebook.html`` into ``out_dir`` (created if missing).
 
     Parameters
     ----------
     out_dir : str or pathlib.Path
-        Folder to write into.
+        Folder to write into. Its other files are never touched.
     lang : {"da", "en"}
         Language of the codebook.
+    overwrite : bool
+        Replace a ``codebook.md``/``codebook.html`` that an earlier run of ``analyse
+        codebook`` did not write (or that was edited since). Without it such a file is
+        refused (:class:`~analyse.outputs.OutputError`) and nothing is written.
 
     Returns
     -------
     list of pathlib.Path
         The two files written, Markdown first.
     """
+    from analyse.outputs import write_files
+
     check_lang(lang)
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(
-            f"The codebook is written into a folder; {str(out)!r} is a file. "
-            "Give a folder with --out, e.g. --out docs."
-        )
-    out.mkdir(parents=True, exist_ok=True)
-    md = out / "codebook.md"
-    page = out / "codebook.html"
-    md.write_text(codebook_markdown(lang), encoding="utf-8")
-    page.write_text(codebook_html(lang), encoding="utf-8")
-    return [md, page]
+    files = {
+        "codebook.md": codebook_markdown(lang).encode("utf-8"),
+        "codebook.html": codebook_html(lang).encode("utf-8"),
+    }
+    written = write_files(out_dir, files, command="codebook", overwrite=overwrite, lang=lang)
+    return [Path(out_dir) / p.name for p in written]

@@ -35,8 +35,6 @@ import io
 import json
 import os
 import re
-import shutil
-import tempfile
 import tomllib
 import unicodedata
 import zipfile
@@ -1782,42 +1780,35 @@ def import_export(
     mapping_path: str | os.PathLike[str],
     key: str | bytes | None,
     out_dir: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
 ) -> ImportReport:
     """Import an export and write ``relations.csv`` and ``import-report.json`` to ``out_dir``.
 
-    Everything is read and checked first; the two files are then written to a temporary folder
-    beside ``out_dir`` and moved into place, so on any problem nothing is written. ``out_dir``
-    may exist: it then must not hold a ``relations.csv`` that is not from an earlier import
-    (one without ``import-report.json`` beside it), which would be replaced.
+    ``out_dir`` is checked first (:func:`analyse.outputs.check_files`): it may hold other
+    files (a data folder), which are never touched, but not be or hold the export, and a
+    ``relations.csv`` or ``import-report.json`` already there is replaced only if an earlier
+    import wrote it and it is unchanged since, or with ``overwrite``. Everything is then read
+    and checked; the files are written only when all is well, each to a temporary file
+    renamed into place.
 
     Returns
     -------
     ImportReport
     """
+    from analyse.outputs import check_files, write_files
+
     out = Path(out_dir)
+    inputs = [export_dir, mapping_path]
+    names = ("relations.csv", "import-report.json")
+    where = {"command": "import-networkcanvas", "overwrite": overwrite, "inputs": inputs}
+    check_files(out, names, lang="en", **where)
     result = load_export(export_dir, mapping_path, key)
-    existing = out / "relations.csv"
-    if existing.exists() and not (out / "import-report.json").exists():
-        raise ConfigError(
-            f"{existing} exists and is not from an import; choose another --out or move it away."
-        )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        (tmp / "relations.csv").write_text(
-            _relations_csv(result.relations), encoding="utf-8", newline=""
-        )
-        (tmp / "import-report.json").write_text(
-            result.report.to_json(), encoding="utf-8", newline=""
-        )
-        if not out.exists():
-            tmp.rename(out)
-            return result.report
-        for name in ("import-report.json", "relations.csv"):
-            os.replace(tmp / name, out / name)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    files = {
+        "relations.csv": _relations_csv(result.relations).encode("utf-8"),
+        "import-report.json": result.report.to_json().encode("utf-8"),
+    }
+    write_files(out, files, lang="en", **where)
     return result.report
 
 
@@ -1869,6 +1860,13 @@ def import_networkcanvas_command(
             help="Secret pseudonymisation key (16+ characters); better set in the environment variable.",
         ),
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace a relations.csv / import-report.json that no earlier import wrote.",
+        ),
+    ] = False,
 ) -> None:
     """Import Network Canvas interviews as relations.csv, pseudonymised at the door.
 
@@ -1876,7 +1874,7 @@ def import_networkcanvas_command(
     (with ANALYSE_PSEUDONYM_KEY set). Use the same key for every wave.
     """
     try:
-        report = import_export(export_dir, mapping, key, out)
+        report = import_export(export_dir, mapping, key, out, overwrite=overwrite)
     except AnalyseError as exc:
         _print_problems(exc)
         raise typer.Exit(code=2) from None

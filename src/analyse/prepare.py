@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,31 +13,27 @@ import pandas as pd
 
 from analyse.dataset import Dataset
 from analyse.io import input_files, sha256
+from analyse.outputs import check_out, output_folder
 from analyse.schema import TABLES, apply_dtypes
 from analyse.validate import Lang, read_dataset
 
 
 @contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
+def atomic_folder(
+    out: Path,
+    *,
+    command: str = "prepare",
+    inputs: Iterable[str | os.PathLike[str]] = (),
+    lang: str = "da",
+) -> Iterator[Path]:
     """Write into a temporary folder beside ``out``; move it into place only on success.
 
-    If the body raises, nothing is left behind and an existing ``out`` is untouched.
+    ``out`` must be new, empty or an earlier run of ``command`` (see
+    :func:`analyse.outputs.output_folder`, which this is); it is checked and locked before the
+    body runs. If the body raises, nothing is left behind and an existing ``out`` is untouched.
     """
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    with output_folder(out, command=command, inputs=inputs, lang=lang) as tmp:
         yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    backup = None
-    if out.exists():
-        backup = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, backup)
-    os.replace(tmp, out)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
 
 
 def manifest(path: Path, ds: Dataset) -> dict[str, object]:
@@ -67,20 +61,25 @@ def prepare(path: str | Path, out: str | Path, *, lang: Lang = "da") -> Dataset:
     """Validate the data set at ``path`` and write it to ``out`` as Parquet + manifest.json.
 
     Nothing is written when validation fails (the :class:`~analyse.errors.DataError` is
-    raised before the output folder is created).
+    raised before the output folder is created). ``out`` must be a new or empty folder, or an
+    earlier ``prepare`` of ours (:func:`analyse.outputs.check_out`), and is checked before the
+    data is read.
     """
+    check_out(out, command="prepare", inputs=[path], lang=lang)  # refuse before reading
     ds = read_dataset(path, lang=lang)
-    write_prepared(ds, path, out)
+    write_prepared(ds, path, out, lang=lang)
     return ds
 
 
-def write_prepared(ds: Dataset, source: str | Path, out: str | Path) -> dict[str, object]:
+def write_prepared(
+    ds: Dataset, source: str | Path, out: str | Path, *, lang: str = "da"
+) -> dict[str, object]:
     """Write an already validated data set (read from ``source``) as Parquet + manifest.json.
 
     Returns the manifest (inputs with their SHA-256, row counts, package version).
     """
     info = manifest(Path(source), ds)
-    with atomic_folder(Path(out)) as tmp:
+    with atomic_folder(Path(out), command="prepare", inputs=[source], lang=lang) as tmp:
         for name, frame in ds.tables().items():
             write_parquet(frame, tmp / f"{name}.parquet")
         (tmp / "manifest.json").write_text(

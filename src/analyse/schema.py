@@ -30,8 +30,30 @@ Kind = Literal["id", "code", "int", "bool", "text", "month"]
 #: A pseudonym: letters, digits, ``_``, ``.`` or ``-``, at most 32 characters, at least one
 #: digit. A name ("Anna") has no digit and is refused, which keeps names out of id columns.
 PSEUDONYM_PATTERN = r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$"
-#: A site or practice code: letters, digits, ``_``, ``.`` or ``-``, at most 32 characters.
-CODE_PATTERN = r"^[A-Za-z0-9_.\-]{1,32}$"
+#: Letters of a code: the English alphabet plus the Danish (æ, ø, å) and a few Nordic and
+#: German ones, in composed (NFC) form.
+_CODE_LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉé"
+#: A practice code: letters (æ, ø, å included), digits, ``_``, ``.`` or ``-``, at most 32
+#: characters.
+CODE_PATTERN = rf"^[{_CODE_LETTERS}0-9_.\-]{{1,32}}$"
+#: Site codes that cannot name a report file: the overview (``samlet``), the index, and the
+#: device names Windows reserves (in any case).
+RESERVED_SITE_CODES = (
+    "samlet",
+    "index",
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+)
+#: A site code: letters (æ, ø, å included), digits, ``_`` or ``-``, at most 32 characters,
+#: not one of :data:`RESERVED_SITE_CODES` (a site's report and tables are files named after
+#: its code).
+SITE_PATTERN = (
+    rf"^(?!(?i:{'|'.join(RESERVED_SITE_CODES)})$)[{_CODE_LETTERS}0-9_\-]{{1,32}}$"
+)
 #: A month, ``YYYY-MM``.
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -179,7 +201,7 @@ def _site_id(required: bool = True) -> Any:
         label_da="Botilbud",
         label_en="Site",
         kind="id",
-        pattern=CODE_PATTERN,
+        pattern=SITE_PATTERN,
         required=required,
     )
 

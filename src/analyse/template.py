@@ -26,6 +26,7 @@ reader (:mod:`analyse.io`) ignores the guidance, codebook and lists sheets.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -55,6 +56,7 @@ from analyse.codebook import (
     text as cb_text,
 )
 from analyse.errors import ConfigError
+from analyse.outputs import check_file, write_file
 from analyse.schema import SCALES, ColumnSpec, TableSpec, fold, specs
 
 Lang = Literal["da", "en"]
@@ -119,6 +121,7 @@ def write_template(
     lang: Lang = "da",
     rows: int = DEFAULT_ROWS,
     scales: Mapping[str, tuple[int, int]] | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """Write the Excel workbook for data entry.
 
@@ -135,6 +138,9 @@ def write_template(
     scales : mapping, optional
         Ranges of configurable scales (``{"loneliness": (3, 9)}``), as in the
         configuration; the schema's defaults (:data:`analyse.schema.SCALES`) otherwise.
+    overwrite : bool
+        Replace ``path`` if it exists. Without it an existing file (perhaps a filled-in
+        workbook) is refused with :class:`~analyse.outputs.OutputError` and nothing is written.
 
     Returns
     -------
@@ -172,9 +178,11 @@ def write_template(
                 f"scale {name!r} must be (low, high) with low <= high; received {rng!r}."
             )
         merged[name] = (int(rng[0]), int(rng[1]))
+    check_file(out, overwrite=overwrite, lang=lang)  # refuse before building
     wb = build_template(lang=lang, rows=rows, scales=merged)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_file(out, buffer.getvalue(), overwrite=overwrite, lang=lang)
     return out
 
 

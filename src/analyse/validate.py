@@ -112,8 +112,12 @@ RULES: dict[str, dict[str, str]] = {
         "en": "Must be a pseudonym (letters and digits, at least one digit, no spaces, at most 32 characters) – never a name",
     },
     "bad_code_format": {
-        "da": "Skal være en kode (bogstaver, cifre, _ . -, ingen mellemrum, højst 32 tegn)",
-        "en": "Must be a code (letters, digits, _ . -, no spaces, at most 32 characters)",
+        "da": "Skal være en kode (bogstaver, også æ, ø, å, cifre, _ . -, ingen mellemrum, højst 32 tegn)",
+        "en": "Must be a code (letters, æ, ø, å included, digits, _ . -, no spaces, at most 32 characters)",
+    },
+    "bad_site_code": {
+        "da": "Skal være en botilbudskode (bogstaver, også æ, ø, å, cifre, _ -, ingen mellemrum eller punktum, højst 32 tegn) og ikke samlet, index eller et Windows-navn som CON, NUL, COM1",
+        "en": "Must be a site code (letters, æ, ø, å included, digits, _ -, no spaces or dots, at most 32 characters), not samlet, index or a Windows name such as CON, NUL, COM1",
     },
     "bad_month": {
         "da": "Skal være en måned skrevet ÅÅÅÅ-MM",
@@ -649,6 +653,8 @@ def _translate(
             return "bad_month", {}
         if "(?=" in check:
             return "not_pseudonym", {}
+        if c.name == "site_id":
+            return "bad_site_code", {}
         return "bad_code_format", {}
     if check == "field_uniqueness":
         return "duplicate_key", {}
