@@ -360,6 +360,21 @@ def test_reserved_site_codes_are_refused_at_validation(tmp_path: Path, tables, c
     assert rules and all("site code" in r and "samlet" in r for r in rules)
 
 
+def test_site_codes_differing_only_in_case_are_refused_at_validation(
+    tmp_path: Path, tables
+) -> None:
+    from analyse.io import write_dataset
+    from analyse.validate import read_dataset
+
+    t = {k: v.copy() for k, v in tables.items()}
+    t["residents"].loc[t["residents"]["resident_id"] == "B106", "site_id"] = "h2"
+    write_dataset(t, tmp_path / "data", style="da")
+    with pytest.raises(DataError) as err:
+        read_dataset(tmp_path / "data", lang="en")
+    [problem] = [p for p in err.value.problems if p.value == "h2"]
+    assert "also spelt 'H2'" in problem.rule and problem.row == 7
+
+
 def test_private_data_copy_is_owner_only_and_stale_ones_are_removed(
     tmp_path: Path, monkeypatch
 ) -> None:

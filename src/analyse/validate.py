@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,6 +119,10 @@ RULES: dict[str, dict[str, str]] = {
     "bad_site_code": {
         "da": "Skal være en botilbudskode (bogstaver, også æ, ø, å, cifre, _ -, ingen mellemrum eller punktum, højst 32 tegn) og ikke samlet, index eller et Windows-navn som CON, NUL, COM1",
         "en": "Must be a site code (letters, æ, ø, å included, digits, _ -, no spaces or dots, at most 32 characters), not samlet, index or a Windows name such as CON, NUL, COM1",
+    },
+    "site_case_twin": {
+        "da": "Botilbuddet staves også '{other}' ({where}, række {first}); brug én stavemåde – ellers overskriver deres rapporter hinanden på Windows og macOS",
+        "en": "The site is also spelt '{other}' ({where}, row {first}); use one spelling – otherwise their reports overwrite each other on Windows and macOS",
     },
     "bad_month": {
         "da": "Skal være en måned skrevet ÅÅÅÅ-MM",
@@ -316,6 +321,7 @@ def validate_raw(
         headers[table] = header_of
 
     _cross_table(coded, texts, headers, {t: raw[t].file for t in coded}, out)
+    _site_case_twins(texts, headers, {t: raw[t].file for t in coded}, out)
 
     if out.problems:
         problems = sorted(
@@ -330,6 +336,39 @@ def validate_raw(
     ds.sources = {t: raw[t].file for t in coded}
     ds.warnings = warnings
     return ds
+
+
+def _site_case_twins(
+    texts: Mapping[str, pd.DataFrame],
+    headers: Mapping[str, Mapping[str, str]],
+    files: Mapping[str, str],
+    out: _Collector,
+) -> None:
+    """Site codes that differ only in case (``H8`` and ``h8``): one problem per later spelling.
+
+    A site's report is a file named after its code, and Windows and macOS do not tell ``H8``
+    from ``h8`` in file names.
+    """
+    first: dict[str, tuple[str, int, str]] = {}  # casefolded code -> (spelling, row, file)
+    for table, text in texts.items():
+        if "site_id" not in text.columns:
+            continue
+        codes = text["site_id"].dropna()
+        for row, code in codes[~codes.duplicated()].items():
+            key = unicodedata.normalize("NFC", str(code)).casefold()
+            if key not in first:
+                first[key] = (str(code), int(row), files[table])
+            elif first[key][0] != str(code):
+                out.add(
+                    files[table],
+                    int(row),
+                    headers[table].get("site_id", "site_id"),
+                    code,
+                    "site_case_twin",
+                    other=first[key][0],
+                    first=first[key][1],
+                    where=first[key][2],
+                )
 
 
 # --------------------------------------------------------------------------- file level
