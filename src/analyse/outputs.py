@@ -398,8 +398,32 @@ def output_folder(
         lock.release()
 
 
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back (delivered on exit), so that a stop request
+    cannot fall between the two renames of a swap."""
+    import signal
+    import threading
+
+    held = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = block(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, old)
+
+
 def _swap(tmp: Path, target: Path) -> None:
     """Move the finished ``tmp`` to ``target`` (absent, empty, or an earlier run of ours)."""
+    with _signals_deferred():
+        _swap_now(tmp, target)
+
+
+def _swap_now(tmp: Path, target: Path) -> None:
     if target.is_dir() and not any(target.iterdir()):
         os.rmdir(target)
     if not target.exists():
