@@ -147,6 +147,18 @@ def test_a_second_run_into_the_same_folder_fails_at_once(tmp_path: Path) -> None
     assert (out / "a.html").read_text() == "first"
 
 
+def test_a_folder_that_cannot_be_written_is_a_clear_refusal(tmp_path: Path, monkeypatch) -> None:
+    def denied(self) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("analyse.outputs._Lock.acquire", denied)
+    with pytest.raises(OutputError, match="Cannot write into .*Permission denied"):
+        with output_folder(tmp_path / "run", command="prepare", lang="en"):
+            raise AssertionError("the body must not run")  # pragma: no cover
+    with pytest.raises(OutputError, match="Cannot write into"):
+        write_files(tmp_path / "docs", {"a.md": b"x"}, command="codebook", lang="en")
+
+
 def test_leftovers_of_a_killed_run_are_cleaned_and_look_alikes_kept(tmp_path: Path) -> None:
     out = tmp_path / "run"
     killed = tmp_path / ".run.naere-tmp-abc123"  # a killed run's temporary folder

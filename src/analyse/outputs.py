@@ -377,9 +377,8 @@ def output_folder(
     """
     inputs = list(inputs)
     target = check_out(out, command=command, inputs=inputs, lang=lang)
-    target.parent.mkdir(parents=True, exist_ok=True)
     lock = _Lock(target.parent / f".{target.name}{_LOCK}", str(out), lang)
-    lock.acquire()
+    _make_and_lock(target.parent, lock, lang)
     try:
         check_out(out, command=command, inputs=inputs, lang=lang)  # now under the lock
         clean_leftovers(target)
@@ -415,6 +414,23 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         block(signal.SIG_SETMASK, old)
+
+
+def _make_and_lock(folder: Path, lock: _Lock, lang: str) -> None:
+    """Create ``folder`` if missing and take ``lock``; a file-system error is a refusal."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock.acquire()
+    except OSError as err:
+        raise OutputError(
+            _say(
+                lang,
+                f"Kan ikke skrive i {folder} ({err.strerror or err}); intet er skrevet. "
+                "Vælg en mappe, du kan skrive i.",
+                f"Cannot write into {folder} ({err.strerror or err}); nothing was written. "
+                "Choose a folder you can write to.",
+            )
+        ) from err
 
 
 def _swap(tmp: Path, target: Path) -> None:
@@ -520,9 +536,8 @@ def write_files(
     """
     args = {"command": command, "overwrite": overwrite, "inputs": list(inputs), "lang": lang}
     target = check_files(folder, files, **args)
-    target.mkdir(parents=True, exist_ok=True)
     lock = _Lock(target / f".{command}{_LOCK}", str(folder), lang)
-    lock.acquire()
+    _make_and_lock(target, lock, lang)
     try:
         check_files(folder, files, **args)  # now under the lock
         marker_path = target / FILES_MARKER
