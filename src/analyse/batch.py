@@ -680,15 +680,39 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
-def _stop_pool(pool) -> None:
-    """Stop a pool now: cancel reports not started, kill the processes running one."""
+def _child_pids() -> set[int]:
+    """The processes this one has started (and they theirs), if psutil can tell."""
+    try:
+        import psutil
+
+        return {p.pid for p in psutil.Process().children(recursive=True)}
+    except Exception:  # pragma: no cover - no psutil, or a process vanished meanwhile
+        return set()
+
+
+def _stop_pool(pool, *, spare: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    """Stop a pool now: cancel reports not started, kill the processes running one.
+
+    A process pool's workers are killed; for a thread pool (``engine="kernel"``) the Jupyter
+    kernels its threads started (every child process not in ``spare``) are killed, so that
+    the threads end at once instead of finishing their reports.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())  # ProcessPoolExecutor
     for process in processes:
         try:
             process.kill()
         except (OSError, ValueError, AttributeError):  # already gone
             pass
-    pool.shutdown(wait=False, cancel_futures=True)
+    if not processes:
+        try:
+            import psutil
+
+            for child in psutil.Process().children(recursive=True):
+                if child.pid not in spare:
+                    child.kill()
+        except Exception:  # pragma: no cover - no psutil, or a process vanished meanwhile
+            log.debug("could not stop the report kernels", exc_info=True)
+    pool.shutdown(wait=not processes, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
 
@@ -731,6 +755,7 @@ def _run_jobs(
 
     bar = tqdm(total=len(jobs), desc="Rapporter", unit="rapport", disable=not progress)
     in_processes = runner is _execute_inprocess
+    spare = set() if in_processes else _child_pids()
     pool = _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
     try:
         futures = {pool.submit(runner, job, out_dir): job for job in jobs}
@@ -738,7 +763,7 @@ def _run_jobs(
             # Exception: a worker died, or a runner bug.
             _settle(futures[future], future.result, bar, (Exception,))
     except BaseException:  # Ctrl-C, SIGTERM (see analyse.cli), a bug: stop at once
-        _stop_pool(pool)
+        _stop_pool(pool, spare=spare)
         raise
     else:
         pool.shutdown(wait=True)
