@@ -6,7 +6,6 @@ BIN    := $(VENV)/bin
 # made with another Python instead of reusing it.
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP  := $(VENV)/.installed-py$(PYVER)
-PYTHONS ?= python3.11 python3.12 python3.13 python3.14
 DEMO   := data/raw/demo
 export MPLBACKEND := Agg
 
@@ -31,12 +30,8 @@ $(STAMP): pyproject.toml
 test: install ## Run the whole test suite (unit, doctests, notebooks)
 	$(BIN)/python -m pytest -n 2 -q
 
-test-pythons: ## Run the suite on every Python found of $(PYTHONS), each in its own .venv-3.X
-	@found=0; for py in $(PYTHONS); do \
-	  if command -v $$py > /dev/null 2>&1 && $$py -c 'import sys' > /dev/null 2>&1; then found=1; \
-	    v=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	    echo "== $$py ($$v)"; $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v || exit 1; \
-	  else echo "== $$py: not installed, skipped"; fi; done; test $$found = 1
+test-pythons: ## Run the suite on every installed Python 3.11-3.14, each in its own .venv-3.X
+	tools/test-pythons
 
 report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
