@@ -103,6 +103,20 @@ def test_a_run_folder_holding_a_users_file_is_refused(tmp_path: Path, change: st
     assert tree_hashes(tmp_path) == before
 
 
+@pytest.mark.parametrize(
+    "marker",
+    ['{"files": {"a.txt": 3}}', '{"files": [], "command": "report"}', "not json", '{"files": {}}'],
+)
+def test_a_broken_or_forged_marker_vouches_for_nothing(tmp_path: Path, marker: str) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "a.txt").write_text("a user's file")
+    (out / MARKER).write_text(marker)
+    with pytest.raises(OutputError):
+        check_out(out, command="report")
+    assert (out / "a.txt").read_text() == "a user's file"
+
+
 def test_a_run_of_another_command_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "run"
     with output_folder(out, command="demo-data") as tmp:

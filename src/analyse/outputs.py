@@ -139,6 +139,11 @@ def _read_marker(path: Path) -> dict | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
         return None
+    if not all(isinstance(r, dict) for r in data["files"].values()):
+        return None
+    folders = data.get("folders", [])
+    if not isinstance(folders, list) or not all(isinstance(f, str) for f in folders):
+        return None
     return data
 
 
@@ -215,6 +220,8 @@ def check_out(
     if not target.is_dir():
         return target
     marker = _read_marker(target / MARKER)
+    if marker is not None and not isinstance(marker.get("command"), str):
+        marker = None  # not a marker this package wrote: it vouches for nothing
     if marker is not None and marker.get("command") != command:
         raise OutputError(
             _say(
