@@ -394,8 +394,8 @@ def krippendorff_alpha(
     ...      [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
     >>> df = pd.DataFrame([(f"u{j}", f"o{i}", m[i][j]) for i in range(4) for j in range(12)],
     ...                   columns=["unit", "observer", "value"])
-    >>> [round(krippendorff_alpha(df, "unit", "observer", "value", level=lv, n_boot=0)
-    ...        .at[0, "alpha"], 3) for lv in ["nominal", "ordinal", "interval", "ratio"]]
+    >>> [round(float(krippendorff_alpha(df, "unit", "observer", "value", level=lv, n_boot=0)
+    ...        .at[0, "alpha"]), 3) for lv in ["nominal", "ordinal", "interval", "ratio"]]
     [0.743, 0.815, 0.849, 0.797]
 
     Hayes & Krippendorff (2007), Table 1 (40 units, 5 observers, ordinal): alpha = .7598
@@ -513,7 +513,7 @@ def krippendorff_alpha_by(
     groups = _as_list(group)
     _check_frame(data, [*groups, unit, rater, rating])
     values = _numeric(data, rating)
-    keep = (values.notna() & data[unit].notna() & data[rater].notna()).to_numpy()
+    keep = (values.notna() & data[unit].notna() & data[rater].notna()).to_numpy(copy=True)
     for g in groups:
         keep &= data[g].notna().to_numpy()
     sub = data.loc[keep]
@@ -986,7 +986,7 @@ def fleiss_kappa(
     ...       "133333", "555555"]
     >>> df = pd.DataFrame([(p, r, int(c)) for p, row in enumerate(dx)
     ...                    for r, c in enumerate(row)], columns=["patient", "rater", "dx"])
-    >>> round(fleiss_kappa(df, "patient", "rater", "dx").at[0, "kappa"], 3)
+    >>> round(float(fleiss_kappa(df, "patient", "rater", "dx").at[0, "kappa"]), 3)
     0.43
     """
     ci = _check_ci(ci)
@@ -1400,7 +1400,7 @@ def consensus(
     >>> freq = [30, 40, 210, 130, 530, 50, 10]
     >>> df = pd.DataFrame({"g": "A", "item": "q",
     ...                    "rating": [k + 1 for k, f in enumerate(freq) for _ in range(f)]})
-    >>> round(consensus(df, "g", "item", "rating", scale_points=7).at[0, "consensus"], 7)
+    >>> round(float(consensus(df, "g", "item", "rating", scale_points=7).at[0, "consensus"]), 7)
     0.7256876
     """
     frame, groups = _within(data, group, item, rating, scale_points)
@@ -1494,7 +1494,7 @@ def compare_roles(
     >>> import pandas as pd
     >>> u = pd.DataFrame({"role": ["staff"] * 3 + ["resident"] * 3, "item": "q1",
     ...                   "wave": "pre", "rating": [5, 5, 4, 1, 2, 2]})
-    >>> compare_roles(u, n_boot=0).at[0, "cliffs_delta"]
+    >>> float(compare_roles(u, n_boot=0).at[0, "cliffs_delta"])
     1.0
     """
     frame = _understanding(understanding)

@@ -636,9 +636,9 @@ def paired(
     >>> df = pd.DataFrame({"id": list(range(10)) * 2, "wave": ["pre"] * 10 + ["post"] * 10,
     ...                    "rating": movie_2 + movie_1})
     >>> res = paired(df, "id", "wave", "rating").iloc[0]
-    >>> [round(res[c], 2) for c in ("t", "p_t", "ci_low", "ci_high", "d_z", "d_av", "g_av")]
+    >>> [round(float(res[c]), 2) for c in ("t", "p_t", "ci_low", "ci_high", "d_z", "d_av", "g_av")]
     [4.74, 0.0, 0.52, 1.48, 1.5, 1.13, 1.08]
-    >>> round(res["p_t"], 3), round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2)
+    >>> print(round(res["p_t"], 3), round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2))
     (0.001, 0.42, 1.8)
     >>> res["withheld"]
     'none'
@@ -896,8 +896,8 @@ def reliable_change(
     0  a    10.0      improved
     1  b     5.0     unchanged
     2  c   -10.0  deteriorated
-    >>> round(rc.counts.loc[0, "s_diff"], 3), round(rc.counts.loc[0, "critical_change"], 2)
-    (4.743, 9.3)
+    >>> print(round(rc.counts.loc[0, "s_diff"], 3), round(rc.counts.loc[0, "critical_change"], 2))
+    4.743 9.3
     """
     columns = [subject, wave, value] + ([group] if group is not None else [])
     _check_frame(data, columns)
@@ -1387,8 +1387,8 @@ def attrition(
     >>> result.lost[["resident_id", "loneliness"]]
       resident_id  loneliness
     0          B2         9.0
-    >>> result.comparison.loc[0, ["n_completed", "n_lost", "withheld"]].tolist()
-    [1, 1, 'all']
+    >>> print(*result.comparison.loc[0, ["n_completed", "n_lost", "withheld"]])
+    1 1 all
     """
     _check_dataset(ds)
     min_cell = _check_min_cell(min_cell)
