@@ -62,9 +62,15 @@ __all__ = [
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
 NullName = Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew", "triangular", "normal"]
+CiMethod = Literal["z", "t"]
+SingleRated = Literal["keep", "drop"]
+Spacing = Literal["values", "levels"]
 
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _WEIGHTS = (None, "linear", "quadratic")
+_CI_METHODS = ("z", "t")
+_SINGLE_RATED = ("keep", "drop")
+_SPACINGS = ("values", "levels")
 
 #: Expected error variances of the null (no-agreement) response distributions for a
 #: 5-point scale, as tabled by LeBreton & Senter (2008) (values copied from LeBreton's
@@ -137,7 +143,15 @@ def _numeric(data: pd.DataFrame, rating: str) -> pd.Series:
             f"{rating!r} must be numeric; column {rating!r} holds {values.iloc[pos]!r} in row "
             f"{row}; recode the ratings as numbers (missing as empty/NA)"
         )
-    return out.astype(float)
+    out = out.astype(float)
+    infinite = np.isinf(out.to_numpy())
+    if infinite.any():
+        pos = int(np.argmax(infinite))
+        raise ConfigError(
+            f"{rating!r} must hold finite numbers; column {rating!r} holds {values.iloc[pos]!r} "
+            f"in row {data.index[pos]}; recode it as a rating on the scale or as missing (NA)"
+        )
+    return out
 
 
 def _check_choice(name: str, value: object, choices: Sequence[object]) -> None:
@@ -758,9 +772,33 @@ def _weight_matrix(cats: np.ndarray, weights: str | None) -> np.ndarray:
     return 1 - diff if weights == "linear" else 1 - diff**2
 
 
-def _cac(counts: np.ndarray, w: np.ndarray, kind: str, ci: float) -> dict[str, float]:
+def _critical(ci: float, ci_method: str, df: float) -> float:
+    """Two-sided critical value of a ``ci`` interval: normal (``"z"``) or t with ``df``."""
+    if ci_method == "z":
+        return float(stats.norm.ppf((1 + ci) / 2))
+    return float(stats.t.ppf((1 + ci) / 2, df)) if df >= 1 else math.nan
+
+
+def _interval(estimate: float, se: float, crit: float) -> tuple[float, float]:
+    """estimate -+ crit se, the upper limit capped at 1 (a kappa-type coefficient's
+    maximum) only when it is a number: an undefined limit stays NaN."""
+    low = estimate - crit * se
+    high = estimate + crit * se
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return math.nan, math.nan
+    return float(low), float(min(1.0, high))
+
+
+def _cac(
+    counts: np.ndarray,
+    w: np.ndarray,
+    kind: str,
+    ci: float,
+    ci_method: str = "t",
+    single_rated: str = "keep",
+) -> dict[str, float]:
     """Fleiss' kappa or Gwet's AC1/AC2 with Gwet's (2014) variance (as irrCAC)."""
-    counts = counts[counts.sum(1) > 0]
+    counts = counts[counts.sum(1) > (1 if single_rated == "drop" else 0)]
     n, q = counts.shape
     ri = counts.sum(1)
     two = ri >= 2
@@ -783,20 +821,40 @@ def _cac(counts: np.ndarray, w: np.ndarray, kind: str, ci: float) -> dict[str, f
         c_ix = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
         var = ((c_ix - coef) ** 2).sum() / (n * (n - 1)) if n > 1 else np.nan
     se = math.sqrt(var) if np.isfinite(var) else np.nan
-    tcrit = stats.t.ppf((1 + ci) / 2, n - 1) if n > 1 else np.nan
+    crit = _critical(ci, ci_method, n - 1)
+    low, high = _interval(float(coef), se, crit)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = coef / se if se > 0 else np.nan
-    p = 2 * stats.t.sf(abs(t), n - 1) if np.isfinite(t) else np.nan
+    if not np.isfinite(t):
+        p = np.nan
+    elif ci_method == "z":
+        p = 2 * stats.norm.sf(abs(t))
+    else:
+        p = 2 * stats.t.sf(abs(t), n - 1)
     return {
         "estimate": float(coef),
         "se": se,
-        "ci_low": float(coef - tcrit * se),
-        "ci_high": float(min(1.0, coef + tcrit * se)),
+        "ci_low": low,
+        "ci_high": high,
         "p": float(p),
         "pa": float(pa),
         "pe": float(pe),
         "n_units": n,
     }
+
+
+def _kappa_long(data: pd.DataFrame, unit: str, rater: str, rating: str, name: str) -> pd.DataFrame:
+    """The long ratings of a kappa-type coefficient; refuses data without a unit rated twice."""
+    long = _long(data, unit, rater, rating)
+    per_unit = long["unit"].value_counts()
+    if not (per_unit >= 2).any():
+        raise ConfigError(
+            f"{name} needs at least one unit rated by two or more raters; received "
+            f"{len(long)} non-missing rating(s) of {len(per_unit)} unit(s) "
+            f"(columns {unit!r}, {rater!r}, {rating!r}); agreement needs units with at least "
+            "two ratings"
+        )
+    return long
 
 
 def _count_matrix(long: pd.DataFrame, cats: np.ndarray) -> np.ndarray:
@@ -816,6 +874,8 @@ def cohen_kappa(
     weights: Weights = None,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "z",
+    spacing: Spacing = "values",
 ) -> pd.DataFrame:
     """Cohen's kappa (unweighted or weighted) between two raters, with SE and CI.
 
@@ -832,12 +892,26 @@ def cohen_kappa(
         All possible ratings (defaults to the observed ones); matters for the weights.
     ci : float
         Confidence level.
+    ci_method : {"z", "t"}, default "z"
+        ``"z"``: kappa ± z se, the large-sample interval of SAS PROC FREQ and
+        statsmodels. ``"t"``: kappa ± t(n - 1) se, the interval of irrCAC's
+        ``CAC(table).cohen()`` (Gwet 2014), whose numbers it reproduces (the standard
+        errors are the same). Only the interval changes; ``p`` stays the z test.
+    spacing : {"values", "levels"}, default "values"
+        Distances used by the weights. ``"values"``: the rating values themselves
+        (ratings 1, 2, 4 are 1 and 2 points apart), as SAS and statsmodels with the
+        values as scores. ``"levels"``: the categories numbered 1..q in order, equally
+        spaced whatever their values, as R ``irr::kappa2(weight = "equal" | "squared")``,
+        whose numbers it reproduces (irr turns the ratings into factor levels; a scale
+        point nobody used is left out, so pass no ``categories`` to match irr).
+        Irrelevant without ``weights``.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``weights`` (``"none"``, ``"linear"`` or ``"quadratic"``); ``kappa``;
-        ``se`` (asymptotic standard error); ``ci_low``, ``ci_high`` (kappa ± z se);
+        ``se`` (asymptotic standard error); ``ci_low``, ``ci_high`` (kappa ± z se, or
+        t se with ``ci_method="t"``; NaN when the standard error is undefined);
         ``se0`` (standard error under kappa = 0); ``z`` (kappa / se0); ``p``
         (two-sided); ``n_units`` (units rated by both raters).
 
@@ -878,10 +952,16 @@ def cohen_kappa(
     ...                   categories=[1, 2, 3])
     >>> res[["kappa", "se"]].round(4).values.tolist()
     [[0.4701, 0.1457]]
+
+    R ``irr``'s help-page data ``anxiety`` (raters 2 and 3 never use rating 5):
+    ``kappa2(anxiety[, 2:3], "equal")`` gives Kappa 0.1459075, z 1.282472, which
+    ``spacing="levels"`` reproduces (tests/test_agreement.py).
     """
     _check_choice("weights", weights, _WEIGHTS)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("spacing", spacing, _SPACINGS)
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    long = _kappa_long(data, unit, rater, rating, "cohen_kappa")
     raters = long["rater"].unique()
     if len(raters) != 2:
         raise ConfigError(
@@ -904,20 +984,22 @@ def cohen_kappa(
         if weights is None:
             res = _sm_cohens_kappa(table)
         else:
-            res = _sm_cohens_kappa(table, weights=cats, wt=weights)
+            scores = cats if spacing == "values" else np.arange(1.0, len(cats) + 1)
+            res = _sm_cohens_kappa(table, weights=scores, wt=weights)
     kappa = float(res.kappa)
     se = float(np.sqrt(max(float(res.var_kappa), 0.0)))
     se0 = float(np.sqrt(max(float(res.var_kappa0), 0.0)))
-    zcrit = stats.norm.ppf((1 + ci) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = kappa / se0 if se0 > 0 else np.nan
+    crit = _critical(ci, ci_method, len(wide) - 1)
+    low, high = (kappa - crit * se, kappa + crit * se) if np.isfinite(kappa) else (np.nan, np.nan)
     return pd.DataFrame(
         {
             "weights": [weights or "none"],
             "kappa": [kappa],
             "se": [se],
-            "ci_low": [kappa - zcrit * se],
-            "ci_high": [kappa + zcrit * se],
+            "ci_low": [low],
+            "ci_high": [high],
             "se0": [se0],
             "z": [z],
             "p": [2 * stats.norm.sf(abs(z)) if np.isfinite(z) else np.nan],
@@ -934,6 +1016,8 @@ def fleiss_kappa(
     *,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "t",
+    single_rated: SingleRated = "keep",
 ) -> pd.DataFrame:
     """Fleiss' kappa for any number of raters, with SE and CI.
 
@@ -948,13 +1032,23 @@ def fleiss_kappa(
         All possible ratings (defaults to the observed ones).
     ci : float
         Confidence level.
+    ci_method : {"t", "z"}, default "t"
+        ``"t"``: kappa ± t(n - 1) se and a t test, as irrCAC's ``fleiss()``, whose numbers
+        it reproduces. ``"z"``: kappa ± z se and a z test, the large-sample normal
+        interval (as :func:`cohen_kappa`'s default).
+    single_rated : {"keep", "drop"}, default "keep"
+        Units rated by one rater only. ``"keep"``: they count in the category
+        proportions and in n, as Gwet (2014) and irrCAC's ``fleiss()``, whose numbers it
+        reproduces. ``"drop"``: they are left out first, as in Krippendorff's alpha; this
+        reproduces irrCAC run on the table without those units.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``kappa``; ``se``; ``ci_low``, ``ci_high`` (t interval with n - 1 df,
-        upper limit capped at 1); ``p`` (two-sided, kappa = 0); ``pa`` (observed
-        agreement); ``pe`` (chance agreement); ``n_units``; ``n_raters``.
+        upper limit capped at 1; both NaN when the standard error is undefined, e.g.
+        with one unit); ``p`` (two-sided, kappa = 0); ``pa`` (observed agreement);
+        ``pe`` (chance agreement); ``n_units``; ``n_raters``.
 
     Notes
     -----
@@ -990,9 +1084,12 @@ def fleiss_kappa(
     0.43
     """
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("single_rated", single_rated, _SINGLE_RATED)
+    long = _kappa_long(data, unit, rater, rating, "fleiss_kappa")
     cats = _categories(long["rating"].to_numpy(), categories)
-    res = _cac(_count_matrix(long, cats), np.eye(len(cats)), "fleiss", ci)
+    counts = _count_matrix(long, cats)
+    res = _cac(counts, np.eye(len(cats)), "fleiss", ci, ci_method, single_rated)
     return pd.DataFrame(
         {
             "kappa": [res["estimate"]],
@@ -1017,6 +1114,8 @@ def gwet_ac(
     weights: Weights = None,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "t",
+    single_rated: SingleRated = "keep",
 ) -> pd.DataFrame:
     """Gwet's AC1 (unweighted) or AC2 (weighted) for any number of raters.
 
@@ -1034,13 +1133,22 @@ def gwet_ac(
         point was used; defaults to the observed ratings.
     ci : float
         Confidence level.
+    ci_method : {"t", "z"}, default "t"
+        ``"t"``: AC ± t(n - 1) se and a t test, as irrCAC's ``gwet()``, whose numbers it
+        reproduces. ``"z"``: AC ± z se and a z test (large-sample normal interval).
+    single_rated : {"keep", "drop"}, default "keep"
+        Units rated by one rater only. ``"keep"``: they count in the category
+        proportions and in n, as Gwet (2014) and irrCAC's ``gwet()``, whose numbers it
+        reproduces. ``"drop"``: they are left out first, as in Krippendorff's alpha; this
+        reproduces irrCAC run on the table without those units.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``coefficient`` ("AC1" or "AC2"); ``ac``; ``se``; ``ci_low``,
-        ``ci_high`` (t interval with n - 1 df, upper limit capped at 1); ``p``; ``pa``;
-        ``pe``; ``n_units``; ``n_raters``.
+        ``ci_high`` (t interval with n - 1 df, upper limit capped at 1; both NaN when
+        the standard error is undefined); ``p``; ``pa``; ``pe``; ``n_units``;
+        ``n_raters``.
 
     Notes
     -----
@@ -1078,9 +1186,12 @@ def gwet_ac(
     """
     _check_choice("weights", weights, _WEIGHTS)
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("single_rated", single_rated, _SINGLE_RATED)
+    long = _kappa_long(data, unit, rater, rating, "gwet_ac")
     cats = _categories(long["rating"].to_numpy(), categories)
-    res = _cac(_count_matrix(long, cats), _weight_matrix(cats, weights), "gwet", ci)
+    counts = _count_matrix(long, cats)
+    res = _cac(counts, _weight_matrix(cats, weights), "gwet", ci, ci_method, single_rated)
     return pd.DataFrame(
         {
             "coefficient": ["AC1" if weights is None else "AC2"],
