@@ -148,7 +148,7 @@ def _numeric(data: pd.DataFrame, rating: str) -> pd.Series:
     if infinite.any():
         pos = int(np.argmax(infinite))
         raise ConfigError(
-            f"{rating!r} must hold finite numbers; column {rating!r} holds {values.iloc[pos]!r} "
+            f"{rating!r} must hold finite numbers; column {rating!r} holds {out.iloc[pos]} "
             f"in row {data.index[pos]}; recode it as a rating on the scale or as missing (NA)"
         )
     return out
@@ -1554,6 +1554,8 @@ def compare_roles(
     n_boot: int = 1000,
     seed: int | None = None,
     ci: float = 0.95,
+    method: Literal["auto", "exact", "normal"] = "auto",
+    correction: bool = True,
 ) -> pd.DataFrame:
     """Staff versus residents per item: medians, distributions, Mann-Whitney, Cliff's delta.
 
@@ -1573,6 +1575,16 @@ def compare_roles(
         Seed of the bootstrap.
     ci : float
         Confidence level.
+    method : {"auto", "exact", "normal"}, default "auto"
+        p-value of the Mann-Whitney test, as SciPy's ``mannwhitneyu(method=)``, whose
+        numbers each choice reproduces: ``"auto"`` is exact when one role has at most 8
+        answers and no two answers tie, else normal; ``"exact"`` the exact distribution
+        (no tie correction); ``"normal"`` the normal approximation with tie correction
+        (R ``wilcox.test(exact = FALSE)``).
+    correction : bool, default True
+        Continuity correction of the normal approximation (SciPy's and R's default).
+        Note that :func:`analyse.prepost.paired`'s Wilcoxon test defaults to no
+        correction (SciPy's default there); pass ``correction=False`` here to match.
 
     Returns
     -------
@@ -1589,8 +1601,11 @@ def compare_roles(
     Notes
     -----
     Respondents are assumed independent within a stratum (one answer per respondent
-    per item); pool waves only if each respondent answered once. The U test uses
-    scipy's asymptotic p-value with tie correction (ratings 1-5 have many ties).
+    per item); pool waves only if each respondent answered once. The U test is
+    ``scipy.stats.mannwhitneyu`` (two-sided) with ``method`` and ``correction``: by
+    default small tie-free samples (one role with at most 8 answers) get the exact
+    p-value, everything else the normal approximation with tie and continuity
+    correction. Ratings 1-5 nearly always tie, so expect the normal approximation.
 
     References
     ----------
@@ -1613,6 +1628,9 @@ def compare_roles(
     _check_frame(frame, [*by_cols, item, role, rating], "understanding")
     n_boot = _check_n_boot(n_boot)
     ci = _check_ci(ci)
+    _check_choice("method", method, ("auto", "exact", "normal"))
+    _check_choice("correction", correction, (True, False))
+    scipy_method = "asymptotic" if method == "normal" else method
     values = _numeric(frame, rating)
     df = frame[[*by_cols, item, role]].copy()
     df["_rating"] = values
@@ -1627,7 +1645,9 @@ def compare_roles(
         if len(x) == 0 or len(y) == 0:
             continue
         key = key if isinstance(key, tuple) else (key,)
-        u_stat, p = stats.mannwhitneyu(x, y, alternative="two-sided")
+        u_stat, p = stats.mannwhitneyu(
+            x, y, alternative="two-sided", method=scipy_method, use_continuity=bool(correction)
+        )
         px = np.bincount(np.searchsorted(cats, x), minlength=len(cats)) / len(x)
         py = np.bincount(np.searchsorted(cats, y), minlength=len(cats)) / len(y)
         delta = float(px @ sign @ py)
@@ -1803,7 +1823,8 @@ def change(
     item_code, items = pd.factorize(df[item], sort=True)
     wave_code = (df[wave] == after).to_numpy().astype(int)
     values = df["_rating"].to_numpy(float)
-    starts = np.flatnonzero(np.r_[True, np.diff(site_code) != 0, True])
+    # site boundaries; none when no rating is left (every site is then left out)
+    starts = np.flatnonzero(np.r_[True, np.diff(site_code) != 0, True]) if len(df) else []
 
     def stat(batch: np.ndarray) -> np.ndarray:
         if statistic == "rwg_j":
@@ -1971,9 +1992,18 @@ def assessment_reliability(
                 pd.Series({"icc": np.nan, "ci_low": np.nan, "ci_high": np.nan}),
             )
         scale = range(1, 6) if _numeric(sub, "rating").between(1, 5).all() else None
-        ac2 = gwet_ac(
-            sub, "resident_id", "rater_id", "rating", weights="quadratic", categories=scale, ci=ci
-        ).iloc[0]
+        try:
+            ac2 = gwet_ac(
+                sub,
+                "resident_id",
+                "rater_id",
+                "rating",
+                weights="quadratic",
+                categories=scale,
+                ci=ci,
+            ).iloc[0]
+        except ConfigError:  # no resident rated twice: AC2 undefined in this group
+            ac2 = pd.Series({"ac": np.nan, "ci_low": np.nan, "ci_high": np.nan})
         kw = pd.Series({"kappa": np.nan, "ci_low": np.nan, "ci_high": np.nan})
         if sub["rater_id"].nunique() == 2:
             try:

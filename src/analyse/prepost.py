@@ -252,7 +252,7 @@ def _numeric(data: pd.DataFrame, value: str) -> pd.Series:
     if infinite.any():
         row = out.index[int(np.argmax(infinite))]
         raise ConfigError(
-            f"column {value!r} must hold finite numbers; row {row} holds {column[row]!r}. "
+            f"column {value!r} must hold finite numbers; row {row} holds {out[row]}. "
             "Recode it as a score or as missing (NA)."
         )
     return out
