@@ -584,6 +584,28 @@ _ICC_DESCRIPTION = (
 )
 
 
+def _honest_limits(
+    estimate: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The F-based ICC limits where they form an interval around the estimate, else NaN.
+
+    In degenerate designs (two targets, a between-target mean square below the error
+    mean square, no variation) the inverted F limits can come out infinite, reversed, or
+    excluding the estimate (the Spearman-Brown step-up of ICC(2,1) is not monotone below
+    -1/(k-1)); the interval is then undefined and reported as NaN at both ends.
+    """
+    tol = 1e-12 * np.maximum(1.0, np.abs(estimate))
+    with np.errstate(invalid="ignore"):
+        ok = (
+            np.isfinite(estimate)
+            & np.isfinite(low)
+            & np.isfinite(high)
+            & (low <= estimate + tol)
+            & (estimate <= high + tol)
+        )
+    return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
+
+
 def icc(
     data: pd.DataFrame,
     target: str,
@@ -632,6 +654,11 @@ def icc(
     in common with the others removes all targets: when fewer than two complete
     targets remain a ConfigError says so. For incomplete designs use
     :func:`krippendorff_alpha`, which uses all pairable ratings.
+
+    Degenerate data (e.g. two targets whose between-target mean square is below the error
+    mean square, or no variation at all) can make the inverted F limits infinite,
+    reversed or exclude the estimate; such an interval is undefined and both limits are
+    NaN, never a misleading interval.
 
     References
     ----------
@@ -724,11 +751,13 @@ def icc(
             u2 * k / (1 + u2 * (k - 1)),
             1 - 1 / f3u,
         ]
+    estimates = np.array([icc1, icc2, icc3, icc1k, icc2k, icc3k], dtype=float)
+    lows, highs = _honest_limits(estimates, np.array(lows, float), np.array(highs, float))
     out = pd.DataFrame(
         {
             "mcgraw_wong": _MCGRAW_WONG,
             "description": _ICC_DESCRIPTION,
-            "icc": [icc1, icc2, icc3, icc1k, icc2k, icc3k],
+            "icc": estimates,
             "ci_low": lows,
             "ci_high": highs,
             "F": [f1, f3, f3, f1, f3, f3],
