@@ -603,8 +603,9 @@ def paired(
         The small-n rule of :func:`guard`.
     method : {"auto", "exact", "normal"}, default "auto"
         p-value of the Wilcoxon test. ``"auto"``: exact when there are at most 50
-        non-zero differences and no ties, else the normal approximation (SciPy's
-        ``wilcoxon(method="auto")`` rule; R ``wilcox.test`` switches at fewer than 50).
+        non-zero differences and no ties, else the normal approximation (R
+        ``wilcox.test``'s rule, except that R switches at fewer than 50; SciPy's own
+        ``"auto"`` stays "exact" with ties, where it is no longer exact).
         ``"exact"``: the exact distribution, falling back to the normal approximation
         when there are ties, as R ``wilcox.test(exact = TRUE)``. ``"normal"``: always the
         normal approximation with tie correction, as R ``wilcox.test(exact = FALSE)``
