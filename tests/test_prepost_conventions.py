@@ -62,6 +62,20 @@ def test_d_av_interval_is_the_noncentral_t_interval_on_the_same_scale() -> None:
     assert stats.nct.cdf(res["t"], res["df"], hi) == pytest.approx(0.025, abs=1e-6)
 
 
+def test_d_av_interval_where_scipys_noncentral_t_cdf_is_nan() -> None:
+    """Found by the property test: diffs 0, -1, -1 (t = -2, df = 2) need nct.cdf(-2, 2, 12),
+    which SciPy returns as NaN; the upper limit used to be NaN while the lower was not."""
+    res = paired(
+        long_frame([1, 2, 2], [1, 1, 1]), "id", "wave", "value", min_pairs=2, min_cell=3
+    ).iloc[0]
+    assert np.isfinite(res["d_av_ci_low"]) and np.isfinite(res["d_av_ci_high"])
+    assert res["d_av_ci_low"] < res["d_av"] < res["d_av_ci_high"]
+    factor = res["d_av"] / res["t"]  # se / s_av > 0
+    lo, hi = res["d_av_ci_low"] / factor, res["d_av_ci_high"] / factor
+    assert 1 - stats.nct.sf(res["t"], 2, hi) == pytest.approx(0.025, abs=1e-6)
+    assert stats.nct.sf(res["t"], 2, lo) == pytest.approx(0.025, abs=1e-6)
+
+
 # ------------------------------------------------------------------ defect 4: reliable change
 
 

@@ -345,9 +345,22 @@ def _nct_interval(t: np.ndarray, df: np.ndarray, ci: float) -> tuple[np.ndarray,
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        lo[ok] = solve(lambda nc: stats.nct.sf(tt, dd, nc) - tail)
-        hi[ok] = solve(lambda nc: tail - stats.nct.cdf(tt, dd, nc))
-    return lo, hi
+        lo[ok] = solve(lambda nc: _nct_tail(tt, dd, nc, upper=True) - tail)
+        hi[ok] = solve(lambda nc: tail - _nct_tail(tt, dd, nc, upper=False))
+    # an interval is two limits or none: one limit alone is not reported
+    both = np.isfinite(lo) & np.isfinite(hi)
+    return np.where(both, lo, np.nan), np.where(both, hi, np.nan)
+
+
+def _nct_tail(t: np.ndarray, df: np.ndarray, nc: np.ndarray, *, upper: bool) -> np.ndarray:
+    """P(T >= t | nc) (``upper``) or P(T <= t | nc) of the noncentral t.
+
+    SciPy's ``nct.cdf``/``nct.sf`` return NaN far in a tail (e.g. ``nct.cdf(-2, 2, 12)``);
+    there the complementary function is still accurate and gives the tail as 1 - it.
+    """
+    direct = stats.nct.sf(t, df, nc) if upper else stats.nct.cdf(t, df, nc)
+    other = stats.nct.cdf(t, df, nc) if upper else stats.nct.sf(t, df, nc)
+    return np.where(np.isnan(direct), 1 - other, direct)
 
 
 _RANKED = ("w", "p_w", "w_method", "rank_biserial", "rank_biserial_ci_low", "rank_biserial_ci_high")
