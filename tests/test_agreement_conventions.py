@@ -250,6 +250,19 @@ def test_spacing_levels_reproduces_irr_kappa2(raters, weights, kappa, z, p):
     assert res.at[0, "p"] == pytest.approx(p, abs=10.0 ** -min(digits, 6))
 
 
+def test_spacing_levels_takes_irrs_levels_from_complete_pairs_only():
+    """irr drops incomplete units first: a rating only an unpaired unit has is no level."""
+    df = anxiety(("rater2", "rater3"))
+    extra = pd.DataFrame({"subject": [99], "rater": ["rater2"], "rating": [5]})
+    with_extra = pd.concat([df, extra], ignore_index=True)
+    for weights in ("linear", "quadratic"):
+        a = ag.cohen_kappa(df, "subject", "rater", "rating", weights=weights, spacing="levels")
+        b = ag.cohen_kappa(
+            with_extra, "subject", "rater", "rating", weights=weights, spacing="levels"
+        )
+        pd.testing.assert_frame_equal(a, b)
+
+
 def test_spacing_values_is_the_default_and_differs_where_a_level_is_unused():
     df = anxiety(("rater2", "rater3"))
     values = ag.cohen_kappa(df, "subject", "rater", "rating", weights="linear")

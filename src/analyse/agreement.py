@@ -931,8 +931,9 @@ def cohen_kappa(
         (ratings 1, 2, 4 are 1 and 2 points apart), as SAS and statsmodels with the
         values as scores. ``"levels"``: the categories numbered 1..q in order, equally
         spaced whatever their values, as R ``irr::kappa2(weight = "equal" | "squared")``,
-        whose numbers it reproduces (irr turns the ratings into factor levels; a scale
-        point nobody used is left out, so pass no ``categories`` to match irr).
+        whose numbers it reproduces (irr drops incomplete units, then turns the ratings
+        into factor levels, so a scale point nobody used is left out; pass no
+        ``categories`` to match irr, or pass them to space the whole scale equally).
         Irrelevant without ``weights``.
 
     Returns
@@ -1003,6 +1004,8 @@ def cohen_kappa(
         raise ConfigError(
             f"cohen_kappa needs at least 2 units rated by both raters, received {len(wide)}"
         )
+    if spacing == "levels" and categories is None:
+        cats = np.unique(wide.to_numpy())  # irr: the levels of the complete pairs
     a = np.searchsorted(cats, wide.iloc[:, 0].to_numpy())
     b = np.searchsorted(cats, wide.iloc[:, 1].to_numpy())
     table = np.zeros((len(cats), len(cats)))

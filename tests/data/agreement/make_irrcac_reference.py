@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from irrCAC import datasets
-from irrCAC.raw import CAC
-from irrCAC.table import CAC as TableCAC
+
+# irrCAC is imported inside the functions: pytest's --doctest-modules collects this file
+# in environments without irrCAC.
 
 OUT = Path(__file__).with_name("irrcac_reference.json")
 DIGITS = 15
@@ -51,6 +51,9 @@ def _matrix(wide: pd.DataFrame) -> list[list[float | None]]:
 
 def raw_cases() -> tuple[list[dict], dict]:
     """gwet() and fleiss() on irrCAC's raw data sets (and raw_4raters without unit 12)."""
+    from irrCAC import datasets
+    from irrCAC.raw import CAC
+
     four = datasets.raw_4raters()
     rated = four.notna().sum(axis=1)
     inputs = {
@@ -79,6 +82,8 @@ def raw_cases() -> tuple[list[dict], dict]:
 
 def table_cases() -> tuple[list[dict], dict]:
     """cohen() on the SAS PROC FREQ 3 x 3 table (tests/data/agreement/sas_kappa_3x3.csv)."""
+    from irrCAC.table import CAC as TableCAC
+
     table = pd.DataFrame([[0, 4, 1], [0, 8, 0], [0, 1, 5]])
     cases = []
     for weights in ("identity", "linear", "quadratic"):
