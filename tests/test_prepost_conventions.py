@@ -49,6 +49,31 @@ def test_d_av_lies_inside_its_interval_when_the_sds_differ() -> None:
     assert (round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2)) == (1.26, 2.47)
 
 
+def test_standardizer_mean_is_lakens_d_av_with_its_own_interval() -> None:
+    """Lakens (2013, eq. 10): d_av = mean_diff / ((sd_pre + sd_post) / 2); his Table 1
+    example gives 1.13. On the issue's reproducer the interval on that scale is about
+    [1.79, 3.49] (the issue's figure) and contains d_av = 2.65."""
+    movie_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
+    movie_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+    res = paired(long_frame(movie_2, movie_1), "id", "wave", "value", standardizer="mean")
+    res = res.iloc[0]
+    assert res["d_av"] == pytest.approx(
+        res["mean_diff"] / ((res["sd_pre"] + res["sd_post"]) / 2), rel=1e-12
+    )
+    assert round(res["d_av"], 2) == 1.13 and round(res["g_av"], 2) == 1.08
+    post = [3, 4, 5, 6] * 10
+    res = paired(long_frame([3] * 40, post), "id", "wave", "value", standardizer="mean").iloc[0]
+    assert round(res["d_av"], 2) == 2.65
+    assert (round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2)) == (1.79, 3.49)
+    assert res["g_av_ci_low"] < res["g_av"] < res["g_av_ci_high"]
+    with pytest.raises(ConfigError, match="standardizer must be 'rms'"):
+        paired(long_frame([3] * 40, post), "id", "wave", "value", standardizer="pooled")
+    grouped = by_group(
+        long_frame([3] * 40, post, g="a"), "g", "id", "wave", "value", standardizer="mean"
+    )
+    assert grouped.at[0, "d_av"] == res["d_av"]
+
+
 def test_d_av_interval_is_the_noncentral_t_interval_on_the_same_scale() -> None:
     """Algina & Keselman (2003): limits = noncentrality limits of the paired t times the
     factor that turns t into d_av (checked here with scipy's nct directly)."""

@@ -204,10 +204,10 @@ def test_alpha_estimates_lie_inside_their_bootstrap_intervals(
 @FAST
 @given(data=pre_post())
 def test_paired_estimates_lie_inside_their_intervals(data: pd.DataFrame) -> None:
-    for method in ("auto", "normal"):
+    for method, standardizer in (("auto", "rms"), ("normal", "mean")):
         res = quietly(
-            lambda m=method: pp.paired(
-                data, "id", "wave", "value", min_pairs=2, min_cell=3, method=m
+            lambda m=method, s=standardizer: pp.paired(
+                data, "id", "wave", "value", min_pairs=2, min_cell=3, method=m, standardizer=s
             )
         )
         check_intervals(res, PAIRED_INTERVALS)

@@ -369,6 +369,17 @@ WilcoxonMethod = Literal["auto", "exact", "normal"]
 _WILCOXON_METHODS = ("auto", "exact", "normal")
 
 
+Standardizer = Literal["rms", "mean"]
+
+
+def _check_standardizer(standardizer: object) -> None:
+    if standardizer not in ("rms", "mean"):
+        raise ConfigError(
+            f"standardizer must be 'rms' (Algina & Keselman 2003, Cumming 2012) or 'mean' "
+            f"(Lakens 2013, eq. 10); got {standardizer!r}."
+        )
+
+
 def _check_wilcoxon(method: object, correction: object) -> None:
     if method not in _WILCOXON_METHODS:
         raise ConfigError(
@@ -443,6 +454,7 @@ def _group_stats(
     lean: bool = False,
     method: str = "auto",
     correction: bool = False,
+    standardizer: str = "rms",
 ) -> pd.DataFrame:
     """Every statistic of :func:`paired` for each group code 0 .. n_groups - 1 at once.
 
@@ -478,9 +490,13 @@ def _group_stats(
         t = np.where(positive, mean_diff / se, np.where(se == 0, mean_diff / se, np.nan))
         p_t = 2 * stats.t.sf(np.abs(t), df)
         d_z = np.where(positive, mean_diff / sd_diff, np.nan)
-        # d_av standardises by the root mean square of the two SDs, as the interval
-        # (Algina & Keselman 2003; Cumming 2012's d_av): one standardiser for both.
-        sd_av = np.sqrt((sd_pre**2 + sd_post**2) / 2)
+        # d_av standardises by the root mean square of the two SDs (Algina & Keselman
+        # 2003; Cumming 2012), or by their mean (Lakens 2013, eq. 10); the interval below
+        # uses the same standardiser.
+        if standardizer == "mean":
+            sd_av = (sd_pre + sd_post) / 2
+        else:
+            sd_av = np.sqrt((sd_pre**2 + sd_post**2) / 2)
         d_av = np.where(sd_av > 0, mean_diff / sd_av, np.nan)
         # Lakens (2013) eq. 4 applied to d_av (his spreadsheet): J = 1 - 3 / (4(n1+n2) - 9).
         j = 1 - 3 / (4 * (2 * n) - 9)
@@ -559,6 +575,7 @@ def _paired_table(
     lean: bool = False,
     method: str = "auto",
     correction: bool = False,
+    standardizer: str = "rms",
 ) -> pd.DataFrame:
     """:func:`paired` per group of ``keys`` (all data when empty): key columns + stats."""
     wide = _wide(data, subject, wave, value, pre, post, keys)
@@ -581,6 +598,7 @@ def _paired_table(
         lean=lean,
         method=method,
         correction=correction,
+        standardizer=standardizer,
     )
     return pd.concat([labels, stats_], axis=1)
 
@@ -598,6 +616,7 @@ def paired(
     min_cell: int = DEFAULT_MIN_CELL,
     method: WilcoxonMethod = "auto",
     correction: bool = False,
+    standardizer: Standardizer = "rms",
 ) -> pd.DataFrame:
     """Paired pre/post comparison over complete pairs, with effect sizes and a rank test.
 
@@ -627,6 +646,12 @@ def paired(
         Continuity correction of the normal approximation: ``True`` is R's default
         (``correct = TRUE``) and SciPy's ``correction=True``; ``False`` is SciPy's
         default. Has no effect on an exact p-value.
+    standardizer : {"rms", "mean"}, default "rms"
+        The SD that standardises ``d_av`` and ``g_av`` and their intervals: the root mean
+        square ``sqrt((sd_pre**2 + sd_post**2) / 2)`` of Algina & Keselman (2003) and
+        Cumming's (2012) ESCI, whose interval it reproduces, or the plain mean
+        ``(sd_pre + sd_post) / 2`` of Lakens (2013, eq. 10 and his spreadsheet), whose
+        estimate it reproduces. Either way estimate and interval use the same SD.
 
     Returns
     -------
@@ -645,7 +670,7 @@ def paired(
         - ``r_pre_post``: Pearson correlation of pre and post.
         - ``d_z``: ``mean_diff / sd(diff)`` (Lakens eq. 6).
         - ``d_av``: ``mean_diff / sqrt((sd_pre**2 + sd_post**2) / 2)`` (Cumming 2012;
-          Algina & Keselman 2003; Notes), with
+          Algina & Keselman 2003; ``standardizer="mean"``: Lakens' mean SD; Notes), with
           ``d_av_ci_low``, ``d_av_ci_high`` (Notes; NaN when the SDs are 0 or every
           difference is the same).
         - ``g_av``: Hedges' bias-corrected ``d_av``, with ``g_av_ci_low``, ``g_av_ci_high``.
@@ -675,7 +700,8 @@ def paired(
     noncentral t distribution) times the same factor :math:`s_{diff} / (\\sqrt{n}\\,
     s_{av})`, so the estimate always lies inside its interval. Lakens (2013, eq. 10)
     divides by the plain mean :math:`(s_{pre} + s_{post}) / 2` instead; the two agree when
-    the SDs are equal and round to the same published values in his example. Versions
+    the SDs are equal and round to the same published values in his example
+    (``standardizer="mean"`` gives his estimate, with an interval on the same scale). Versions
     before issue 14 used Lakens' mean for the estimate but the root mean square for the
     interval, which could put :math:`d_{av}` outside its own interval when the SDs differ.
     :math:`g_{av} = d_{av} (1 - 3 / (4 (2n) - 9))`, the correction Lakens (2013, eq. 4 and
@@ -745,6 +771,7 @@ def paired(
     _check_min_pairs(min_pairs)
     _check_min_cell(min_cell)
     _check_wilcoxon(method, correction)
+    _check_standardizer(standardizer)
     return _paired_table(
         data,
         [],
@@ -758,6 +785,7 @@ def paired(
         min_cell,
         method=method,
         correction=bool(correction),
+        standardizer=standardizer,
     )
 
 
@@ -779,6 +807,7 @@ def by_group(
     min_cell: int = DEFAULT_MIN_CELL,
     method: WilcoxonMethod = "auto",
     correction: bool = False,
+    standardizer: Standardizer = "rms",
 ) -> pd.DataFrame:
     """:func:`paired` per group (practice, site ...) and indicator, with adjusted p-values.
 
@@ -793,7 +822,7 @@ def by_group(
         Subject id and wave columns.
     value : str or sequence of str
         The indicator column(s) compared.
-    pre, post, ci, min_pairs, min_cell, method, correction
+    pre, post, ci, min_pairs, min_cell, method, correction, standardizer
         As in :func:`paired`.
     padjust : {"holm", "fdr_bh", "none"}, default "holm"
         Multiplicity adjustment across the indicators within each group
@@ -849,6 +878,7 @@ def by_group(
     _check_min_pairs(min_pairs)
     _check_min_cell(min_cell)
     _check_wilcoxon(method, correction)
+    _check_standardizer(standardizer)
     membership = data[[subject, *groups]].drop_duplicates()
     if membership[subject].duplicated().any():
         who = membership.loc[membership[subject].duplicated(), subject].iloc[0]
@@ -871,6 +901,7 @@ def by_group(
             min_cell,
             method=method,
             correction=bool(correction),
+            standardizer=standardizer,
         )
         part.insert(len(groups), "indicator", indicator)
         part["_order"] = len(parts)
