@@ -300,11 +300,9 @@ _PER_SITE_ROWS = ("indicators", "trial_long")
 
 def _site_positions(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """The positions of each site's rows (one pass)."""
-    return (
-        pd.Series(np.arange(len(frame)))
-        .groupby(frame["site_id"].astype(str).to_numpy(), sort=False)
-        .indices
-    )
+    return pd.Series(np.arange(len(frame))).groupby(
+        frame["site_id"].astype(str).to_numpy(), sort=False
+    ).indices
 
 
 def write_shared_cache(
@@ -359,7 +357,9 @@ def write_shared_cache(
     return target
 
 
-def _shared_cache(folder: Path, *, site: str = ALL, lang: Lang, min_cell: int, seed: int) -> dict:
+def _shared_cache(
+    folder: Path, *, site: str = ALL, lang: Lang, min_cell: int, seed: int
+) -> dict:
     """The shared results one report needs, stored beside the prepared data (never raw data).
 
     ``analyse report`` computes them before it starts the reports; a notebook run on its own
@@ -1256,17 +1256,8 @@ def trial_tables(
     parts = []
     for i, value in enumerate(TRIAL_VALUES):
         part = _paired_table(
-            long,
-            keys,
-            "resident_id",
-            "wave",
-            value,
-            "pre",
-            "post",
-            0.95,
-            DEFAULT_MIN_PAIRS,
-            min_cell,
-            lean=True,
+            long, keys, "resident_id", "wave", value, "pre", "post", 0.95,
+            DEFAULT_MIN_PAIRS, min_cell, lean=True,
         )
         part = part[[*keys, "n", *TRIAL_STATS]].copy()
         part["indicator"] = value
