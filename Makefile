@@ -10,10 +10,10 @@ DEMO   := data/raw/demo
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-pythons report screenshots lab bench lint clean demo-data
+.PHONY: help install test test-pythons test-oldest report screenshots lab bench lint clean demo-data
 
 help: ## List the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create or update .venv with the package, its test extras and a Jupyter kernel
 
@@ -32,6 +32,9 @@ test: install ## Run the whole test suite (unit, doctests, notebooks)
 
 test-pythons: ## Run the suite on every installed Python 3.11-3.14, each in its own .venv-3.X
 	tools/test-pythons
+
+test-oldest: ## Run the suite on the oldest versions pyproject.toml admits (.venv-oldest)
+	PYTHON=$(PYTHON) tools/test-oldest
 
 report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
