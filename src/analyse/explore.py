@@ -762,7 +762,7 @@ def _shade_bands(ax, statistic: str, lang: Lang, *, axis: str = "x") -> None:
         line(low, color="#009E73", lw=0.8, ls="--")
         where = (low, 1.0) if axis == "x" else (1.0, low)
         ax.annotate(
-            da if lang == "da" else en,
+            (da if lang == "da" else en).split(" (")[0],
             where,
             xycoords=("data", "axes fraction") if axis == "x" else ("axes fraction", "data"),
             rotation=90 if axis == "x" else 0,
