@@ -292,9 +292,11 @@ def display_table(
 
     Examples
     --------
-    >>> t = pd.DataFrame({"wave": ["pre"], "n": [12], "mean_diff": [-0.456], "share_gives_any": [0.5]})
-    >>> display_table(t, percent=["share_gives_any"]).iloc[0].tolist()
-    ['før', '12', '-0,5', '50 %']
+    >>> t = pd.DataFrame({"wave": ["pre"], "n": [12], "mean_diff": [-0.456], "only_staff_close": [True]})
+    >>> display_table(t).iloc[0].tolist()
+    ['før', '12', '-0,5', 'ja']
+    >>> list(display_table(t, "en").columns)
+    ['Wave', 'Residents', 'Change (after − before)', 'Only staff close']
     """
     decimals = dict(decimals or {})
     out: dict[str, list[str]] = {}
@@ -509,7 +511,8 @@ def _problem_view(err: DataError, lang: Lang) -> View:
 
 
 def _unknown_site(site: str, sites: Sequence[str], lang: Lang) -> str:
-    close = difflib.get_close_matches(site, sites, n=1)
+    by_lower = {s.lower(): s for s in sites}
+    close = [by_lower[c] for c in difflib.get_close_matches(site.lower(), list(by_lower), n=1)]
     hint = _t(lang, f" Mente du {close[0]}?", f" Did you mean {close[0]}?") if close else ""
     return _t(
         lang,
