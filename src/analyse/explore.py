@@ -855,7 +855,8 @@ def grouped_bars(
     with figures.theme_context():
         fig = _figure(7.5, max(2.2, 0.3 * len(rows) * k + 1.4))
         ax = fig.subplots()
-        colours = list(figures.OKABE_ITO[1:]) + [figures.OKABE_ITO[0]]
+        # Okabe-Ito without yellow, the weakest on white (as analyse.figures does).
+        colours = [c for c in figures.OKABE_ITO[1:] if c != "#F0E442"] + [figures.OKABE_ITO[0]]
         for j, (column, name) in enumerate(columns.items()):
             values = pd.to_numeric(frame[column], errors="coerce").astype(float).to_numpy()
             pos = np.arange(len(rows)) + (j - (k - 1) / 2) * height
