@@ -566,6 +566,16 @@ def _guarded(method: Callable[..., View]) -> Callable[..., View]:
 # --------------------------------------------------------------------------- the exploration
 
 
+#: What a withheld row of a paired comparison says (prepost.guard).
+_WITHHELD = {
+    "inference": (
+        "for få par til interval og p-værdi",
+        "too few pairs for interval and p-value",
+    ),
+    "all": ("for få borgere: intet vist", "too few residents: nothing shown"),
+}
+
+
 @dataclass
 class _Base:
     """The data set and the notebook's parameters; what every analysis needs."""
@@ -673,6 +683,43 @@ class _Base:
         dropdown.observe(draw, names="value")
         draw()
         return View(widget=widgets.VBox([dropdown, out]))
+
+    def _change_table(
+        self, result: pd.DataFrame, what: str, *, with_group: bool = True, group: str = "practice"
+    ) -> pd.DataFrame:
+        """A by_group result as the notebooks show it (interval as one column, Danish notes)."""
+        frame = result.copy()
+        if self.steering:
+            frame = frame[frame["withheld"] != "all"]
+        frame["ci"] = [
+            text.fmt_ci(lo, hi, 1, self.lang)
+            for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
+        ]
+        frame["g_av_ci"] = [
+            text.fmt_ci(lo, hi, 2, self.lang)
+            for lo, hi in zip(frame["g_av_ci_low"], frame["g_av_ci_high"], strict=True)
+        ]
+        frame["note"] = [
+            _WITHHELD[w][0 if self.lang == "da" else 1] if w in _WITHHELD else ""
+            for w in frame["withheld"]
+        ]
+        frame = frame.rename(columns={"indicator": what})
+        columns = ([group] if with_group else []) + [what, "n"]
+        columns += [] if self.steering else ["n_excluded"]
+        columns += [
+            "mean_pre",
+            "mean_post",
+            "mean_diff",
+            "ci",
+            "g_av",
+            "g_av_ci",
+            "p_t_adj",
+            "p_w_adj",
+            "note",
+        ]
+        return display_table(
+            frame[columns], self.lang, decimals={"g_av": 2}, pvalues=["p_t_adj", "p_w_adj"]
+        )
 
     # ------------------------------------------------------------------ the data set
 
@@ -994,13 +1041,6 @@ def strip(
 # --------------------------------------------------------------------------- 01 kortlægning
 
 _MEANS = ("n_relations", "n_nonstaff", "n_close_nonstaff", "n_gives")
-_WITHHELD = {
-    "inference": (
-        "for få par til interval og p-værdi",
-        "too few pairs for interval and p-value",
-    ),
-    "all": ("for få borgere: intet vist", "too few residents: nothing shown"),
-}
 
 
 class _Kortlaegning(_Base):
@@ -1143,43 +1183,6 @@ class _Kortlaegning(_Base):
             "Before and after (residents assessed twice)",
         )
         return _merge(View([], [(title, shown)]), picked)
-
-    def _change_table(
-        self, result: pd.DataFrame, what: str, *, with_group: bool = True, group: str = "practice"
-    ) -> pd.DataFrame:
-        """A by_group result as the notebooks show it (interval as one column, Danish notes)."""
-        frame = result.copy()
-        if self.steering:
-            frame = frame[frame["withheld"] != "all"]
-        frame["ci"] = [
-            text.fmt_ci(lo, hi, 1, self.lang)
-            for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
-        ]
-        frame["g_av_ci"] = [
-            text.fmt_ci(lo, hi, 2, self.lang)
-            for lo, hi in zip(frame["g_av_ci_low"], frame["g_av_ci_high"], strict=True)
-        ]
-        frame["note"] = [
-            _WITHHELD[w][0 if self.lang == "da" else 1] if w in _WITHHELD else ""
-            for w in frame["withheld"]
-        ]
-        frame = frame.rename(columns={"indicator": what})
-        columns = ([group] if with_group else []) + [what, "n"]
-        columns += [] if self.steering else ["n_excluded"]
-        columns += [
-            "mean_pre",
-            "mean_post",
-            "mean_diff",
-            "ci",
-            "g_av",
-            "g_av_ci",
-            "p_t_adj",
-            "p_w_adj",
-            "note",
-        ]
-        return display_table(
-            frame[columns], self.lang, decimals={"g_av": 2}, pvalues=["p_t_adj", "p_w_adj"]
-        )
 
     @_guarded
     def turnover(self) -> View:
@@ -2028,7 +2031,7 @@ class _Afproevning(_Base):
                 ),
             )
         ]
-        shown = _Kortlaegning._change_table(self, result, "indicator")  # type: ignore[arg-type]
+        shown = self._change_table(result, "indicator")
         plot = self._practice_labels(result)
         if self.steering:
             plot = plot[plot["withheld"] != "all"]
