@@ -231,3 +231,20 @@ def test_a_wrong_site_names_the_sites_that_exist(tmp_path: Path) -> None:
     _check_executed(nb, lang="da")
     opened = "".join(_html(c.get("outputs", [])) for c in nb.cells if c.cell_type == "code")
     assert "H1, H2, H3" in opened and "Mente du H1?" in opened
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+@pytest.mark.parametrize(("uid", "as_root"), [("0", True), ("1000", False)])
+def test_make_lab_allows_root_only_as_root(uid: str, as_root: bool) -> None:
+    import subprocess
+
+    dry = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), "lab", f"USER_ID={uid}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lab = dry[dry.index("jupyter lab") :]
+    assert ("--allow-root" in lab) is as_root
+    assert "--KernelManager.transport_encryption=auto" in lab  # no "running over TCP" warning
+    assert "default_kernel_name=naere-relationer" in lab

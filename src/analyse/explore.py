@@ -2225,12 +2225,27 @@ class _Afproevning(_Base):
             min_cell=self.min_cell,
         )
         subjects = rc.subjects
+        shown, values, notes = self._rc_counts(subjects)
+        info = rc.counts.iloc[0]
+        texts = [
+            self._rc_sentence(outcome, float(r), info, subjects),
+            _t(self.lang, "Kilde for reliabiliteten: ", "Source of the reliability: ") + source,
+        ]
+        z = float(info["critical_change"] / info["s_diff"])
+        fig = self._rc_figure(outcome, subjects, values, z=z, lower_is_better=lower)
+        title = _t(self.lang, "Borgere efter pålidelig ændring", "Residents by reliable change")
+        return View(texts + notes, [(title, shown)], [fig])
+
+    def _rc_counts(self, subjects: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+        """Residents by category and practice: the shown table, its values, notes."""
+        from analyse.prepost import CATEGORIES
+
         # Consultants see every resident's RCI, so they see the counts too (never a hidden
         # aggregate next to the rows it sums); steering gets the privacy gate.
         counts = pd.crosstab(subjects["practice"], subjects["category"], dropna=False).reindex(
-            columns=list(prepost.CATEGORIES), fill_value=0
+            columns=list(CATEGORIES), fill_value=0
         )
-        counts.columns = list(prepost.CATEGORIES)
+        counts.columns = list(CATEGORIES)
         counts.insert(0, "n", counts.sum(axis=1))
         counts = counts.astype("int64").loc[
             sorted(counts.index, key=lambda p: (p == "none", _natural(p)))
@@ -2239,47 +2254,51 @@ class _Afproevning(_Base):
         values = counts
         if self.steering:
             st = privacy.suppress(
-                counts, count_cols=[*prepost.CATEGORIES, "n"], total_col="n", min_cell=self.min_cell
+                counts, count_cols=[*CATEGORIES, "n"], total_col="n", min_cell=self.min_cell
             )
             values, notes = st.values, self._suppressed_note(st)
             shown = st.display(self.lang)
-            shown.columns = [label(c, self.lang) for c in shown.columns]
         else:
             shown = counts.map(lambda v: text.fmt_int(v, self.lang))
-            shown.columns = [label(c, self.lang) for c in shown.columns]
+        shown.columns = [label(c, self.lang) for c in shown.columns]
         shown.index = [_value("practice", p, self.lang) for p in shown.index]
         shown = shown.rename_axis(label("practice", self.lang)).reset_index()
-        info = rc.counts.iloc[0]
-        z = float(info["critical_change"] / info["s_diff"])
-        texts = [
-            self._rc_sentence(outcome, float(r), info, subjects),
-            _t(self.lang, "Kilde for reliabiliteten: ", "Source of the reliability: ") + source,
-        ]
+        return shown, values, notes
+
+    def _rc_figure(
+        self,
+        outcome: str,
+        subjects: pd.DataFrame,
+        values: pd.DataFrame,
+        *,
+        z: float,
+        lower_is_better: bool,
+    ) -> Figure:
+        """Consultants: the distribution of RCI with the band; steering: counts per practice."""
+        from analyse.prepost import CATEGORIES
+
         if self.steering:
-            bars = values[list(prepost.CATEGORIES)].apply(pd.to_numeric, errors="coerce")
+            bars = values[list(CATEGORIES)].apply(pd.to_numeric, errors="coerce")
             bars.index = [_value("practice", p, self.lang) for p in bars.index]
-            fig = grouped_bars(
+            return grouped_bars(
                 bars,
-                columns={c: label(c, self.lang) for c in prepost.CATEGORIES},
+                columns={c: label(c, self.lang) for c in CATEGORIES},
                 title=_t(self.lang, "Pålidelig ændring pr. praksis", "Reliable change by practice"),
                 xlabel=_t(self.lang, "Antal borgere", "Residents"),
                 lang=self.lang,
                 marker=f"<{self.min_cell}",
             )
-        else:
-            fig = rci_histogram(
-                subjects["rci"],
-                z=z,
-                lower_is_better=lower,
-                lang=self.lang,
-                title=_t(
-                    self.lang,
-                    f"{label(outcome, 'da')}: fordeling af RCI (borgere målt begge gange)",
-                    f"{label(outcome, 'en')}: distribution of the RCI (residents assessed twice)",
-                ),
-            )
-        title = _t(self.lang, "Borgere efter pålidelig ændring", "Residents by reliable change")
-        return View(texts + notes, [(title, shown)], [fig])
+        return rci_histogram(
+            subjects["rci"],
+            z=z,
+            lower_is_better=lower_is_better,
+            lang=self.lang,
+            title=_t(
+                self.lang,
+                f"{label(outcome, 'da')}: fordeling af RCI (borgere målt begge gange)",
+                f"{label(outcome, 'en')}: distribution of the RCI (residents assessed twice)",
+            ),
+        )
 
     def _rc_sentence(self, outcome: str, r: float, info: pd.Series, subjects: pd.DataFrame) -> str:
         lang = self.lang
