@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
+from nbformat.v4 import new_code_cell
+
 from analyse.batch import run_report
 from test_batch import _notebooks
 
@@ -26,7 +29,9 @@ def test_audit_passes_then_catches_a_planted_pseudonym(tmp_path: Path, big_enoug
     )
     result = cli("audit", out)
     assert result.exit_code == 1
-    assert "H2.html" in result.output and "B104" in result.output
+    # Issue 17: the finding names the file and masks the pseudonym it found.
+    assert "H2.html" in result.output and "B***" in result.output
+    assert "B104" not in result.output
 
 
 def test_audit_catches_small_counts_and_cpr(tmp_path: Path, big_enough, cli) -> None:
@@ -55,7 +60,9 @@ def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) 
     (tmp_path / "big.csv").write_text(
         "Mål;Antal borgere;Gns. før\nEnsomhed;3.927;6,2\nTilfredshed;4,065;3,1\n", encoding="utf-8"
     )
-    (tmp_path / "small.csv").write_text("Mål;Antal borgere\nEnsomhed;3\nAndet;<5\n", encoding="utf-8")
+    (tmp_path / "small.csv").write_text(
+        "Mål;Antal borgere\nEnsomhed;3\nAndet;<5\n", encoding="utf-8"
+    )
     (tmp_path / "r.html").write_text(
         "<p>1.003 af 2.000 borgere har en ven. I alt 12 af 1.234 borgere.</p>"
         "<p>Her har 3 af 1.234 borgere ingen.</p>",
@@ -66,3 +73,152 @@ def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) 
         "r.html: unsuppressed count '3 af 1.234 borgere' below 5",
         "small.csv: column 'Antal borgere' shows count 3 below 5",
     ]
+
+
+# ----------------------------------------------------------------------------- issue 17
+
+
+def _dataset(tables):
+    from analyse.dataset import Dataset
+
+    return Dataset.from_frames(**{k: v for k, v in tables.items()})
+
+
+def test_pseudonyms_inside_text_cells_of_csv_and_xlsx_are_found_and_masked(tmp_path: Path) -> None:
+    """Issue 17: the audit missed a pseudonym inside a sentence of a table's text cell."""
+    from openpyxl import Workbook
+
+    from analyse.audit import audit_files
+
+    (tmp_path / "t.csv").write_text(
+        "Mål;Note\nEnsomhed;Borger B104 har ingen venner.\n", encoding="utf-8-sig"
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "noter"
+    ws.append(["Mål", "Bemærkning"])
+    ws.append(["Tilfredshed", "Talte med R6 (kontaktperson)"])
+    wb.save(tmp_path / "t.xlsx")
+    findings = audit_files(sorted(tmp_path.iterdir()), tmp_path, {"B104", "R6"}, 5)
+    assert findings == [
+        "t.csv: row 2, column 'Note': pseudonym 'B***'",
+        "t.xlsx:noter: row 2, column 'Bemærkning': pseudonym 'R*'",
+    ]
+
+
+def test_file_names_and_unreadable_files_are_findings(tmp_path: Path) -> None:
+    from analyse.audit import audit_files
+
+    (tmp_path / "tabeller").mkdir()
+    (tmp_path / "tabeller" / "B104-netværk.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    findings = audit_files(sorted(tmp_path.rglob("*.*")), tmp_path, {"B104"}, 5)
+    assert findings == [
+        "broken.xlsx: could not be read (BadZipFile)",
+        "tabeller/B104-netværk.csv: file name: pseudonym 'B***'",
+    ]
+
+
+def _fake_run(run: Path) -> list:
+    """A steering run as the batch leaves it before the index: H1 clean, H2 leaking."""
+    from analyse.batch import Job
+
+    (run / "tabeller" / "H1").mkdir(parents=True)
+    (run / "tabeller" / "H2").mkdir(parents=True)
+    (run / "notebooks").mkdir()
+    (run / "H1.html").write_text("<p>I alt 12 af 40 borgere.</p>", encoding="utf-8")
+    (run / "H2.html").write_text("<p>Her har 3 af 12 borgere ingen ven.</p>", encoding="utf-8")
+    (run / "samlet.html").write_text("<p>Samlet.</p>", encoding="utf-8")
+    (run / "tabeller" / "H1" / "t.csv").write_text("Antal borgere;x\n12;a\n", encoding="utf-8")
+    (run / "tabeller" / "H2" / "t.csv").write_text("Note;x\nB104 flyttede;a\n", encoding="utf-8")
+    (run / "notebooks" / "H1.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    (run / "notebooks" / "H2.ipynb").write_text(
+        '{"cells": [{"cell_type": "code", "outputs": [{"text": "B104"}]}]}', encoding="utf-8"
+    )
+    (run / "notebooks" / "samlet.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    jobs = [
+        Job("H1", Path("x.ipynb"), {}, "ok", files=["H1.html", "tabeller/H1/t.csv"]),
+        Job("H2", Path("x.ipynb"), {}, "ok", files=["H2.html", "tabeller/H2/t.csv"]),
+        Job("samlet", Path("x.ipynb"), {}, "ok", files=["samlet.html"]),
+    ]
+    return jobs
+
+
+def test_enforce_withholds_a_leaking_report_and_publishes_no_finding(
+    tmp_path: Path, tables
+) -> None:
+    """Issue 17: the audit wrote the pseudonyms it found into the steering index.html and
+    run.json and left the leaking report in place. Now the report moves to the
+    consultant-only folder, the findings (masked) go there and to the terminal, and the index
+    only says which report was withheld."""
+    from analyse.audit import FINDINGS_FILE, WITHHELD_DIR, audit_run, enforce
+    from analyse.batch import write_index
+
+    run = tmp_path / "run"
+    jobs = _fake_run(run)
+    ds = _dataset(tables)
+    outcome = enforce(run, ds, jobs, min_cell=5, lang="da")
+
+    assert {j.name: j.status for j in jobs} == {"H1": "ok", "H2": "withheld", "samlet": "ok"}
+    assert sorted(outcome.withheld) == ["H2.html", "notebooks/H2.ipynb", "tabeller/H2/t.csv"]
+    withheld = run / WITHHELD_DIR
+    assert (withheld / "H2.html").exists() and (withheld / "tabeller" / "H2" / "t.csv").exists()
+    assert not (run / "H2.html").exists() and not (run / "tabeller" / "H2").exists()
+    assert not (run / "notebooks" / "H2.ipynb").exists()
+    assert (run / "H1.html").exists() and (run / "tabeller" / "H1" / "t.csv").exists()
+    # The findings: masked, for the terminal and the consultant-only file.
+    assert any("B***" in f for f in outcome.findings)
+    assert any("3 af 12 borgere" in f for f in outcome.findings)
+    assert not any("B104" in f for f in outcome.findings)
+    record = (withheld / FINDINGS_FILE).read_text(encoding="utf-8")
+    assert record.startswith("KUN FOR KONSULENTER") and "B***" in record and "B104" not in record
+    # The steering folder: clean, and its index says H2 was withheld without saying why.
+    write_index(run, jobs, lang="da", audience="steering", audit=outcome.public)
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert "tilbageholdt" in index and "H2" in index
+    assert "B***" not in index and "B104" not in index and "3 af 12" not in index
+    assert 'href="H2.html"' not in index
+    assert audit_run(run, ds, min_cell=5) == []
+
+
+def test_enforce_leaves_a_clean_run_alone(tmp_path: Path, tables) -> None:
+    from analyse.audit import WITHHELD_DIR, enforce
+
+    run = tmp_path / "run"
+    jobs = _fake_run(run)
+    (run / "H2.html").write_text("<p>Ren.</p>", encoding="utf-8")
+    (run / "tabeller" / "H2" / "t.csv").write_text("Note;x\nflyttede;a\n", encoding="utf-8")
+    (run / "notebooks" / "H2.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    outcome = enforce(run, _dataset(tables), jobs, min_cell=5)
+    assert outcome.findings == [] and outcome.public == [] and outcome.withheld == []
+    assert not (run / WITHHELD_DIR).exists()
+    assert all(j.status == "ok" for j in jobs)
+
+
+def test_a_report_run_withholds_a_leaking_report(tmp_path: Path, big_enough, cli) -> None:
+    """End to end: a steering report that prints a pseudonym is withheld, exit 1, the terminal
+    shows the masked finding, index.html and run.json hold no finding."""
+    import json
+
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=False)
+    for path in nbs.iterdir():  # a report that prints a resident's pseudonym, in H2 only
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(new_code_cell('if site == "H2":\n    print("Borger B104")'))
+        nbformat.write(nb, path)
+    out = tmp_path / "run"
+    result = run_report(
+        data, out, audience="steering", workers=1, notebooks_dir=nbs, progress=False
+    )
+    status = {j.name: j.status for j in result.jobs}
+    assert status == {"H1": "ok", "H2": "withheld", "samlet": "ok"}, [j.error for j in result.jobs]
+    assert not result.ok
+    assert any("B***" in f for f in result.audit_findings)
+    assert not (out / "H2.html").exists() and (out / "tilbageholdt" / "H2.html").exists()
+    for name in ("index.html", "run.json"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "B104" not in text and "B***" not in text
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["audit"]
+    assert cli("audit", out).exit_code == 0  # what is left for the steering group is clean
