@@ -222,3 +222,23 @@ def test_a_report_run_withholds_a_leaking_report(tmp_path: Path, big_enough, cli
         assert "B104" not in text and "B***" not in text
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["audit"]
     assert cli("audit", out).exit_code == 0  # what is left for the steering group is clean
+
+
+def test_reports_name_input_files_by_hash_only(tables) -> None:
+    """Issue 17: a data file named after a person was printed in every steering report."""
+    from analyse import report
+
+    manifest = {
+        "inputs": [
+            {"file": "Hanne Jensen borgerliste.xlsx", "sha256": "ab" * 32},
+            {"file": "relationer.csv", "sha256": "cd" * 32},
+        ]
+    }
+    for site, lang in (("all", "da"), ("H1", "en")):
+        ctx = report.Context(_dataset(tables), site, "steering", lang, manifest=manifest)
+        shown = " ".join(
+            getattr(i, "text", "") for i in report.om_rapporten(ctx) + report.title(ctx)
+        )
+        assert "Hanne" not in shown and "relationer.csv" not in shown
+        assert "abababababab…" in shown and "cdcdcdcdcdcd…" in shown
+        assert ("2 filer" if lang == "da" else "2 files") in shown

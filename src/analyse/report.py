@@ -1470,8 +1470,27 @@ def om_rapporten(ctx: Context) -> list[Item]:
             )
         )
     )
-    inputs = ctx.manifest.get("inputs", [])
-    if inputs:
-        files = ", ".join(f"{i['file']} (SHA-256 {i['sha256'][:12]}…)" for i in inputs)
-        items.append(Paragraph(ctx.t(f"Datagrundlag: {files}.", f"Data: {files}."), "note"))
+    items += _data_basis(ctx)
     return items
+
+
+def _data_basis(ctx: Context) -> list[Item]:
+    """The input files a report rests on, by their SHA-256 only.
+
+    A file's name is the user's and may name a person ("Hanne Jensen borgerliste.xlsx");
+    the hash identifies the file for anyone who holds it and tells nothing to anyone else.
+    """
+    inputs = ctx.manifest.get("inputs", [])
+    if not inputs:
+        return []
+    hashes = ", ".join(f"{i['sha256'][:12]}…" for i in inputs)
+    n = len(inputs)
+    return [
+        Paragraph(
+            ctx.t(
+                f"Datagrundlag: {n} {'fil' if n == 1 else 'filer'} med SHA-256 {hashes}.",
+                f"Data: {n} file{'' if n == 1 else 's'} with SHA-256 {hashes}.",
+            ),
+            "note",
+        )
+    ]
