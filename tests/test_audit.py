@@ -242,3 +242,43 @@ def test_reports_name_input_files_by_hash_only(tables) -> None:
         assert "Hanne" not in shown and "relationer.csv" not in shown
         assert "abababababab…" in shown and "cdcdcdcdcdcd…" in shown
         assert ("2 filer" if lang == "da" else "2 files") in shown
+
+
+def test_a_prepared_folder_is_screened_again_when_used_as_input(
+    tmp_path: Path, tables, cli
+) -> None:
+    """Issue 17: a prepared folder was not re-screened when used as input; one edited after
+    `analyse prepare` (a names column added, a CPR number typed into free text) is refused
+    like raw data, exit 2, the value masked, nothing written."""
+    import pandas as pd
+    import pytest
+
+    from analyse.errors import PrivacyError
+    from analyse.prepare import load, prepare
+    from conftest import write_dialect
+
+    prepared = tmp_path / "prepared"
+    prepare(write_dialect(tables, tmp_path / "data", "da-semicolon-bom"), prepared)
+    assert len(load(prepared).residents) == 6  # a clean prepared folder reads as before
+
+    residents = pd.read_parquet(prepared / "residents.parquet")
+    residents["fornavn"] = "Hanne"
+    residents.to_parquet(prepared / "residents.parquet", index=False)
+    relations = pd.read_parquet(prepared / "relations.parquet")
+    relations.loc[2, "alter_id"] = "010190-1234"
+    relations.to_parquet(prepared / "relations.parquet", index=False)
+
+    with pytest.raises(PrivacyError) as info:
+        load(prepared, lang="en")
+    found = {(p.file, p.row, p.column, p.code) for p in info.value.problems}
+    assert found == {
+        ("prepared/residents.parquet", 1, "fornavn", "identifying_column"),
+        ("prepared/relations.parquet", 4, "alter_id", "cpr_number"),
+    }
+    assert not any("010190-1234" in str(p.value) for p in info.value.problems)
+
+    out = tmp_path / "run"
+    result = cli("report", prepared, "--out", out, "--no-progress")
+    assert result.exit_code == 2, result.output
+    assert "010190-1234" not in result.output and "fornavn" in result.output
+    assert not out.exists()
