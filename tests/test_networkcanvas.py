@@ -1071,3 +1071,79 @@ def test_other_node_types_in_graphml_are_reported(tmp_path: Path) -> None:
     path.write_text(text.replace("</graph>", node + "</graph>", 1), encoding="utf-8")
     report = load_export(target, MAPPING, KEY).report
     assert report.other_node_types == {"Place": 1}
+
+
+# --------------------------------------------------------------------------- not asked, in reports
+
+
+def test_a_data_set_imported_with_not_asked_validates_and_reports_say_not_asked(
+    tmp_path: Path,
+) -> None:
+    """Issue 17: the reports respect a question that was not asked: no figure on giving is
+    computed from empty answers; the tables say "ikke spurgt" and the maps draw no "does not
+    give"."""
+    import matplotlib.pyplot as plt
+
+    from analyse import report
+    from analyse.figures import relationship_map
+    from analyse.validate import read_dataset
+
+    data = _mapping_dict()
+    data["resident_gives"] = {"not_asked": True}
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    folder = tmp_path / "data"
+    import_export(EXPORT, mapping, KEY, folder)
+    (folder / "residents.csv").write_text(
+        "resident_id,site_id,setting,practice\n"
+        + "".join(f"B0{i},Solsikken,residential,none\n" for i in (17, 18, 20, 21, 22))
+        + "M04,Egebo,own_home,none\n",
+        encoding="utf-8",
+    )
+    (folder / "outcomes.csv").write_text(
+        "resident_id,wave,respondent,wants_more\nB017,pre,self,yes\nB017,post,self,yes\n"
+        "B018,pre,assisted,no\nB018,post,assisted,yes\nM04,pre,proxy,yes\nB020,pre,self,no\n"
+        "B021,pre,self,no\nB022,pre,self,yes\n",
+        encoding="utf-8",
+    )
+    ds = read_dataset(folder, lang="en")
+    assert ds.relations["resident_gives"].isna().all()
+    assert ds.relations["resident_receives"].notna().all()
+    assert not report.gives_asked(ds)
+
+    ctx = report.Context(ds, "all", "consultant", "da", min_cell=3)
+    tables = {
+        i.name: i.frame
+        for section in (report.kortlaegning, report.behov)
+        for i in section(ctx)
+        if isinstance(i, report.Table)
+    }
+    assert set(tables["noegletal"]["Giver noget i mindst én relation"]) == {"ikke spurgt"}
+    assert set(tables["behov"]["… og giver ikke noget i nogen relation"]) == {"ikke spurgt"}
+    notes = [i.text for i in report.kortlaegning(ctx) if isinstance(i, report.Paragraph)]
+    assert any("blev ikke spurgt" in t for t in notes)
+    plt.close("all")
+
+    fig = relationship_map(ds, "B017", lang="da", audience="consultant")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "Giver: ikke spurgt" in texts and not any(t.startswith("Giver i") for t in texts)
+    legend = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert "Borgeren giver ikke" not in legend
+    plt.close(fig)
+
+
+def test_a_question_answered_in_some_rows_only_is_a_problem(tmp_path: Path, tables) -> None:
+    """Not asked means empty in every row; an empty answer among answers is never "no"."""
+    from analyse.validate import read_dataset
+    from conftest import write_dialect
+
+    tables["relations"].loc[2, "resident_gives"] = None
+    folder = write_dialect(tables, tmp_path / "d", "en-comma-utf8")
+    with pytest.raises(DataError) as exc:
+        read_dataset(folder, lang="en")
+    [p] = _problems(exc)
+    assert (p.row, p.column, p.code) == (4, "resident_gives", "partly_answered")
+    assert "not asked" in p.rule
+    tables["relations"]["resident_gives"] = None
+    folder = write_dialect(tables, tmp_path / "e", "en-comma-utf8")
+    assert read_dataset(folder, lang="en").relations["resident_gives"].isna().all()
