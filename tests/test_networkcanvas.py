@@ -824,6 +824,33 @@ def test_public_real_export_reads() -> None:
     assert not names & set(result.relations.astype(str).to_numpy().ravel())
 
 
+@pytest.mark.skipif(not PUBLIC, reason="set NC_PUBLIC_EXPORT (see test_public_real_export_reads)")
+def test_public_real_export_messages(tmp_path: Path) -> None:
+    """Issue 17 on the real export: an option label for its value gives one line with a
+    did-you-mean; gives not asked imports without a constant; no name in any message."""
+    data = json.loads(json.dumps(PUBLIC_MAPPING))
+    data["contact"]["values"]["monthly"] = "Less than weekly"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    result = _run_cli(PUBLIC, "--mapping", mapping, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "(1 different)" in result.output
+    assert result.output.count("Did you mean the mapping's 'less than weekly'") == 1
+    names = set(
+        pd.concat(
+            pd.read_csv(f, dtype=str)["name"].dropna()
+            for f in Path(PUBLIC).glob("*attributeList_Person.csv")
+        )
+    )
+    assert not any(n in result.output for n in names if len(n) > 2)
+
+    data = json.loads(json.dumps(PUBLIC_MAPPING))
+    data["resident_gives"] = {"not_asked": True}
+    imported = load_export(PUBLIC, data, KEY)
+    assert imported.report.not_asked == ["resident_gives"]
+    assert imported.relations["resident_gives"].isna().all() and len(imported.relations) == 63
+
+
 # --------------------------------------------------------------------------- with the rest of the suite
 
 
