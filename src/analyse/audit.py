@@ -22,6 +22,7 @@ steering folder holds only clean files. The findings themselves (with every pseu
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -48,7 +49,7 @@ PSEUDONYM_COLUMNS = {
 #: An embedded image (not text). Line breaks are kept so that line numbers stay right.
 _BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\r\n]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
-_SEPARATOR = re.compile(r"[._\-]+")
+_PART = re.compile(r"[^._\-]+")
 _COUNT_HEADER = re.compile(r"^(antal|n|number|count)\b", re.I)
 #: A whole number as the reports print it: plain, or with thousands separators (Danish "." or
 #: English "," or a (narrow) no-break space, as Babel writes them).
@@ -124,44 +125,41 @@ def pseudonyms(ds: Dataset) -> set[str]:
 def _names_in(text: str, names: set[str]) -> dict[str, int]:
     """The pseudonyms in a text, each with the position of its first occurrence.
 
-    A pseudonym is found as a word of its own, also at the end of a sentence (``B104.``).
+    A pseudonym is found as a word of its own, also at the end of a sentence (``B104.``) or
+    joined to other words by ``-``, ``_`` or ``.`` (``B104-netværk.csv``). Each distinct word
+    of the text is looked at once (a report repeats its style sheet's words thousands of times).
     """
-    found: dict[str, int] = {}
     if not names:
-        return found
-    for m in _TOKEN.finditer(text):
-        for candidate in _candidates(m.group(0)):
-            if candidate in names and candidate not in found:
-                found[candidate] = m.start()
-    return found
+        return {}
+    found: set[str] = set()
+    for token in set(_TOKEN.findall(text)):
+        found.update(c for c in _candidates(token) if c in names)
+    return {name: _first_position(text, name) for name in found}
 
 
-def _candidates(token: str) -> list[str]:
+def _first_position(text: str, name: str) -> int:
+    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text)
+    return m.start() if m else max(text.find(name), 0)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _candidates(token: str) -> tuple[str, ...]:
     """The token and every run of its ``.``/``-``/``_``-separated parts.
 
     Pseudonyms may hold these characters (``A7f3c-09ab-1e2d``), and so may the text around
     one (``B104-netværk.csv``, ``B104.``): every run of whole parts is a candidate.
 
     >>> _candidates("B104-net")
-    ['B104-net', 'B104', 'net']
+    ('B104-net', 'B104', 'net')
     """
-    parts = [p for p in _SEPARATOR.split(token) if p]
-    if len(parts) <= 1:
-        return [token, *parts]
-    if len(parts) > 12:  # no pseudonym has that many parts: the parts alone
-        return [token, *parts]
+    spans = [m.span() for m in _PART.finditer(token)]
+    if len(spans) <= 1 or len(spans) > 12:  # no pseudonym has that many parts: parts alone
+        return tuple(dict.fromkeys([token, *(token[a:b] for a, b in spans)]))
     out = [token]
-    for i in range(len(parts)):
-        for j in range(i + 1, len(parts) + 1):
-            if (i, j) != (0, len(parts)):
-                out.append(_joined(token, parts, i, j))
-    return list(dict.fromkeys(out))
-
-
-def _joined(token: str, parts: list[str], i: int, j: int) -> str:
-    """Parts ``i..j-1`` of ``token`` with the separators that stood between them."""
-    spans = [m.span() for m in re.finditer(r"[^._\-]+", token)]
-    return token[spans[i][0] : spans[j - 1][1]]
+    for i in range(len(spans)):
+        for j in range(i, len(spans)):
+            out.append(token[spans[i][0] : spans[j][1]])
+    return tuple(dict.fromkeys(out))
 
 
 def _clean(text: str) -> str:
