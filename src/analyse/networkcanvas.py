@@ -1294,15 +1294,17 @@ class _Masker:
     """
 
     def __init__(self, names: set[str] | list[str]) -> None:
-        words = sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True)
-        self._pattern = (
-            re.compile(
-                r"(?<![^\W_])(?:" + "|".join(re.escape(w) for w in words) + r")(?![^\W_])",
-                re.IGNORECASE,
-            )
-            if words
-            else None
+        self._words = sorted(
+            {n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True
         )
+
+    @functools.cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        # Compiled at the first message only: an import without problems never needs it.
+        if not self._words:
+            return None
+        alternatives = "|".join(re.escape(w) for w in self._words)
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
 
     def text(self, value: str | None) -> str | None:
         if value is None or self._pattern is None:
