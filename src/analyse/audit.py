@@ -392,6 +392,10 @@ _PUBLIC = {
     "person. It is not in this folder; the consultant finds it and the audit's findings in the "
     "folder {folder}/ (not to be shared).",
 }
+_WITHHELD_STATUS = {
+    "da": "Tilbageholdt af revisionen (se {folder}/, kun for konsulenter)",
+    "en": "Withheld by the audit (see {folder}/, for consultants only)",
+}
 _README = {
     "da": "KUN FOR KONSULENTER – MÅ IKKE DELES MED STYREGRUPPEN.\n\n"
     "Revisionen af kørslen fandt oplysninger, der kan genkende en person, i de filer, der er "
@@ -418,7 +422,7 @@ def enforce(
     and any other file with a finding, are moved from ``run_dir`` into
     ``run_dir/tilbageholdt/`` (same relative paths), with ``revision.txt``: the findings,
     pseudonyms masked, headed "for consultants only". A withheld report's job gets status
-    ``"withheld"``, no files, and a public sentence as its error. Called before ``index.html``
+    ``"withheld"``, no files, and a short status as its error. Called before ``index.html``
     and ``run.json`` are written; give them :attr:`AuditOutcome.public`, never the findings.
 
     Returns
@@ -440,8 +444,8 @@ def enforce(
         outcome.withheld += [f for f in files if _withhold(run_dir, f)]
         job.status = "withheld"
         job.files = []
-        job.error = _PUBLIC[lang].format(name=job.name, folder=WITHHELD_DIR)
-        outcome.public.append(job.error)
+        job.error = _WITHHELD_STATUS[lang].format(folder=WITHHELD_DIR)
+        outcome.public.append(_PUBLIC[lang].format(name=job.name, folder=WITHHELD_DIR))
     for relative in sorted(bad_files - set(outcome.withheld)):
         if _withhold(run_dir, relative):  # a file of no report: withheld on its own
             outcome.withheld.append(relative)
