@@ -926,7 +926,7 @@ def _closest(value: str, candidates: Any) -> str | None:
 
 
 def _column_hint(column: str, columns: Any) -> str:
-    """ " Did you mean 'X'?" for the closest column of the file, or ""."""
+    """The hint "Did you mean 'X'?" for the closest column of the file, or nothing."""
     hit = _closest(column, [c for c in columns if c != column])
     return f" Did you mean {hit!r}?" if hit else ""
 
@@ -940,7 +940,7 @@ def _option_hint(spec: FieldSpec, value: str) -> str:
     hit = _closest(value, spec.values)
     if hit is None:
         return ""
-    code = spec.values[hit.casefold()] if hit.casefold() in spec.values else spec.values[hit]
+    code = spec.values[hit]  # the mapping's options are stored case-folded
     return (
         f" Did you mean the mapping's {hit!r} (under {code})? Write the option as the export "
         f"spells it: {code} = {value!r}."
