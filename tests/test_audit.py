@@ -282,3 +282,35 @@ def test_a_prepared_folder_is_screened_again_when_used_as_input(
     assert result.exit_code == 2, result.output
     assert "010190-1234" not in result.output and "fornavn" in result.output
     assert not out.exists()
+
+
+def test_a_planted_pseudonym_is_always_found_and_never_repeated(tmp_path_factory) -> None:
+    """Property: wherever a pseudonym stands in a published text or table cell (alone, in a
+    sentence, before a full stop, joined by '-' or '_'), the audit finds it, and no finding
+    repeats it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analyse.audit import audit_files
+
+    pseudonym = st.from_regex(
+        r"[A-Z][0-9]{2,5}|A[0-9][0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{4}", fullmatch=True
+    )
+    context = st.sampled_from(["{}", "Borger {} sagde nej.", "({})", "{}.", "{}-netværk", "x_{}"])
+    kind = st.sampled_from(["html", "csv"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(pseudonym, context, kind)
+    def check(name: str, where: str, suffix: str) -> None:
+        folder = tmp_path_factory.mktemp("p")
+        text = where.format(name)
+        path = folder / f"r.{suffix}"
+        if suffix == "html":
+            path.write_text(f"<p>{text}</p>", encoding="utf-8")
+        else:
+            path.write_text(f"Mål;Note\nEnsomhed;{text}\n", encoding="utf-8")
+        findings = audit_files([path], folder, {name, "B999999"}, 5)
+        assert len(findings) == 1 and "pseudonym" in findings[0]
+        assert name not in findings[0]
+
+    check()
