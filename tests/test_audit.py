@@ -314,3 +314,22 @@ def test_a_planted_pseudonym_is_always_found_and_never_repeated(tmp_path_factory
         assert name not in findings[0]
 
     check()
+
+
+def test_a_failed_reports_error_reaches_the_index_without_pseudonyms(
+    tmp_path: Path, tables
+) -> None:
+    """A failing report's error ("KeyError: 'B104'") is printed in the steering index."""
+    from analyse.audit import enforce
+    from analyse.batch import write_index
+
+    run = tmp_path / "run"
+    jobs = _fake_run(run)
+    jobs[0].status, jobs[0].error = "failed", "cell 3: KeyError: 'B104' near 010190-1234"
+    enforce(run, _dataset(tables), jobs, min_cell=5)
+    assert jobs[0].status == "failed"
+    assert jobs[0].error == "cell 3: KeyError: 'B***' near ######-####"
+    assert jobs[1].status == "withheld" and jobs[1].error.startswith("Tilbageholdt af revisionen")
+    write_index(run, jobs, lang="da", audience="steering", audit=[])
+    index = (run / "index.html").read_text(encoding="utf-8")
+    assert "B104" not in index and "010190" not in index and "B***" in index

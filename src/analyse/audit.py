@@ -50,6 +50,7 @@ PSEUDONYM_COLUMNS = {
 _BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\r\n]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
 _PART = re.compile(r"[^._\-]+")
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 _COUNT_HEADER = re.compile(r"^(antal|n|number|count)\b", re.I)
 #: A whole number as the reports print it: plain, or with thousands separators (Danish "." or
 #: English "," or a (narrow) no-break space, as Babel writes them).
@@ -135,6 +136,21 @@ def _names_in(text: str, names: set[str]) -> dict[str, int]:
     for token in set(_TOKEN.findall(text)):
         found.update(c for c in _candidates(token) if c in names)
     return {name: _first_position(text, name) for name in found}
+
+
+def mask_text(text: str, names: set[str]) -> str:
+    """``text`` with every pseudonym of ``names`` masked and the digits of a CPR-like number
+    hidden: for messages that leave the audit (a failed report's error in the index).
+
+    >>> mask_text("cell 4: KeyError: 'B104' (010190-1234)", {"B104"})
+    "cell 4: KeyError: 'B***' (######-####)"
+    """
+    for name in sorted(_names_in(text, names), key=len, reverse=True):
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
+        text = re.sub(pattern, mask_pseudonym(name), text)
+    return _CPR_LIKE.sub(
+        lambda m: re.sub(r"\d", "#", m.group(0)) if find_cpr(m.group(0)) else m.group(0), text
+    )
 
 
 def _first_position(text: str, name: str) -> int:
@@ -432,7 +448,11 @@ def enforce(
         ``withheld`` the files moved (relative paths).
     """
     run_dir = Path(run_dir)
-    findings = scan_run(run_dir, ds, min_cell=min_cell)
+    names = pseudonyms(ds)
+    for job in jobs:  # a failed report's error goes into the index: no pseudonym in it
+        if job.error:
+            job.error = mask_text(job.error, names)
+    findings = scan_files(published_files(run_dir), run_dir, names, min_cell)
     outcome = AuditOutcome(findings=[str(f) for f in findings])
     if not findings:
         return outcome
@@ -444,7 +464,8 @@ def enforce(
         outcome.withheld += [f for f in files if _withhold(run_dir, f)]
         job.status = "withheld"
         job.files = []
-        job.error = _WITHHELD_STATUS[lang].format(folder=WITHHELD_DIR)
+        status = _WITHHELD_STATUS[lang].format(folder=WITHHELD_DIR)
+        job.error = f"{job.error}; {status}" if job.error else status
         outcome.public.append(_PUBLIC[lang].format(name=job.name, folder=WITHHELD_DIR))
     for relative in sorted(bad_files - set(outcome.withheld)):
         if _withhold(run_dir, relative):  # a file of no report: withheld on its own
