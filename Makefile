@@ -6,15 +6,14 @@ BIN    := $(VENV)/bin
 # made with another Python instead of reusing it.
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP  := $(VENV)/.installed-py$(PYVER)
-PYTHONS ?= python3.11 python3.12 python3.13 python3.14
 DEMO   := data/raw/demo
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-pythons report screenshots lab bench lint clean demo-data
+.PHONY: help install test test-pythons test-oldest report screenshots lab bench lint clean demo-data
 
 help: ## List the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create or update .venv with the package, its test extras and a Jupyter kernel
 
@@ -31,12 +30,11 @@ $(STAMP): pyproject.toml
 test: install ## Run the whole test suite (unit, doctests, notebooks)
 	$(BIN)/python -m pytest -n 2 -q
 
-test-pythons: ## Run the suite on every Python found of $(PYTHONS), each in its own .venv-3.X
-	@found=0; for py in $(PYTHONS); do \
-	  if command -v $$py > /dev/null 2>&1 && $$py -c 'import sys' > /dev/null 2>&1; then found=1; \
-	    v=$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
-	    echo "== $$py ($$v)"; $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v || exit 1; \
-	  else echo "== $$py: not installed, skipped"; fi; done; test $$found = 1
+test-pythons: ## Run the suite on every installed Python 3.11-3.14, each in its own .venv-3.X
+	tools/test-pythons
+
+test-oldest: ## Run the suite on the oldest versions pyproject.toml admits (.venv-oldest)
+	PYTHON=$(PYTHON) tools/test-oldest
 
 report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
