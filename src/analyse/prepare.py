@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analyse.dataset import Dataset
@@ -143,9 +144,12 @@ def load(path: str | Path, *, lang: Lang = "da") -> Dataset:
     return read_prepared(path, lang=lang) if is_prepared(path) else read_dataset(path, lang=lang)
 
 
-def _as_text(column: pd.Series) -> pd.Series:
-    """A column's values as the text a raw file would hold (missing: ``""``)."""
-    return column.astype("string").fillna("").astype(object)
+def _as_text(column: pd.Series) -> np.ndarray:
+    """A column's values as the text a raw file would hold (missing: ``""``), as an object
+    array; each distinct value is converted once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = np.array([str(u) for u in uniques] + [""], dtype=object)
+    return text[codes]  # code -1 (missing) takes the last entry, ""
 
 
 def screen_prepared(path: Path, frames: dict[str, pd.DataFrame], *, lang: Lang = "da") -> None:
@@ -172,7 +176,7 @@ def screen_prepared(path: Path, frames: dict[str, pd.DataFrame], *, lang: Lang =
     for name, frame in frames.items():
         contract = {c.name for c in table_spec(name).columns}
         text = pd.DataFrame(
-            {str(c): _as_text(frame[c]).to_numpy() for c in frame.columns},
+            {str(c): _as_text(frame[c]) for c in frame.columns},
             index=pd.RangeIndex(2, len(frame) + 2),
         )
         rt = RawTable(name, f"{path.name}/{name}.parquet", text)
