@@ -8,15 +8,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import small_tables
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_outputs import report, tree_hashes, unchanged
 from typer.testing import CliRunner
 
 from analyse.cli import app
 from analyse.errors import AnalyseError
 from analyse.io import write_dataset
+from conftest import small_tables
+from test_outputs import report, tree_hashes, unchanged
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT = ROOT / "tests" / "data" / "networkcanvas" / "export"
