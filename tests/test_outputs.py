@@ -436,3 +436,17 @@ def test_a_report_of_a_prepared_folder_refuses_that_folder(tmp_path: Path, demo:
     with pytest.raises(OutputError):
         report(out, out / "..", sites=["H1"])
     assert os.path.exists(out / "manifest.json")
+
+
+def test_the_marker_never_looks_like_a_cpr_number_to_the_audit(tmp_path: Path) -> None:
+    """A hex SHA-256 often holds ten digits in a row, a possible CPR number to the audit
+    (it failed a clean run once); the marker's digests are base64."""
+    from analyse.screen import find_cpr
+
+    out = tmp_path / "run"
+    with output_folder(out, command="report") as tmp:
+        for i in range(400):
+            (tmp / f"{i}.csv").write_text(f"table {i}")
+    hex_digests = [hashlib.sha256(f"table {i}".encode()).hexdigest() for i in range(400)]
+    assert any(find_cpr(h) for h in hex_digests)  # the hazard is real ...
+    assert not find_cpr((out / MARKER).read_text(encoding="utf-8"))  # ... and avoided
