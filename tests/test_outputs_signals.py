@@ -82,6 +82,17 @@ def test_a_stopped_run_removes_its_temporary_run_and_data_copy(
 
 
 @pytest.fixture
+def short_tmpdir():
+    """A private TMPDIR with a short path: the forkserver's socket lives there, and a socket
+    path may not exceed about 100 characters (pytest's own folders can be longer)."""
+    import shutil
+
+    folder = Path(tempfile.mkdtemp(prefix="nr-", dir="/tmp" if Path("/tmp").is_dir() else None))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
 def demo(tmp_path: Path, cli) -> Path:
     data = tmp_path / "demo"
     assert cli("demo-data", data, "--sites", "3").exit_code == 0
@@ -115,9 +126,10 @@ def start_report(tmp_path: Path, data: Path, tmpdir: Path) -> subprocess.Popen:
     return proc
 
 
-def test_sigterm_stops_the_report_workers_and_cleans_up(tmp_path: Path, demo: Path) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+def test_sigterm_stops_the_report_workers_and_cleans_up(
+    tmp_path: Path, demo: Path, short_tmpdir: Path
+) -> None:
+    tmpdir = short_tmpdir
     proc = start_report(tmp_path, demo, tmpdir)
     try:
         kids = psutil.Process(proc.pid).children(recursive=True)
@@ -133,10 +145,9 @@ def test_sigterm_stops_the_report_workers_and_cleans_up(tmp_path: Path, demo: Pa
 
 
 def test_after_kill_9_no_worker_survives_and_the_next_run_cleans_up(
-    tmp_path: Path, demo: Path, monkeypatch
+    tmp_path: Path, demo: Path, short_tmpdir: Path, monkeypatch
 ) -> None:
-    tmpdir = tmp_path / "tmp"
-    tmpdir.mkdir()
+    tmpdir = short_tmpdir
     proc = start_report(tmp_path, demo, tmpdir)
     try:
         kids = psutil.Process(proc.pid).children(recursive=True)
