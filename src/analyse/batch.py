@@ -13,7 +13,11 @@ per report with its own tables and its own site's rows
 (:func:`analyse.report.write_shared_cache`); a report's cost therefore does not grow with the
 number of sites. ``index.html`` links everything and ``run.json`` records the parameters, the SHA-256 of every
 input file, package versions, the git commit and timings. The run is written to a temporary
-folder and moved into place, so a crashed run leaves no half-written report folder. A site
+folder and moved into place, so a crashed run leaves no half-written report folder; ``out``
+must be new, empty or an earlier report run (:mod:`analyse.outputs`), checked before any work.
+Report files are named by :func:`analyse.outputs.file_stem`. Stopped by Ctrl-C or SIGTERM
+(the CLI), the run kills its report processes and removes its temporary folders; the report
+processes also end by themselves when the run's process is killed (:func:`die_with_parent`). A site
 that fails is logged and marked in the index; the others complete; the exit code is non-zero.
 
 ``scheduler`` chooses where the reports run: ``"local"`` (default) is a pool of processes on
@@ -45,7 +49,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -693,7 +697,7 @@ def _child_pids() -> set[int]:
         return set()
 
 
-def _stop_pool(pool, *, spare: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+def _stop_pool(pool, *, spare: Set[int] = frozenset()) -> None:
     """Stop a pool now: cancel reports not started, kill the processes running one.
 
     A process pool's workers are killed; for a thread pool (``engine="kernel"``) the Jupyter
