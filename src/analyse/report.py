@@ -243,10 +243,14 @@ def precompute(
     """Everything the reports of a run share: computed once, by building the overview."""
     import matplotlib.pyplot as plt
 
+    from analyse import main_results
+
     ctx = Context(ds, ALL, "steering", lang, min_cell, seed)
     ctx.cache["waves"] = ds.waves
     ctx.cache["sites"] = ds.sites
-    for section in (kortlaegning, behov, faelles_forstaaelse, afproevning):
+    sections = (kortlaegning, behov, faelles_forstaaelse, afproevning)
+    sections += (main_results.hovedresultater, main_results.sammenligning)
+    for section in sections:
         for item in section(ctx):
             if isinstance(item, Figure):
                 plt.close(item.figure)
@@ -1327,15 +1331,7 @@ def afproevning(ctx: Context) -> list[Item]:
             items.append(Paragraph(ctx.t(f"Afprøvet praksis: {name}.", f"Practice tried: {name}.")))
             if isinstance(desc, str) and desc:
                 items.append(Paragraph(desc, "note"))
-    st = _family(
-        ctx,
-        "trial",
-        lambda: _trial_by_site(ctx, long),
-        count_cols=[],
-        n_col="n",
-        stat_cols=list(TRIAL_STATS),
-        margins="none",
-    )
+    st = trial_family_table(ctx, long)
     items += _trial_items(
         ctx,
         st,
@@ -1348,6 +1344,45 @@ def afproevning(ctx: Context) -> list[Item]:
     if ctx.overview:
         items += _by_practice(ctx, long)
     return items
+
+
+def trial_family_table(ctx: Context, long: pd.DataFrame) -> privacy.SuppressedTable:
+    """This report's gated before/after table (its site's, or all sites' in the overview)."""
+    return _family(
+        ctx,
+        "trial",
+        lambda: _trial_by_site(ctx, long),
+        count_cols=[],
+        n_col="n",
+        stat_cols=list(TRIAL_STATS),
+        margins="none",
+    )
+
+
+def trial_long(ctx: Context) -> pd.DataFrame:
+    """The run's long table of outcomes and indicators per resident and wave (cached)."""
+    return ctx.cached("trial_long", lambda: _trial_long(ctx))
+
+
+def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.SuppressedTable:
+    """This report's gated before/after table of practice ``code`` (its site's, or all sites')."""
+
+    def build():
+        sub = long[long["practice"].astype(str) == code]
+        cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
+        empty = _empty_trial_table()
+        per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
+        per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
+        return per_site
+
+    return _family(
+        ctx,
+        f"trial_practice:{code}",
+        build,
+        n_col="n",
+        stat_cols=list(TRIAL_STATS),
+        margins="none",
+    )
 
 
 def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: str) -> list[Item]:
@@ -1415,23 +1450,7 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
     for code in sorted(
         long["practice"].dropna().astype(str).unique(), key=lambda c: (c == "none", c)
     ):
-
-        def build(code=code):
-            sub = long[long["practice"].astype(str) == code]
-            cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
-            empty = _empty_trial_table()
-            per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
-            per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
-            return per_site
-
-        st = _family(
-            ctx,
-            f"trial_practice:{code}",
-            build,
-            n_col="n",
-            stat_cols=list(TRIAL_STATS),
-            margins="none",
-        )
+        st = practice_family(ctx, long, code)
         name = (
             ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)")
             if code == "none"
