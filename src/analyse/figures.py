@@ -968,7 +968,7 @@ _STEER_TEXT: dict[str, dict[str, str]] = {
         "da": "Ændring fra før til efter med 95 %-konfidensinterval",
         "en": "Change from before to after with 95% confidence interval",
     },
-    "did": {"da": "Praksis minus sammenligningsgruppe", "en": "Practice minus comparison group"},
+    "did": {"da": "Forskel i ændring", "en": "Difference in change"},
     "did_title": {
         "da": "Ændring i praksis minus ændring i sammenligningsgruppen (95 %-konfidensinterval)",
         "en": "Change in practice minus change in comparison group (95% confidence interval)",
@@ -1014,7 +1014,9 @@ def _dot_rows(
         colour = KIND_COLOURS.get(str(r.get("kind", "practice")), "#0072B2")
         v = r[value]
         if pd.isna(v):
-            ax.text(0, pos, _st("hidden", lang), ha="center", va="center", fontsize=8, color="#555555")
+            ax.text(
+                0, pos, _st("hidden", lang), ha="center", va="center", fontsize=8, color="#555555"
+            )
             continue
         lo, hi = r[low], r[high]
         if not (pd.isna(lo) or pd.isna(hi)):
@@ -1022,10 +1024,10 @@ def _dot_rows(
         ax.plot([v], [pos], marker="o", markersize=8, color=colour, linestyle="none")
 
 
-def _better_hint(ax, outcome: str, lang: Lang) -> None:
+def _better_hint(ax, outcome: str, lang: Lang, what: str = "change") -> None:
     side = _BETTER_SIDE.get(outcome, 1)
     ax.set_xlabel(
-        f"{_st('change', lang)}   {_st('better_left', lang) if side < 0 else _st('better_right', lang)}",
+        f"{_st(what, lang)}   {_st('better_left', lang) if side < 0 else _st('better_right', lang)}",
         fontsize=9,
     )
 
@@ -1091,16 +1093,22 @@ def forest_plot(
         One panel per outcome; ``None`` when nothing can be drawn.
     """
     lang = _check_lang(lang)
-    frame = _check_changes(comparison, ["group", "outcome", "estimate", "ci_low", "ci_high", "plain_diff"])
+    frame = _check_changes(
+        comparison, ["group", "outcome", "estimate", "ci_low", "ci_high", "plain_diff"]
+    )
     if frame["estimate"].isna().all() and frame["plain_diff"].isna().all():
         return None
     frame = frame.assign(kind="practice")
-    return _dot_panels(frame, labels or {}, lang, value="estimate", title=_st("did_title", lang), plain=True)
+    return _dot_panels(
+        frame, labels or {}, lang, value="estimate", title=_st("did_title", lang), plain=True
+    )
 
 
 def _check_changes(frame: object, columns: Sequence[str]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
-        raise ConfigError(f"expected a DataFrame of published changes, received {type(frame).__name__}")
+        raise ConfigError(
+            f"expected a DataFrame of published changes, received {type(frame).__name__}"
+        )
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ConfigError(f"the frame has no column(s) {missing}; it has {list(frame.columns)}")
@@ -1128,35 +1136,64 @@ def _dot_panels(
             if plain:
                 for _, r in rows.iterrows():
                     if not pd.isna(r["plain_diff"]):
-                        ax.plot([r["plain_diff"]], [y[r["group"]]], marker="D", markersize=7,
-                                markerfacecolor="white", markeredgecolor="#000000", linestyle="none")
+                        ax.plot(
+                            [r["plain_diff"]],
+                            [y[r["group"]]],
+                            marker="D",
+                            markersize=7,
+                            markerfacecolor="white",
+                            markeredgecolor="#000000",
+                            linestyle="none",
+                        )
             n_by_group = rows.set_index("group")["n"] if "n" in rows else pd.Series(dtype=float)
+            first_column = list(axes).index(ax) % ncols == 0
             ax.set_yticks(
                 [y[g] for g in groups],
-                [_n_label(g, n_by_group.get(g)) if not plain else g for g in groups],
+                [_n_label(g, n_by_group.get(g)) for g in groups] if first_column else [],
                 fontsize=9,
             )
             ax.set_ylim(len(groups) - 0.5, -0.5)
-            values = rows[[value, "ci_low", "ci_high", *(["plain_diff"] if plain else [])]].to_numpy(float)
+            values = rows[
+                [value, "ci_low", "ci_high", *(["plain_diff"] if plain else [])]
+            ].to_numpy(float)
             _symmetric_limits(ax, values.ravel())
             ax.set_title(labels.get(outcome, outcome), fontsize=10)
-            _better_hint(ax, outcome, lang)
+            _better_hint(ax, outcome, lang, "did" if plain else "change")
             number_axis(ax, lang, "x")
             ax.grid(axis="y", visible=False)
-        for ax in axes[len(outcomes):]:
+        for ax in axes[len(outcomes) :]:
             ax.set_visible(False)
         fig.suptitle(title, fontsize=12)
         if plain:
             handles = [
-                Line2D([], [], color=KIND_COLOURS["practice"], marker="o", linewidth=2.2, label=_st("model", lang)),
-                Line2D([], [], color="#000000", marker="D", markerfacecolor="white", linestyle="none", label=_st("plain", lang)),
+                Line2D(
+                    [],
+                    [],
+                    color=KIND_COLOURS["practice"],
+                    marker="o",
+                    linewidth=2.2,
+                    label=_st("model", lang),
+                ),
+                Line2D(
+                    [],
+                    [],
+                    color="#000000",
+                    marker="D",
+                    markerfacecolor="white",
+                    linestyle="none",
+                    label=_st("plain", lang),
+                ),
             ]
             fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9)
     return fig
 
 
 def before_after_means(
-    changes: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: Lang = "da"
+    changes: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    ranges: dict[str, tuple[float, float | None]] | None = None,
+    lang: Lang = "da",
 ) -> Figure | None:
     """Means before and after of a few groups per outcome: a slope chart of aggregates.
 
@@ -1167,6 +1204,9 @@ def before_after_means(
         ``outcome``, ``n``, ``mean_pre``, ``mean_post`` (NaN where hidden).
     labels : dict, optional
         A panel title per outcome.
+    ranges : dict, optional
+        ``{outcome: (low, high)}``: the y axis spans the whole scale (``high`` None: up to
+        the largest mean plus a margin), so a small change looks small.
     lang : {"da", "en"}, default "da"
 
     Returns
@@ -1191,15 +1231,46 @@ def before_after_means(
             rows = frame[(frame["outcome"].astype(str) == outcome) & drawable]
             for _, r in rows.iterrows():
                 colour = KIND_COLOURS.get(str(r.get("kind", "practice")), "#0072B2")
-                (line,) = ax.plot([0, 1], [r["mean_pre"], r["mean_post"]], marker="o", color=colour, linewidth=2.2)
-                seen.setdefault(_n_label(str(r["group"]), r.get("n")), line)
+                (line,) = ax.plot(
+                    [0, 1], [r["mean_pre"], r["mean_post"]], marker="o", color=colour, linewidth=2.2
+                )
+                seen.setdefault(str(r["group"]), line)
+                n = r.get("n")
+                if n is not None and not pd.isna(n):
+                    ax.annotate(
+                        f"n={int(n)}",
+                        (1, r["mean_post"]),
+                        xytext=(6, 0),
+                        textcoords="offset points",
+                        va="center",
+                        fontsize=8,
+                        color=colour,
+                    )
             ax.set_xticks([0, 1], [_st("pre", lang), _st("post", lang)])
             ax.set_xlim(-0.25, 1.25)
             ax.set_title(labels.get(outcome, outcome) if labels else outcome, fontsize=10)
             number_axis(ax, lang, "y")
-            ax.margins(y=0.25)
-        for ax in axes[len(outcomes):]:
+            low, high = (ranges or {}).get(outcome, (None, None))
+            if low is not None:
+                top = high
+                if top is None:
+                    top = (
+                        float(
+                            np.nanmax(rows[["mean_pre", "mean_post"]].to_numpy(float), initial=1.0)
+                        )
+                        * 1.25
+                    )
+                ax.set_ylim(low, top)
+            else:
+                ax.margins(y=0.25)
+        for ax in axes[len(outcomes) :]:
             ax.set_visible(False)
         fig.suptitle(_st("means_title", lang), fontsize=12)
-        fig.legend(list(seen.values()), list(seen), loc="outside lower center", ncols=min(len(seen), 3), fontsize=9)
+        fig.legend(
+            list(seen.values()),
+            list(seen),
+            loc="outside lower center",
+            ncols=min(len(seen), 3),
+            fontsize=9,
+        )
     return fig

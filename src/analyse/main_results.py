@@ -36,7 +36,6 @@ import pandas as pd
 from analyse import privacy, text
 from analyse.report import (
     ALL,
-
     TRIAL_VALUES,
     Context,
     Figure,
@@ -75,11 +74,23 @@ SCALES: dict[str, dict[str, str]] = {
     },
 }
 
+#: The y range of each outcome in the slope chart: the whole scale (counts from 0), so a small
+#: change looks small.
+RANGES: dict[str, tuple[float, float | None]] = {
+    "loneliness": (3.0, 9.0),
+    "satisfaction": (1.0, 5.0),
+    "n_nonstaff": (0.0, None),
+    "n_gives": (0.0, None),
+}
+
 SHORT_LABELS: dict[str, dict[str, str]] = {
     "loneliness": {"da": "Ensomhed", "en": "Loneliness"},
     "satisfaction": {"da": "Tilfredshed med relationer", "en": "Satisfaction with relationships"},
     "n_nonstaff": {"da": "Relationer, som ikke er personale", "en": "Relationships not with staff"},
-    "n_gives": {"da": "Relationer, hvor borgeren giver", "en": "Relationships where the resident gives"},
+    "n_gives": {
+        "da": "Relationer, hvor borgeren giver",
+        "en": "Relationships where the resident gives",
+    },
 }
 
 DIRECTION_WORDS: dict[str, dict[str, str]] = {
@@ -151,7 +162,9 @@ def _practice_of_site(ctx: Context) -> str:
 
 
 def _practice_name(ctx: Context, code: str) -> str:
-    names = ctx.ds.practices.set_index("practice")["name_da"].to_dict() if len(ctx.ds.practices) else {}
+    names = (
+        ctx.ds.practices.set_index("practice")["name_da"].to_dict() if len(ctx.ds.practices) else {}
+    )
     if code == COMPARISON:
         return ctx.t("Sammenligningsgruppen", "Comparison group")
     name = names.get(code)
@@ -178,7 +191,9 @@ def practice_totals(ctx: Context) -> dict[str, privacy.SuppressedTable]:
 
     def compute() -> dict[str, privacy.SuppressedTable]:
         long = trial_long(ctx)
-        overview = Context(ctx.ds, ALL, ctx.audience, ctx.lang, ctx.min_cell, ctx.seed, {}, ctx.cache)
+        overview = Context(
+            ctx.ds, ALL, ctx.audience, ctx.lang, ctx.min_cell, ctx.seed, {}, ctx.cache
+        )
         return {c: practice_family(overview, long, c) for c in _practice_codes(ctx)}
 
     if not {"pre", "post"} <= set(ctx.waves):
@@ -196,7 +211,14 @@ def _groups(ctx: Context) -> list[Group]:
     groups = [Group(ALL, site_label, "site")]
     if own != COMPARISON:
         groups.append(
-            Group(own, ctx.t(f"{_practice_name(ctx, own)}, alle botilbud", f"{_practice_name(ctx, own)}, all sites"), "practice")
+            Group(
+                own,
+                ctx.t(
+                    f"{_practice_name(ctx, own)}, alle botilbud",
+                    f"{_practice_name(ctx, own)}, all sites",
+                ),
+                "practice",
+            )
         )
     if COMPARISON in codes:
         groups.append(Group(COMPARISON, _practice_name(ctx, COMPARISON), "comparison"))
@@ -226,14 +248,28 @@ def changes(ctx: Context) -> pd.DataFrame:
             if st is None:
                 continue
         for outcome in TRIAL_VALUES:
-            rows.append({"group": g.label, "kind": g.kind, "outcome": outcome, **_gated_row(st, outcome)})
+            rows.append(
+                {"group": g.label, "kind": g.kind, "outcome": outcome, **_gated_row(st, outcome)}
+            )
     frame = pd.DataFrame(
         rows,
-        columns=["group", "kind", "outcome", "n", "mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high"],
+        columns=[
+            "group",
+            "kind",
+            "outcome",
+            "n",
+            "mean_pre",
+            "mean_post",
+            "mean_diff",
+            "ci_low",
+            "ci_high",
+        ],
     )
     frame["direction"] = [
         direction(o, d, lo, hi)
-        for o, d, lo, hi in zip(frame["outcome"], frame["mean_diff"], frame["ci_low"], frame["ci_high"], strict=True)
+        for o, d, lo, hi in zip(
+            frame["outcome"], frame["mean_diff"], frame["ci_low"], frame["ci_high"], strict=True
+        )
     ]
     return frame
 
@@ -256,12 +292,18 @@ def _gated_row(st: privacy.SuppressedTable, outcome: str) -> dict[str, float]:
 
 def _change_phrase(ctx: Context, row: pd.Series) -> str:
     word = DIRECTION_WORDS[row["direction"]][ctx.lang]
+    who = ctx.t("her", "here") if row["kind"] == "site" else _lower_first(str(row["group"]))
     if row["direction"] == "unknown":
-        return f"{row['group']}: {word}"
+        return f"{who}: {word}"
     diff = text.fmt_number(row["mean_diff"], 1, ctx.lang)
     if not diff.startswith(("-", "−")) and float(row["mean_diff"]) > 0:
         diff = "+" + diff
-    return f"{row['group']} {diff} ({word})"
+    return f"{who} {diff} ({word})"
+
+
+def _lower_first(label: str) -> str:
+    """``Sammenligningsgruppen`` -> ``sammenligningsgruppen`` (a code such as ``P1`` stays)."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _outcome_sentence(ctx: Context, outcome: str, rows: pd.DataFrame) -> str:
@@ -295,10 +337,8 @@ def _intro(ctx: Context, groups: list[Group]) -> str:
         )
     if ctx.too_small:
         first += " " + ctx.t(
-            "Botilbuddet har for få borgere til at vise egne tal; her er praksissens og "
-            "sammenligningsgruppens resultat i alle botilbud:",
-            "The site has too few residents to show its own numbers; here are the results of its "
-            "practice and of the comparison group in all sites:",
+            f"Botilbuddet har for få borgere til at vise egne tal; her er {_others(ctx)} i alle botilbud:",
+            f"The site has too few residents to show its own numbers; here are {_others(ctx)} in all sites:",
         )
     else:
         first += " " + ctx.t(
@@ -306,6 +346,30 @@ def _intro(ctx: Context, groups: list[Group]) -> str:
             "The change from before to after, as a mean per resident assessed both times:",
         )
     return first
+
+
+def _others(ctx: Context) -> str:
+    if _practice_of_site(ctx) == COMPARISON:
+        return ctx.t("sammenligningsgruppens resultat", "the result of the comparison group")
+    return ctx.t(
+        "praksissens og sammenligningsgruppens resultat",
+        "the results of its practice and of the comparison group",
+    )
+
+
+def _intro_hidden_site(ctx: Context) -> str:
+    first = _intro(ctx, []).split(". ")[0].rstrip(".") + "."
+    return (
+        first
+        + " "
+        + ctx.t(
+            "Botilbuddets egne ændringer kan ikke vises, så ingen kan genkendes (for få borgere, eller "
+            f"tallene kunne regnes ud fra andre tal); her er {_others(ctx)} i alle botilbud:",
+            "The site's own changes cannot be shown, so that no one can be recognised (too few "
+            f"residents, or the numbers could be worked out from others); here are {_others(ctx)} in "
+            "all sites:",
+        )
+    )
 
 
 def _how_to_read(ctx: Context) -> str:
@@ -335,7 +399,13 @@ def hovedresultater(ctx: Context) -> list[Item]:
         ]
     frame = changes(ctx)
     groups = _groups(ctx)
-    items.append(Paragraph(_intro(ctx, groups)))
+    intro = _intro(ctx, groups)
+    site_rows = frame["kind"] == "site"
+    if site_rows.any() and (frame.loc[site_rows, "direction"] == "unknown").all():
+        # Nothing of the site's own can be shown: say it once, not once per measure.
+        frame = frame[~site_rows]
+        intro = _intro_hidden_site(ctx)
+    items.append(Paragraph(intro))
     if frame.empty:
         return items
     for outcome in TRIAL_VALUES:
@@ -347,7 +417,15 @@ def hovedresultater(ctx: Context) -> list[Item]:
     if fig is None:
         items.append(Paragraph(_nothing_to_draw(ctx)))
     else:
-        items.append(Figure(fig, ctx.t("Ændring fra før til efter med 95 %-konfidensinterval", "Change from before to after with 95% CI")))
+        items.append(
+            Figure(
+                fig,
+                ctx.t(
+                    "Ændring fra før til efter med 95 %-konfidensinterval",
+                    "Change from before to after with 95% CI",
+                ),
+            )
+        )
     return items
 
 
@@ -371,11 +449,11 @@ def udvikling(ctx: Context) -> list[Item]:
 
     if not {"pre", "post"} <= set(ctx.waves):
         return []
-    items: list[Item] = [
-        Heading(ctx.t("Gennemsnit før og efter", "Means before and after"), 3)
-    ]
+    items: list[Item] = [Heading(ctx.t("Gennemsnit før og efter", "Means before and after"), 3)]
     frame = changes(ctx)
-    fig = None if frame.empty else before_after_means(frame, labels=_outcome_titles(ctx), lang=ctx.lang)
+    fig = None
+    if not frame.empty:
+        fig = before_after_means(frame, labels=_outcome_titles(ctx), ranges=RANGES, lang=ctx.lang)
     if fig is None:
         return items + [Paragraph(_nothing_to_draw(ctx))]
     items.append(
@@ -423,8 +501,19 @@ def did_table(ctx: Context) -> pd.DataFrame:
             table["p"].to_numpy(dtype=float), np.zeros(len(table), dtype=np.int64), "holm"
         )
         return table[
-            ["practice", "outcome", "estimate", "ci_low", "ci_high", "p", "p_holm", "n_pairs",
-             "n_pairs_comparison", "random_effects", "reason"]
+            [
+                "practice",
+                "outcome",
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "p",
+                "p_holm",
+                "n_pairs",
+                "n_pairs_comparison",
+                "random_effects",
+                "reason",
+            ]
         ]
 
     return ctx.cached("main_results:did", compute)
@@ -447,7 +536,10 @@ def comparison_gated(ctx: Context) -> tuple[privacy.SuppressedTable, pd.DataFram
     base = totals.get(COMPARISON)
     index = [f"{p}|{o}" for p, o in zip(did["practice"], did["outcome"], strict=True)]
     table = pd.DataFrame(
-        {"n": did["n_pairs"].astype(int).to_numpy(), **{c: did[c].astype(float).to_numpy() for c in COMPARISON_STATS}},
+        {
+            "n": did["n_pairs"].astype(int).to_numpy(),
+            **{c: did[c].astype(float).to_numpy() for c in COMPARISON_STATS},
+        },
         index=pd.Index(index, name="comparison"),
     )
     st = privacy.suppress(
@@ -492,7 +584,11 @@ def sammenligning(ctx: Context) -> list[Item]:
     if fig is None:
         items.append(Paragraph(_nothing_to_draw(ctx)))
     else:
-        items.append(Figure(fig, ctx.t("Praksis minus sammenligningsgruppe", "Practice minus comparison group")))
+        items.append(
+            Figure(
+                fig, ctx.t("Praksis minus sammenligningsgruppe", "Practice minus comparison group")
+            )
+        )
     items.append(
         Table(
             _comparison_display(ctx, st, extra, frame),
@@ -522,23 +618,31 @@ def _comparison_caveat(ctx: Context, n_tests: int, did: pd.DataFrame) -> str:
     site_effect = bool(did["random_effects"].astype(str).str.contains("site").any())
     model_words = ctx.t(
         "Intervallet kommer fra en blandet model"
-        + (" med botilbud som tilfældig effekt" if site_effect else " (for få botilbud til en botilbudseffekt)")
+        + (
+            " med botilbud som tilfældig effekt"
+            if site_effect
+            else " (for få botilbud til en botilbudseffekt)"
+        )
         + "; den simple forskel i gennemsnitlige ændringer står ved siden af.",
         "The interval comes from a mixed model"
         + (" with site as a random effect" if site_effect else " (too few sites for a site effect)")
         + "; the plain difference in mean changes is shown beside it.",
     )
-    return model_words + " " + ctx.t(
-        "Det kan vise, om en praksis har ændret sig mere end sammenligningsgruppen; det kan ikke vise, "
-        "at praksissen er årsagen, for botilbuddene er ikke lodtrukket, og grupperne er små. "
-        f"Tabellen laver {n_tests} sammenligninger; med så mange vil nogle se tydelige ud ved et "
-        "tilfælde, så kolonnen »efter Holm-justering« siger, hvilke der stadig er tydelige, når der "
-        "tages højde for antallet (Holm 1979).",
-        "It can show whether a practice changed more than the comparison group; it cannot show that "
-        "the practice caused it, because the sites were not randomised and the groups are small. "
-        f"The table makes {n_tests} comparisons; with so many, some will look clear by chance, so "
-        "the column 'after Holm adjustment' says which remain clear when their number is taken into "
-        "account (Holm 1979).",
+    return (
+        model_words
+        + " "
+        + ctx.t(
+            "Det kan vise, om en praksis har ændret sig mere end sammenligningsgruppen; det kan ikke vise, "
+            "at praksissen er årsagen, for botilbuddene er ikke lodtrukket, og grupperne er små. "
+            f"Tabellen laver {n_tests} sammenligninger; med så mange vil nogle se tydelige ud ved et "
+            "tilfælde, så kolonnen »efter Holm-justering« siger, hvilke der stadig er tydelige, når der "
+            "tages højde for antallet (Holm 1979).",
+            "It can show whether a practice changed more than the comparison group; it cannot show that "
+            "the practice caused it, because the sites were not randomised and the groups are small. "
+            f"The table makes {n_tests} comparisons; with so many, some will look clear by chance, so "
+            "the column 'after Holm adjustment' says which remain clear when their number is taken into "
+            "account (Holm 1979).",
+        )
     )
 
 
@@ -549,7 +653,14 @@ def _comparison_frame(
     rows = []
     for key in st.values.index:
         practice, outcome = key.split("|", 1)
-        cell = {c: (np.nan if st.mask.at[key, c] or _missing(st.values.at[key, c]) else float(st.values.at[key, c])) for c in ("n", *COMPARISON_STATS)}
+        cell = {
+            c: (
+                np.nan
+                if st.mask.at[key, c] or _missing(st.values.at[key, c])
+                else float(st.values.at[key, c])
+            )
+            for c in ("n", *COMPARISON_STATS)
+        }
         est_dir = direction(outcome, cell["estimate"], cell["ci_low"], cell["ci_high"])
         rows.append(
             {
@@ -579,28 +690,36 @@ def _comparison_display(
         {
             ctx.t("Praksis", "Practice"): frame["group"].to_numpy(),
             ctx.t("Mål", "Measure"): [SHORT_LABELS[o][ctx.lang] for o in frame["outcome"]],
-            ctx.t("Forskel i ændring (model)", "Difference in change (model)"): shown["estimate"].to_numpy(),
+            ctx.t("Forskel i ændring (model)", "Difference in change (model)"): shown[
+                "estimate"
+            ].to_numpy(),
             text.label("ci_low", ctx.lang): shown["ci_low"].to_numpy(),
             text.label("ci_high", ctx.lang): shown["ci_high"].to_numpy(),
-            ctx.t("Retning", "Direction"): [DIRECTION_WORDS[d][ctx.lang] for d in frame["direction"]],
+            ctx.t("Retning", "Direction"): [
+                DIRECTION_WORDS[d][ctx.lang] for d in frame["direction"]
+            ],
             ctx.t("Efter Holm-justering", "After Holm adjustment"): holm,
             ctx.t("Simpel forskel i gns. ændring", "Plain difference in mean change"): [
                 text.fmt_number(v, 1, ctx.lang) for v in frame["plain_diff"]
             ],
             ctx.t("Borgere i praksis", "Residents in practice"): shown["n"].to_numpy(),
             ctx.t("Borgere i sammenligning", "Residents in comparison"): [
-                text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING for v in frame["n_comparison"]
+                text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING
+                for v in frame["n_comparison"]
             ],
         }
     )
 
 
 def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:
+    from analyse.prepost import DEFAULT_MIN_PAIRS
+
+    m = DEFAULT_MIN_PAIRS
     note = ctx.t(
-        "– betyder, at tallet ikke kan beregnes: en gruppe har færre end 10 borgere målt begge "
-        "gange, eller modellen kunne ikke tilpasses.",
-        "– means that the number cannot be computed: a group has fewer than 10 residents assessed "
-        "both times, or the model could not be fitted.",
+        f"{text.MISSING} betyder, at tallet ikke kan beregnes: en gruppe har færre end {m} borgere "
+        "målt begge gange, eller modellen kunne ikke tilpasses.",
+        f"{text.MISSING} means that the number cannot be computed: a group has fewer than {m} "
+        "residents assessed both times, or the model could not be fitted.",
     )
     if st.any_suppressed:
         note = text.suppressed_note(ctx.min_cell, ctx.lang) + " " + note

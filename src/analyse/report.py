@@ -1466,6 +1466,8 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
 
 def om_rapporten(ctx: Context) -> list[Item]:
     """How the numbers were made, in plain words, and what data they rest on."""
+    from analyse.prepost import DEFAULT_MIN_PAIRS
+
     items: list[Item] = [Heading(text.label("section_about", ctx.lang))]
     items.append(
         Paragraph(
@@ -1486,6 +1488,18 @@ def om_rapporten(ctx: Context) -> list[Item]:
                 "The before/after comparison uses only residents assessed both times. The change is the mean after minus the "
                 "mean before with a 95% confidence interval; the effect size is Hedges' g_av (Lakens 2013). Small groups give "
                 "uncertain results, and a change may have other causes than the practice tried.",
+            )
+        )
+    )
+    items.append(
+        Paragraph(
+            ctx.t(
+                f"Et konfidensinterval eller en effektstørrelse vises som {text.MISSING}, når færre end {DEFAULT_MIN_PAIRS} borgere er målt "
+                "begge gange: så er tallet for usikkert til at beregne. Ensomhed måles på en skala fra 3 til 9 (højere = "
+                "mere ensom), tilfredshed med relationer fra 1 til 5 (højere = mere tilfreds).",
+                f"A confidence interval or effect size is shown as {text.MISSING} when fewer than {DEFAULT_MIN_PAIRS} residents were "
+                "assessed both times: the number is then too uncertain to compute. Loneliness is measured on a scale "
+                "from 3 to 9 (higher = lonelier), satisfaction with relationships from 1 to 5 (higher = more satisfied).",
             )
         )
     )
