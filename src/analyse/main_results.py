@@ -635,13 +635,13 @@ def _comparison_caveat(ctx: Context, n_tests: int, did: pd.DataFrame) -> str:
             "Det kan vise, om en praksis har ændret sig mere end sammenligningsgruppen; det kan ikke vise, "
             "at praksissen er årsagen, for botilbuddene er ikke lodtrukket, og grupperne er små. "
             f"Tabellen laver {n_tests} sammenligninger; med så mange vil nogle se tydelige ud ved et "
-            "tilfælde, så kolonnen »efter Holm-justering« siger, hvilke der stadig er tydelige, når der "
-            "tages højde for antallet (Holm 1979).",
+            "tilfælde. Konklusionen er derfor justeret for antallet (Holm 1979): bedre eller værre står "
+            "kun, hvor forskellen er tydelig også efter justeringen.",
             "It can show whether a practice changed more than the comparison group; it cannot show that "
             "the practice caused it, because the sites were not randomised and the groups are small. "
             f"The table makes {n_tests} comparisons; with so many, some will look clear by chance, so "
-            "the column 'after Holm adjustment' says which remain clear when their number is taken into "
-            "account (Holm 1979).",
+            "the conclusion is adjusted for their number (Holm 1979): better or worse is stated only "
+            "where the difference stays clear after the adjustment.",
         )
     )
 
@@ -681,11 +681,6 @@ def _comparison_display(
     ctx: Context, st: privacy.SuppressedTable, extra: pd.DataFrame, frame: pd.DataFrame
 ) -> pd.DataFrame:
     shown = st.display(ctx.lang, decimals={"estimate": 1, "ci_low": 1, "ci_high": 1, "p_holm": 3})
-    yes, no = ctx.t("tydelig", "clear"), ctx.t("usikker", "uncertain")
-    holm = [
-        text.MISSING if np.isnan(p) else (yes if c else no)
-        for p, c in zip(frame["p_holm"], frame["clear_after_holm"], strict=True)
-    ]
     return pd.DataFrame(
         {
             ctx.t("Praksis", "Practice"): frame["group"].to_numpy(),
@@ -695,20 +690,27 @@ def _comparison_display(
             ].to_numpy(),
             text.label("ci_low", ctx.lang): shown["ci_low"].to_numpy(),
             text.label("ci_high", ctx.lang): shown["ci_high"].to_numpy(),
-            ctx.t("Retning", "Direction"): [
-                DIRECTION_WORDS[d][ctx.lang] for d in frame["direction"]
+            ctx.t("Konklusion", "Conclusion"): [
+                _conclusion(ctx, d, c)
+                for d, c in zip(frame["direction"], frame["clear_after_holm"], strict=True)
             ],
-            ctx.t("Efter Holm-justering", "After Holm adjustment"): holm,
-            ctx.t("Simpel forskel i gns. ændring", "Plain difference in mean change"): [
+            ctx.t("Simpel forskel", "Plain difference"): [
                 text.fmt_number(v, 1, ctx.lang) for v in frame["plain_diff"]
             ],
-            ctx.t("Borgere i praksis", "Residents in practice"): shown["n"].to_numpy(),
-            ctx.t("Borgere i sammenligning", "Residents in comparison"): [
+            ctx.t("Borgere, praksis", "Residents, practice"): shown["n"].to_numpy(),
+            ctx.t("Borgere, sammenligning", "Residents, comparison"): [
                 text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING
                 for v in frame["n_comparison"]
             ],
         }
     )
+
+
+def _conclusion(ctx: Context, direction_: str, clear_after_holm: bool) -> str:
+    """The direction by the 95 % CI, downgraded to uncertain when Holm's adjustment says so."""
+    if direction_ in ("better", "worse") and not clear_after_holm:
+        return ctx.t("usikkert efter Holm-justering", "uncertain after Holm adjustment")
+    return DIRECTION_WORDS[direction_][ctx.lang]
 
 
 def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:

@@ -689,6 +689,16 @@ def _composition(ctx: Context) -> list[Item]:
             note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
         ),
     ]
+    if _nothing_to_draw(st.values):
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Der er ingen figur over relationstyperne, fordi alle tal i den er skjult.",
+                    "There is no figure of the relationship types, because every number in it is hidden.",
+                )
+            )
+        )
+        return items
     items.append(
         Figure(
             _bars(
@@ -700,6 +710,12 @@ def _composition(ctx: Context) -> list[Item]:
         )
     )
     return items
+
+
+def _nothing_to_draw(values: pd.DataFrame) -> bool:
+    """True when every cell a bar chart would draw is hidden or zero: draw no empty chart."""
+    numbers = values.apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
+    return bool(np.nan_to_num(numbers).sum() == 0)
 
 
 def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
