@@ -699,10 +699,31 @@ class TableSpec:
 
 
 @cache
+def model_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a table's model, built once per process when first needed.
+
+    pandera asks every installed dataframe library (dask, modin, pyspark) for its index and
+    series types when it turns a ``DataFrameModel`` into a schema; for dask that means importing
+    ``dask.dataframe`` (about 0.6 s of every command's start-up) for types our pandas-only
+    models never use. While our own models are built, the question is answered for pandas
+    alone; pandera's answer is restored afterwards for anyone else in the process.
+    """
+    import pandera.api.pandas.model as pandera_model
+    from pandera.typing import Index, Series
+
+    asked = pandera_model.get_index_types, pandera_model.get_series_types
+    pandera_model.get_index_types, pandera_model.get_series_types = lambda: {Index}, lambda: {Series}
+    try:
+        return MODELS[table].to_schema()
+    finally:
+        pandera_model.get_index_types, pandera_model.get_series_types = asked
+
+
+@cache
 def table_spec(table: str) -> TableSpec:
     """The specification of a table, read off its pandera model."""
     model = MODELS[table]
-    schema = model.to_schema()
+    schema = model_schema(table)
     meta = model.Config.metadata
     columns = []
     for name, column in schema.columns.items():
