@@ -976,6 +976,7 @@ _STEER_TEXT: dict[str, dict[str, str]] = {
     "model": {"da": "Model med 95 %-KI", "en": "Model with 95% CI"},
     "plain": {"da": "Simpel forskel", "en": "Plain difference"},
     "hidden": {"da": "skjult / for få", "en": "hidden / too few"},
+    "no_interval": {"da": "for få til et interval", "en": "too few for an interval"},
     "better_left": {"da": "← bedre", "en": "← better"},
     "better_right": {"da": "bedre →", "en": "better →"},
     "means_title": {
@@ -1021,6 +1022,17 @@ def _dot_rows(
         lo, hi = r[low], r[high]
         if not (pd.isna(lo) or pd.isna(hi)):
             ax.plot([lo, hi], [pos, pos], color=colour, linewidth=2.2, solid_capstyle="round")
+        else:
+            ax.annotate(
+                _st("no_interval", lang),
+                (v, pos),
+                xytext=(0, -11),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                color="#555555",
+            )
         ax.plot([v], [pos], marker="o", markersize=8, color=colour, linestyle="none")
 
 
