@@ -47,9 +47,13 @@ from analyse.report import (
     trial_family_table,
     trial_long,
 )
+from analyse.schema import NO_PRACTICE
 
 Direction = Literal["better", "worse", "uncertain", "unknown"]
-COMPARISON = "none"
+#: The practice code of the comparison group (the data contract's code for "no practice").
+COMPARISON = NO_PRACTICE
+#: A site whose residents have no practice recorded.
+UNKNOWN = ""
 
 #: +1 where a higher value is better, -1 where lower is better (loneliness).
 BETTER: dict[str, int] = {"loneliness": -1, "satisfaction": 1, "n_nonstaff": 1, "n_gives": 1}
@@ -157,8 +161,8 @@ class Group:
 def _practice_of_site(ctx: Context) -> str:
     res = ctx.ds.residents
     codes = res.loc[res["site_id"].astype(str) == str(ctx.site), "practice"]
-    mode = codes.fillna(COMPARISON).astype(str).mode()
-    return str(mode.iloc[0]) if len(mode) else COMPARISON
+    mode = codes.dropna().astype(str).mode()
+    return str(mode.iloc[0]) if len(mode) else UNKNOWN
 
 
 def _practice_name(ctx: Context, code: str) -> str:
@@ -175,7 +179,7 @@ def _practice_codes(ctx: Context) -> list[str]:
     """Every practice tried in the run (all sites), the comparison group last."""
 
     def compute() -> list[str]:
-        codes = ctx.ds.residents["practice"].fillna(COMPARISON).astype(str).unique()
+        codes = ctx.ds.residents["practice"].dropna().astype(str).unique()
         return sorted(codes, key=lambda c: (c == COMPARISON, c))
 
     return ctx.cached("main_results:practices", compute)
@@ -209,7 +213,7 @@ def _groups(ctx: Context) -> list[Group]:
     own = _practice_of_site(ctx)
     site_label = ctx.t(f"Botilbud {ctx.site}", f"Site {ctx.site}")
     groups = [Group(ALL, site_label, "site")]
-    if own != COMPARISON:
+    if own not in (COMPARISON, UNKNOWN):
         groups.append(
             Group(
                 own,
@@ -325,7 +329,12 @@ def _intro(ctx: Context, groups: list[Group]) -> str:
             "as a mean per resident assessed both times:",
         )
     own = _practice_of_site(ctx)
-    if own == COMPARISON:
+    if own == UNKNOWN:
+        first = ctx.t(
+            f"For botilbud {ctx.site} er der ikke angivet en praksis.",
+            f"No practice is recorded for site {ctx.site}.",
+        )
+    elif own == COMPARISON:
         first = ctx.t(
             f"Botilbud {ctx.site} er med i sammenligningsgruppen: her er der ikke afprøvet en ny praksis.",
             f"Site {ctx.site} is in the comparison group: no new practice was tried here.",
@@ -349,7 +358,7 @@ def _intro(ctx: Context, groups: list[Group]) -> str:
 
 
 def _others(ctx: Context) -> str:
-    if _practice_of_site(ctx) == COMPARISON:
+    if _practice_of_site(ctx) in (COMPARISON, UNKNOWN):
         return ctx.t("sammenligningsgruppens resultat", "the result of the comparison group")
     return ctx.t(
         "praksissens og sammenligningsgruppens resultat",
