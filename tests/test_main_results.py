@@ -305,3 +305,9 @@ def test_each_agreement_statistic_is_read_by_its_own_bands(overview) -> None:
             assert row["Krippendorffs α: betydning"] == interpret("alpha", value)
     body = " ".join(_texts(items))
     assert "De kan være uenige" in body
+
+
+def test_bar_chart_is_not_drawn_when_every_bar_is_hidden() -> None:
+    hidden = pd.DataFrame({"pre": [pd.NA, pd.NA], "post": [pd.NA, 0]}, index=["ven", "frivillig"])
+    assert report._nothing_to_draw(hidden)
+    assert not report._nothing_to_draw(hidden.assign(post=[pd.NA, 7]))
