@@ -12,10 +12,10 @@ HEIGHT ?= 6000
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help install test test-pythons report screenshots lab bench lint clean demo-data
+.PHONY: help install test test-pythons test-oldest report screenshots lab bench lint clean demo-data
 
 help: ## List the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create or update .venv with the package, its test extras and a Jupyter kernel
 
@@ -35,6 +35,9 @@ test: install ## Run the whole test suite (unit, doctests, notebooks)
 test-pythons: ## Run the suite on every installed Python 3.11-3.14, each in its own .venv-3.X
 	tools/test-pythons
 
+test-oldest: ## Run the suite on the oldest versions pyproject.toml admits (.venv-oldest)
+	PYTHON=$(PYTHON) tools/test-oldest
+
 report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
 	@echo "Open: $(CURDIR)/reports/demo/index.html"
@@ -50,8 +53,16 @@ screenshots: ## Render a run's reports in headless Chromium to RUN/screenshots/*
 	  --screenshot=$$(realpath $(RUN))/screenshots/$$n.png file://$$(realpath $$f) 2>/dev/null; done
 	@echo "Screenshots: $(RUN)/screenshots/"
 
+# JupyterLab refuses to run as root without --allow-root; containers often run as root, so
+# pass it then and only then. transport_encryption=auto gives each kernel CurveZMQ keys
+# (ipykernel declares support), so the kernel has no reason to warn that it runs over TCP
+# without encryption. New notebooks get the project's kernel.
+USER_ID    ?= $(shell id -u)
+ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 lab: install ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
+	  --MultiKernelManager.default_kernel_name=naere-relationer \
+	  --KernelManager.transport_encryption=auto
 
 bench: install ## Print performance figures (never asserted in tests)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

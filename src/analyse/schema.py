@@ -310,6 +310,8 @@ class Relations(pa.DataFrameModel):
         label_en="Resident gives",
         kind="bool",
         codes=YES_NO,
+        # Empty in every row when the question was not asked (validate: all rows or none).
+        required=False,
     )
     resident_receives: Series[pd.StringDtype] = col(
         "The resident receives help, care, company or joy in this relationship.",
@@ -318,6 +320,8 @@ class Relations(pa.DataFrameModel):
         label_en="Resident receives",
         kind="bool",
         codes=YES_NO,
+        # Empty in every row when the question was not asked (validate: all rows or none).
+        required=False,
     )
     initiative: Series[pd.StringDtype] = col(
         "Who usually takes the initiative to contact.",
@@ -834,4 +838,9 @@ def canonical_column(spec: ColumnSpec, s: pd.Series) -> pd.Series:
         return s.astype("boolean")
     if spec.kind == "int":
         return pd.to_numeric(s).astype("Int64")
-    return s.astype(canonical_dtype(spec))
+    dtype = canonical_dtype(spec)
+    if isinstance(dtype, pd.CategoricalDtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+        # A value outside the codes becomes missing, as astype did before pandas 3 deprecated it
+        # (pandas 4 will raise); validated data never holds one.
+        s = s.where(s.isin(dtype.categories) | s.isna())
+    return s.astype(dtype)
