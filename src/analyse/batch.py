@@ -517,12 +517,14 @@ def self_contained(body: str, *, lang: str = "da") -> str:
 
 
 def _index_status(job: Job, *, da: bool) -> str:
-    """What the index says of a report: OK, failed, or a site too small to show numbers.
+    """What the index says of a report: OK, failed, withheld by the audit, or a site too small.
 
     A site report that published no table is one the privacy gate left without numbers
     (fewer than ``min_cell`` residents): its residents count in the overview, and the index
     says so instead of "OK".
     """
+    if job.status == "withheld":
+        return "Tilbageholdt" if da else "Withheld"
     if job.status != "ok":
         return "FEJLET" if da else "FAILED"
     has_tables = any(f.endswith((".xlsx", ".csv")) for f in job.files)
@@ -559,7 +561,7 @@ def write_index(
         )
         status = _index_status(job, da=da)
         err = f"<br><small>{html.escape(job.error)}</small>" if job.error else ""
-        css = job.status if status in ("OK", "FEJLET", "FAILED") else "small"
+        css = "small" if job.status == "ok" and status != "OK" else job.status
         rows.append(
             f'<tr class="{css}"><td>{link}</td><td>{tlinks}</td><td>{status}{err}</td></tr>'
         )
