@@ -311,3 +311,10 @@ def test_bar_chart_is_not_drawn_when_every_bar_is_hidden() -> None:
     hidden = pd.DataFrame({"pre": [pd.NA, pd.NA], "post": [pd.NA, 0]}, index=["ven", "frivillig"])
     assert report._nothing_to_draw(hidden)
     assert not report._nothing_to_draw(hidden.assign(post=[pd.NA, 7]))
+
+
+def test_sections_speak_english_too(raw: Path) -> None:
+    ctx = report.load(raw, lang="en")
+    body = " ".join(_texts(main_results.hovedresultater(ctx) + main_results.sammenligning(ctx)))
+    assert "scale 3–9, higher = lonelier" in body and "not randomised" in body
+    assert "bedre" not in body and "usikkert" not in body
