@@ -692,8 +692,8 @@ def _comparison_display(
     shown = st.display(ctx.lang, decimals={"estimate": 1, "ci_low": 1, "ci_high": 1, "p_holm": 3})
     return pd.DataFrame(
         {
-            ctx.t("Praksis", "Practice"): frame["group"].to_numpy(),
             ctx.t("Mål", "Measure"): [SHORT_LABELS[o][ctx.lang] for o in frame["outcome"]],
+            ctx.t("Praksis", "Practice"): frame["group"].to_numpy(),
             ctx.t("Forskel i ændring (model)", "Difference in change (model)"): shown[
                 "estimate"
             ].to_numpy(),
