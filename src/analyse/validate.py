@@ -35,7 +35,7 @@ from pandera.errors import SchemaErrors
 from analyse import screen
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
-from analyse.io import RawTable, read_raw_tables
+from analyse.io import RawTable, ReadIssue, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
@@ -155,6 +155,55 @@ RULES: dict[str, dict[str, str]] = {
         "da": "Kolonnen indeholder fulde datoer (mulige fødselsdatoer): fjern kolonnen",
         "en": "The column holds full dates (possible birth dates): remove the column",
     },
+    # Files that cannot be read as they are (analyse.io): hostile or damaged input.
+    "unreadable_file": {
+        "da": "Filen kan ikke læses: luk den i andre programmer, og tjek at du har adgang til den",
+        "en": "The file cannot be read: close it in other programs and check that you may read it",
+    },
+    "not_a_dataset": {
+        "da": "Hverken en mappe eller en .xlsx-projektmappe: angiv mappen med CSV-filerne eller .xlsx-filen",
+        "en": "Neither a folder nor an .xlsx workbook: give the folder of CSV files or the .xlsx file",
+    },
+    "encrypted_workbook": {
+        "da": "Projektmappen er krypteret (adgangskode) eller i det gamle .xls-format: gem den i Excel som .xlsx uden adgangskode",
+        "en": "The workbook is encrypted (password) or in the old .xls format: save it in Excel as .xlsx without a password",
+    },
+    "damaged_workbook": {
+        "da": "Projektmappen er beskadiget eller ufuldstændig (fx ikke færdigkopieret): åbn den i Excel, og gem den igen",
+        "en": "The workbook is damaged or incomplete (e.g. not fully copied): open it in Excel and save it again",
+    },
+    "archive_too_large": {
+        "da": "Filen pakker ud til for meget ({mb} MB i én del; højst {limit} MB og {ratio} gange den pakkede størrelse) og er afvist",
+        "en": "The file unpacks to too much ({mb} MB in one part; at most {limit} MB and {ratio} times its packed size) and is refused",
+    },
+    "sheet_too_large": {
+        "da": "Arket er for stort: der er celler ud til række {rows} og kolonne {columns}; højst {limit} celler læses. Slet indhold langt fra tabellen",
+        "en": "The sheet is too large: it has cells out to row {rows} and column {columns}; at most {limit} cells are read. Delete content far from the table",
+    },
+    "too_many_columns": {
+        "da": "Rækken har {n} kolonner; højst {limit} læses (tabellerne har omkring ti)",
+        "en": "The row has {n} columns; at most {limit} are read (the tables have about ten)",
+    },
+    "cell_too_long": {
+        "da": "Cellen har {n} tegn; højst {limit} er tilladt (Excels grænse)",
+        "en": "The cell has {n} characters; at most {limit} are allowed (Excel's limit)",
+    },
+    "nul_byte": {
+        "da": "Cellen indeholder et NUL-tegn (byte 0), som ingen tekst har: ret cellen, eller gem filen igen som CSV UTF-8",
+        "en": "The cell holds a NUL character (byte 0), which no text has: fix the cell, or save the file again as CSV UTF-8",
+    },
+    "mixed_encoding": {
+        "da": "Linjen er ikke UTF-8 som resten af filen (fx Windows-1252 indsat fra en anden fil): gem filen igen som CSV UTF-8",
+        "en": "The line is not UTF-8 like the rest of the file (e.g. Windows-1252 pasted from another file): save the file again as CSV UTF-8",
+    },
+    "unbalanced_quote": {
+        "da": 'Et anførselstegn (") i rækken lukkes aldrig, så resten af filen ville blive læst som én celle: ret eller fjern det',
+        "en": 'A quote (") in the row is never closed, so the rest of the file would be read as one cell: fix or remove it',
+    },
+    "unparsable_csv": {
+        "da": "Filen kan ikke læses som CSV",
+        "en": "The file cannot be read as CSV",
+    },
 }
 
 PRIVACY_CODES = frozenset(
@@ -262,7 +311,13 @@ def read_dataset(
             [Problem(str(path), None, None, None, _not_found(lang), "not_found")],
             f"{path} does not exist",
         )
-    raw, clashes, warnings = read_raw_tables(path)
+    try:
+        raw, clashes, warnings = read_raw_tables(path)
+    except ReadIssue as issue:
+        out = _Collector(lang)
+        (file, row, column, value, code), fields = issue.as_issue()
+        out.add(file, row, column, value, code, **fields)
+        raise DataError(out.problems) from None
     ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
     ds.warnings = warnings + ds.warnings
     for w in ds.warnings:
@@ -301,6 +356,10 @@ def validate_raw(
         if table not in raw:
             continue
         rt = raw[table]
+        for args, fields in rt.issues:  # first: the most specific problem of a cell
+            out.add(*args, **fields)
+        if not rt.readable:
+            continue
         result = _check_table(rt, out, lang, warnings)
         if result is None:
             continue
