@@ -155,7 +155,9 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
 )
 #: A valid multi-byte UTF-8 sequence: never found in Danish Windows-1252 text (æøå are
 #: followed by ASCII letters there, not by bytes 0x80-0xBF).
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -738,9 +740,7 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, st
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {
-                table: pool.submit(_read_or_refuse, src) for table, src in sources.items()
-            }
+            futures = {table: pool.submit(_read_or_refuse, src) for table, src in sources.items()}
             raw = {table: future.result() for table, future in futures.items()}
     else:
         raw = {table: _read_or_refuse(src) for table, src in sources.items()}
