@@ -429,7 +429,7 @@ def _parse_csv(
     options = dict(
         sep=sep,
         header=None,
-        dtype=str,
+        dtype=object,  # Python str cells: pandas 3 would convert every cell to Arrow strings
         keep_default_na=False,
         na_filter=False,
         skip_blank_lines=False,
@@ -677,8 +677,9 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
     rows = ~blank
     if rows.all() and len(keep) == body.shape[1]:
-        body = body.copy()  # what the selection below gives, without taking every cell
-        body.index = pd.Index(np.asarray(body.index))
+        # What the selection below gives (pandas 3 keeps a RangeIndex when the rows taken form
+        # a range), without taking every cell.
+        body = body.copy()
     else:
         body = body.iloc[rows, keep].copy()
     body.columns = [header[i] for i in keep]

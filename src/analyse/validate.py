@@ -874,7 +874,7 @@ def _cross_table(
             missing = ~pd.Index(r_key[r_complete]).isin(assessed)
             if resident_ids is not None:
                 rc, rv = rel.columns["resident_id"]
-                known = np.append(pd.Index(rv).isin(resident_ids), False)[rc]
+                known = np.append(_object_index(rv).isin(resident_ids), False)[rc]
                 missing &= known[r_complete]
             for row in rel.index[r_complete][missing]:
                 written = texts["relations"].at[row, "wave"].strip()
@@ -893,6 +893,15 @@ def _cross_table(
 
 
 _NO_VALUES = np.empty(0, dtype=object)
+
+
+def _object_index(values: np.ndarray) -> pd.Index:
+    """An index of text values kept as Python objects, for ``isin`` and ``get_indexer``.
+
+    pandas 3 would infer its string dtype, whose ``isin`` with object values compares in a
+    Python loop (about five times slower on a million ids); an object index hashes them.
+    """
+    return pd.Index(values, dtype=object)
 
 
 def _combined_codes(
@@ -920,7 +929,9 @@ def _combined_codes(
 def _translate_codes(column: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> np.ndarray:
     """Each row's value as a position among ``target``'s distinct values (-1: not among them)."""
     codes, values = column
-    positions = pd.Index(target).get_indexer(values) if len(target) else np.full(len(values), -1)
+    positions = (
+        _object_index(target).get_indexer(values) if len(target) else np.full(len(values), -1)
+    )
     return np.append(positions, -1)[codes]
 
 
@@ -938,7 +949,7 @@ def _orphans(
 ) -> None:
     """Report the rows (of ``rows``, default all) whose value is not among ``allowed``."""
     codes, values = table.columns[column]
-    unknown = ~pd.Index(values).isin(allowed) if len(values) else np.zeros(0, dtype=bool)
+    unknown = ~_object_index(values).isin(allowed) if len(values) else np.zeros(0, dtype=bool)
     bad = np.append(unknown, False)[codes]
     if rows is not None:
         bad &= rows
