@@ -294,6 +294,15 @@ def test_too_many_columns_in_the_header_or_a_row(tmp_path: Path) -> None:
     assert [(p.file, p.row, p.code) for p in problems] == [("borgere.csv", 5, "too_many_columns")]
 
 
+def test_a_file_with_more_lines_than_a_sheet_holds_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(aio, "MAX_ROWS", 5)
+    d = _folder(tmp_path)
+    problems = problems_of(d, lang="en")
+    assert ("borgere.csv", "too_many_rows") in {(p.file, p.code) for p in problems}
+    p = next(p for p in problems if p.file == "borgere.csv")
+    assert "7 lines" in p.rule and "at most 5" in p.rule
+
+
 def test_a_cell_longer_than_excel_allows_is_a_problem(tmp_path: Path) -> None:
     d = _folder(tmp_path)
     long_id = "a" * 200_000 + "@"
@@ -303,6 +312,16 @@ def test_a_cell_longer_than_excel_allows_is_a_problem(tmp_path: Path) -> None:
     assert (p.file, p.row, p.column, p.value) == ("borgere.csv", 6, "borger_id", None)
     assert "200001" in p.rule
     assert all(len(q.value or "") < 100 for q in problems)  # never the whole cell back
+
+
+def test_later_checks_see_a_long_cell_shortened(tmp_path: Path) -> None:
+    d = _folder(tmp_path)
+    _edit(d / "borgere.csv", lambda b: b.replace(b"B105", b"B" * 40_000, 1))
+    raw = aio.read_raw(aio.Source("residents", d / "borgere.csv"))
+    assert [args[4] for args, _ in raw.issues] == ["cell_too_long"]
+    assert len(raw.frame.loc[6, "borger_id"]) == aio.MAX_CELL_CHARS
+    codes, uniques = raw.factorized(0)
+    assert max(map(len, uniques)) == aio.MAX_CELL_CHARS
 
 
 def test_a_megabyte_cell_is_screened_in_bounded_cpu_and_memory(tmp_path: Path) -> None:

@@ -67,6 +67,10 @@ TEXT = {
         "da": "Data er afvist af hensyn til privatliv: de kan identificere personer.",
         "en": "The data set is refused for privacy: it could identify people.",
     },
+    "more_problems": {
+        "da": "… og {n} problem(er) mere, ikke vist (alle med: analyse validate DATA --json)",
+        "en": "… and {n} more problem(s), not shown (all of them: analyse validate DATA --json)",
+    },
     "valid": {"da": "Data er gyldige", "en": "The data set is valid"},
     "table": {"da": "Tabel", "en": "Table"},
     "rows": {"da": "Rækker", "en": "Rows"},
@@ -94,8 +98,13 @@ def error_line(lang: str, message: object, *, label: str | None = None) -> Text:
     return Text.assemble((f"{head}:", "bold red"), " ", plain(message, keep="\n"))
 
 
+#: Problems shown in the terminal's table; a file with a million bad rows lists the first ones
+#: and says how many more there are (``--json`` gives every one).
+MAX_PROBLEMS_SHOWN = 1000
+
+
 def print_problems(err: DataError, lang: str) -> None:
-    """Print every problem as one table on standard error.
+    """Print the problems (at most :data:`MAX_PROBLEMS_SHOWN`) as one table on standard error.
 
     Every cell is data (file, column and value as the user wrote them): it is printed as
     plain text, never as markup, with control characters made visible.
@@ -103,7 +112,7 @@ def print_problems(err: DataError, lang: str) -> None:
     table = Table(title=tr("problems_title", lang), show_lines=False, expand=False)
     for key in ("file", "row", "column", "value", "rule"):
         table.add_column(tr(key, lang), overflow="fold")
-    for p in err.problems:
+    for p in err.problems[:MAX_PROBLEMS_SHOWN]:
         table.add_row(
             plain(p.file),
             "" if p.row is None else str(p.row),
@@ -112,6 +121,8 @@ def print_problems(err: DataError, lang: str) -> None:
             plain(p.rule),
         )
     err_console.print(table)
+    if len(err.problems) > MAX_PROBLEMS_SHOWN:
+        err_console.print(tr("more_problems", lang, n=len(err.problems) - MAX_PROBLEMS_SHOWN))
     if isinstance(err, PrivacyError):
         err_console.print(f"[bold red]{tr('privacy', lang)}[/]")
     err_console.print(f"[bold red]{tr('n_problems', lang, n=len(err.problems))}[/]")

@@ -40,6 +40,9 @@ MAX_CELL_CHARS = 32_767
 MAX_COLUMNS = 1_000
 #: Cells of one sheet's used area, rows × columns (a million rows of 20 columns).
 MAX_SHEET_CELLS = 20_000_000
+#: Lines of one CSV file: as many rows as an Excel sheet holds (national data has a few
+#: hundred thousand rows in its largest table).
+MAX_ROWS = 1_048_576
 #: Bytes of one uncompressed part of a workbook or a Network Canvas zip export, and the largest
 #: ratio of uncompressed to compressed size (workbooks compress about 5-20 times; a zip bomb
 #: thousands of times). Checked from the archive's directory before anything is unpacked.
@@ -404,6 +407,9 @@ def read_raw(source: Source) -> RawTable:
     text, encoding = decode(data)
     if not text or text.isspace():  # as `not text.strip()`, without copying the text
         return _to_raw_table(source, pd.DataFrame())
+    n_lines = max(text.count("\n"), text.count("\r"))
+    if n_lines > MAX_ROWS:
+        raise ReadIssue(source.display, "too_many_rows", n=n_lines, limit=MAX_ROWS)
     header_line = _first_nonblank_line(text)
     sep = sniff_delimiter(header_line)
     found = encoding_issues(text, encoding, sep)
@@ -453,6 +459,10 @@ def _parse_csv(
     # A row with more cells than the header, or blank lines above the header (the parser
     # takes the width from the first line): read every row as wide as the widest, so
     # validation can name the row (a cell in a column without a header).
+    for number, line in enumerate(text.splitlines(), start=1):  # before csv reads a line
+        if line.count(sep) >= MAX_COLUMNS:
+            n = line.count(sep) + 1
+            raise ReadIssue(file, "too_many_columns", row=number, n=n, limit=MAX_COLUMNS)
     reader = csv.reader(_io.StringIO(text), delimiter=sep)
     width = 0
     try:
@@ -667,7 +677,12 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
             filled = True
         uniques = np.asarray(uniques, dtype=object)
         factorized[i] = (codes, uniques)
-        issues.extend(_long_cells(source.display, body.index, codes, uniques, header, i))
+        long = _long_cells(source.display, body.index, codes, uniques, header, i)
+        if long:  # reported: later checks see the first MAX_CELL_CHARS characters only
+            issues.extend(long)
+            uniques = np.array([u[:MAX_CELL_CHARS] for u in uniques], dtype=object)
+            factorized[i] = (codes, uniques)
+            body.iloc[:, i] = uniques[codes]
         blank_columns.append(np.append(_blank_values(uniques), True)[codes])
     if filled:
         body = body.fillna("")

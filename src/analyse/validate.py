@@ -184,6 +184,10 @@ RULES: dict[str, dict[str, str]] = {
         "da": "Rækken har {n} kolonner; højst {limit} læses (tabellerne har omkring ti)",
         "en": "The row has {n} columns; at most {limit} are read (the tables have about ten)",
     },
+    "too_many_rows": {
+        "da": "Filen har {n} linjer; højst {limit} læses (så mange rækker, som et Excel-ark kan have)",
+        "en": "The file has {n} lines; at most {limit} are read (as many rows as an Excel sheet holds)",
+    },
     "cell_too_long": {
         "da": "Cellen har {n} tegn; højst {limit} er tilladt (Excels grænse)",
         "en": "The cell has {n} characters; at most {limit} are allowed (Excel's limit)",
