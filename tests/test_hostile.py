@@ -437,3 +437,46 @@ def test_a_network_canvas_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -
     (p,) = info.value.problems
     assert p.file == "export.zip" and p.code == "archive_too_large"
     assert "x_attributeList_Person.csv" in p.rule
+
+
+# --------------------------------------------------------------------------- as a user meets it
+
+
+def _nul(d: Path) -> None:
+    _edit(d / "borgere.csv", lambda b: b.replace(b"\r\nB102;H1", b"\r\nB102;H\x001", 1))
+
+
+def _mixed(d: Path) -> None:
+    path = d / "relationer.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    lines[2] = lines[2].decode("utf-8").encode("cp1252")
+    path.write_bytes(b"\r\n".join(lines))
+
+
+def _wide(d: Path) -> None:
+    _edit(d / "borgere.csv", lambda b: b.replace(b"\r\nB104", b"\r\nB104" + b";x" * 2000, 1))
+
+
+def _long(d: Path) -> None:
+    _edit(d / "borgere.csv", lambda b: b.replace(b"B105", b"a" * 100_000 + b"@", 1))
+
+
+@pytest.mark.parametrize(
+    ("damage", "file", "words"),
+    [
+        (_nul, "borgere.csv", "NUL-tegn"),
+        (_mixed, "relationer.csv", "UTF-8"),
+        (_wide, "borgere.csv", "kolonner"),
+        (_long, "borgere.csv", "32767"),
+    ],
+    ids=["nul", "mixed-encoding", "too-wide", "long-cell"],
+)
+def test_the_command_line_answers_with_exit_2_and_the_file(
+    tmp_path: Path, cli, damage, file: str, words: str
+) -> None:
+    d = _folder(tmp_path)
+    damage(d)
+    result = cli("validate", d)
+    assert result.exit_code == 2, result.output
+    assert file in result.output and words in result.output
+    assert "Traceback" not in result.output and "a" * 200 not in result.output
