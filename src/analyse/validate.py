@@ -677,25 +677,40 @@ def _check_distinct(group, distinct, schema, index, text, header_of, file, out, 
     try:
         pa.DataFrameSchema(checks).validate(pd.DataFrame(columns), lazy=True)
     except SchemaErrors as err:
-        for case in err.failure_cases.itertuples(index=False):
-            if pd.isna(case.index) or case.column not in checks:
-                continue  # column-level failures are reported at file level
-            codes, values, na_position = distinct[case.column]
-            position = int(case.index)
-            if position >= len(values):
-                continue  # padding
-            c = next(c for c in group if c.name == case.column)
-            code, fields = _translate(str(case.check), c, scales)
-            if code == "duplicate_key":
-                continue
-            wanted = -1 if position == na_position else position
-            header = header_of[c.name]
-            # The cells as written, taken at once (a lookup per row costs pandas 3 a copy of
-            # the frame's attrs: minutes for a million bad rows).
-            rows = index[codes == wanted]
-            written = text[c.name].loc[rows].to_numpy()
-            for row, value in zip(rows, written, strict=True):
+        failed = _failed_values(err, group, distinct, checks, scales)
+        for name, by_value in failed.items():
+            # Every row holding a failed value, found at once for the column (one pass over
+            # the codes, however many distinct values failed).
+            codes = distinct[name][0]
+            hit = np.isin(codes, np.fromiter(by_value, dtype=np.intp, count=len(by_value)))
+            written = text[name].to_numpy()[hit]
+            header = header_of[name]
+            for row, value_code, value in zip(index[hit], codes[hit], written, strict=True):
+                code, fields = by_value[int(value_code)]
                 out.add(file, int(row), header, value.strip(), code, **fields)
+
+
+def _failed_values(err, group, distinct, checks, scales) -> dict[str, dict[int, tuple[str, dict]]]:
+    """For each column, the codes of its distinct values that failed, with the problem to report.
+
+    The code is the value's position among the column's distinct values, ``-1`` for missing;
+    a value failing several checks gets the first failure's problem.
+    """
+    failed: dict[str, dict[int, tuple[str, dict]]] = {}
+    for case in err.failure_cases.itertuples(index=False):
+        if pd.isna(case.index) or case.column not in checks:
+            continue  # column-level failures are reported at file level
+        _, values, na_position = distinct[case.column]
+        position = int(case.index)
+        if position >= len(values):
+            continue  # padding
+        c = next(c for c in group if c.name == case.column)
+        code, fields = _translate(str(case.check), c, scales)
+        if code == "duplicate_key":
+            continue
+        wanted = -1 if position == na_position else position
+        failed.setdefault(c.name, {}).setdefault(wanted, (code, fields))
+    return failed
 
 
 def _translate(
