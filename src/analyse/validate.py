@@ -39,7 +39,6 @@ from analyse.io import RawTable, ReadIssue, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
-    MODELS,
     NO_PRACTICE,
     NO_PRACTICE_SPELLINGS,
     SCALES,
@@ -49,6 +48,7 @@ from analyse.schema import (
     empty_frame,
     fold,
     header_lookup,
+    model_schema,
     table_spec,
     value_lookup,
 )
@@ -106,6 +106,12 @@ RULES: dict[str, dict[str, str]] = {
     "missing_value": {
         "da": "Værdien mangler, men kolonnen skal udfyldes",
         "en": "The value is missing but the column is required",
+    },
+    "partly_answered": {
+        "da": "Værdien mangler; udfyld den i hver række, eller lad kolonnen stå tom i alle rækker, "
+        "hvis spørgsmålet ikke blev stillet",
+        "en": "The value is missing; fill it in in every row, or leave the column empty in every "
+        "row if the question was not asked",
     },
     "not_pseudonym": {
         "da": "Skal være et pseudonym (bogstaver og cifre, mindst ét ciffer, ingen mellemrum, højst 32 tegn) – aldrig et navn",
@@ -610,7 +616,7 @@ def _schema_for(table: str, scales: Mapping[str, tuple[int, int]]) -> pa.DataFra
     the middle of the first data set's checks.
     """
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)
-    schema = MODELS[table].to_schema()
+    schema = model_schema(table)
     for c in table_spec(table).columns:
         if c.configurable_range and c.configurable_range in scales:
             low, high = scales[c.configurable_range]
@@ -912,6 +918,7 @@ def _cross_table(
                     "not_assessed",
                     wave=written,
                 )
+    _partly_answered(tables, headers, files, out)
     # required tables with no rows
     for table in ("residents",):
         if table in tables and tables[table].empty:
@@ -919,6 +926,30 @@ def _cross_table(
 
 
 _NO_VALUES = np.empty(0, dtype=object)
+
+#: Questions a data collection may not have asked: empty in every row, or answered in every row.
+NOT_ASKABLE = {"relations": ("resident_gives", "resident_receives")}
+
+
+def _partly_answered(
+    tables: Mapping[str, _Coded],
+    headers: Mapping[str, Mapping[str, str]],
+    files: Mapping[str, str],
+    out: _Collector,
+) -> None:
+    """A question that may be not asked (empty everywhere) must otherwise be answered in every
+    row: a missing answer among answers is a problem, never silently "no"."""
+    for table, columns in NOT_ASKABLE.items():
+        if table not in tables:
+            continue
+        f = tables[table]
+        for column in columns:
+            if column not in headers[table]:
+                continue
+            missing = f.columns[column][0] == -1
+            if missing.any() and not missing.all():
+                for row in f.index[missing]:
+                    out.add(files[table], int(row), headers[table][column], "", "partly_answered")
 
 
 def _object_index(values: np.ndarray) -> pd.Index:
