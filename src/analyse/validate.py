@@ -703,19 +703,32 @@ def _failed_values(err, group, distinct, checks, scales) -> dict[str, dict[int, 
     a value failing several checks gets the first failure's problem.
     """
     failed: dict[str, dict[int, tuple[str, dict]]] = {}
-    for case in err.failure_cases.itertuples(index=False):
-        if pd.isna(case.index) or case.column not in checks:
+    cases = err.failure_cases
+    # Plain Python values, taken once per column (iterating pandas 3's Arrow-backed rows is
+    # slow), and each (column, check) translated once.
+    present = cases["index"].notna().to_numpy(dtype=bool)
+    positions = cases["index"].to_numpy(dtype=object)
+    case_columns = cases["column"].to_numpy(dtype=object)
+    case_checks = cases["check"].to_numpy(dtype=object)
+    translated: dict[tuple[str, str], tuple[str, dict]] = {}
+    by_name = {c.name: c for c in group}
+    for ok, position, column, check in zip(
+        present, positions, case_columns, case_checks, strict=True
+    ):
+        if not ok or column not in checks:
             continue  # column-level failures are reported at file level
-        _, values, na_position = distinct[case.column]
-        position = int(case.index)
+        _, values, na_position = distinct[column]
+        position = int(position)
         if position >= len(values):
             continue  # padding
-        c = next(c for c in group if c.name == case.column)
-        code, fields = _translate(str(case.check), c, scales)
+        key = (column, str(check))
+        if key not in translated:
+            translated[key] = _translate(str(check), by_name[column], scales)
+        code, fields = translated[key]
         if code == "duplicate_key":
             continue
         wanted = -1 if position == na_position else position
-        failed.setdefault(c.name, {}).setdefault(wanted, (code, fields))
+        failed.setdefault(column, {}).setdefault(wanted, (code, fields))
     return failed
 
 
