@@ -235,6 +235,20 @@ def test_a_nul_byte_is_a_problem_with_row_and_column(tmp_path: Path) -> None:
     ]
 
 
+def test_problem_lines_are_counted_as_a_text_editor_counts(tmp_path: Path) -> None:
+    """A form feed or U+2028 inside a cell is not a line break (str.splitlines says it is)."""
+    d = _folder(tmp_path)
+    path = d / "spoergsmaal.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    lines[1] = lines[1].replace(b"En god", "En\u2028god\x0c".encode(), 1)
+    lines[2] = lines[2].replace(b"stole", b"sto\x00le", 1)
+    path.write_bytes(b"\r\n".join(lines))
+    problems = problems_of(d, lang="en")
+    assert [(p.file, p.row, p.column, p.code) for p in problems] == [
+        ("spoergsmaal.csv", 3, "tekst_da", "nul_byte")
+    ]
+
+
 def test_a_windows_1252_line_in_a_utf8_file_is_a_problem(tmp_path: Path) -> None:
     """Not decoded as Windows-1252 throughout ("FÃ¦llesskab"): the line is reported."""
     d = _folder(tmp_path)
@@ -480,3 +494,27 @@ def test_the_command_line_answers_with_exit_2_and_the_file(
     assert result.exit_code == 2, result.output
     assert file in result.output and words in result.output
     assert "Traceback" not in result.output and "a" * 200 not in result.output
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"networkCanvasEgoUUID,name\ne1,Mor\ne2,Hanne\x00\n", "nul_byte"),
+        (
+            "networkCanvasEgoUUID,name\ne1,Søster\n".encode() + "e2,Bror å\n".encode("cp1252"),
+            "mixed_encoding",
+        ),
+    ],
+    ids=["nul", "mixed-encoding"],
+)
+def test_a_network_canvas_csv_with_nul_or_mixed_encoding_is_a_problem(
+    data: bytes, code: str
+) -> None:
+    from analyse.networkcanvas import _File, _read_csv
+
+    problems: list = []
+    assert _read_csv(_File("export/x_attributeList_Person.csv", lambda: data), problems) is None
+    assert [(p.file, p.row, p.code) for p in problems] == [
+        ("export/x_attributeList_Person.csv", 3, code)
+    ]
+    assert "Hanne" not in problems[0].rule

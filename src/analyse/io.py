@@ -230,6 +230,11 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+#: The line breaks the CSV parser knows (not str.splitlines's, which also breaks at form
+#: feeds, U+0085 and U+2028): line numbers in problems are those of a text editor.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def encoding_issues(text: str, encoding: str, sep: str) -> list[tuple[int, int, str]]:
     """Where a decoded text holds what no table cell may: NUL bytes, or bytes not in its encoding.
 
@@ -242,7 +247,7 @@ def encoding_issues(text: str, encoding: str, sep: str) -> list[tuple[int, int, 
     if not any(ch in text for ch in bad):
         return []
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         for ch in bad:
             at = line.find(ch)
             if at >= 0:
@@ -459,7 +464,7 @@ def _parse_csv(
     # A row with more cells than the header, or blank lines above the header (the parser
     # takes the width from the first line): read every row as wide as the widest, so
     # validation can name the row (a cell in a column without a header).
-    for number, line in enumerate(text.splitlines(), start=1):  # before csv reads a line
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):  # before csv reads one
         if line.count(sep) >= MAX_COLUMNS:
             n = line.count(sep) + 1
             raise ReadIssue(file, "too_many_columns", row=number, n=n, limit=MAX_COLUMNS)

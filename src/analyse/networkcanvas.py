@@ -53,7 +53,13 @@ import pandas as pd
 import typer
 
 from analyse.errors import AnalyseError, ConfigError, DataError, PrivacyError
-from analyse.io import MAX_ZIP_ENTRY_BYTES, ReadIssue, check_zip_entries, decode
+from analyse.io import (
+    MAX_ZIP_ENTRY_BYTES,
+    ReadIssue,
+    check_zip_entries,
+    decode,
+    encoding_issues,
+)
 from analyse.problems import Problem
 
 __all__ = [
@@ -912,7 +918,23 @@ def _check_zip(infos: list[zipfile.ZipInfo], name: str) -> None:
 
 
 def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
-    text, _ = decode(file.read())  # UTF-8 as Network Canvas writes; cp1252 if Excel re-saved it
+    text, encoding = decode(file.read())  # UTF-8 as Network Canvas writes; cp1252 if re-saved
+    found = encoding_issues(text, encoding, ";" if ";" in text[:4096] else ",")
+    if found:  # a NUL or a line in another encoding: reported, never guessed or cut
+        line, _, code = found[0]
+        what = "a NUL character" if code == "nul_byte" else "bytes that are not UTF-8"
+        problems.append(
+            Problem(
+                file.name,
+                line,
+                None,
+                None,
+                f"Line {line} holds {what}: the file is damaged or was saved in another encoding "
+                f"({len(found)} line(s)). Export it again from Network Canvas.",
+                code=code,
+            )
+        )
+        return None
     if not text.strip():
         problems.append(
             Problem(
