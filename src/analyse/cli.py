@@ -19,11 +19,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from analyse.config import DEFAULT_SEED
 from analyse.errors import AnalyseError, DataError, PrivacyError
+from analyse.terminal import plain, visible
 
 app = typer.Typer(
     name="analyse",
@@ -66,6 +67,10 @@ TEXT = {
         "da": "Data er afvist af hensyn til privatliv: de kan identificere personer.",
         "en": "The data set is refused for privacy: it could identify people.",
     },
+    "more_problems": {
+        "da": "… og {n} problem(er) mere, ikke vist (alle med: analyse validate DATA --json)",
+        "en": "… and {n} more problem(s), not shown (all of them: analyse validate DATA --json)",
+    },
     "valid": {"da": "Data er gyldige", "en": "The data set is valid"},
     "table": {"da": "Tabel", "en": "Table"},
     "rows": {"da": "Rækker", "en": "Rows"},
@@ -82,20 +87,42 @@ def tr(key: str, lang: str, **fields: object) -> str:
     return TEXT[key][lang].format(**fields)
 
 
+def error_line(lang: str, message: object, *, label: str | None = None) -> Text:
+    """``Fejl: message`` (or ``label: message``) for the terminal, the message taken as data.
+
+    The message may quote a file name, a header or a value: it is never read as rich markup,
+    and its control characters are shown as escapes (:mod:`analyse.terminal`); line breaks
+    are kept.
+    """
+    head = tr("error", lang) if label is None else label
+    return Text.assemble((f"{head}:", "bold red"), " ", plain(message, keep="\n"))
+
+
+#: Problems shown in the terminal's table; a file with a million bad rows lists the first ones
+#: and says how many more there are (``--json`` gives every one).
+MAX_PROBLEMS_SHOWN = 1000
+
+
 def print_problems(err: DataError, lang: str) -> None:
-    """Print every problem as one table on standard error."""
+    """Print the problems (at most :data:`MAX_PROBLEMS_SHOWN`) as one table on standard error.
+
+    Every cell is data (file, column and value as the user wrote them): it is printed as
+    plain text, never as markup, with control characters made visible.
+    """
     table = Table(title=tr("problems_title", lang), show_lines=False, expand=False)
     for key in ("file", "row", "column", "value", "rule"):
         table.add_column(tr(key, lang), overflow="fold")
-    for p in err.problems:
+    for p in err.problems[:MAX_PROBLEMS_SHOWN]:
         table.add_row(
-            p.file,
+            plain(p.file),
             "" if p.row is None else str(p.row),
-            p.column or "",
-            "" if p.value is None else p.value,
-            p.rule,
+            plain(p.column or ""),
+            plain("" if p.value is None else p.value),
+            plain(p.rule),
         )
     err_console.print(table)
+    if len(err.problems) > MAX_PROBLEMS_SHOWN:
+        err_console.print(tr("more_problems", lang, n=len(err.problems) - MAX_PROBLEMS_SHOWN))
     if isinstance(err, PrivacyError):
         err_console.print(f"[bold red]{tr('privacy', lang)}[/]")
     err_console.print(f"[bold red]{tr('n_problems', lang, n=len(err.problems))}[/]")
@@ -118,17 +145,15 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except AnalyseError as err:
             if STATE["debug"]:
                 raise
-            err_console.print(f"[bold red]{tr('error', lang)}:[/] {err}")
+            err_console.print(error_line(lang, err))
             raise typer.Exit(code=2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as err:  # a bug: short message, traceback only with --debug
             if STATE["debug"]:
                 raise
-            err_console.print(
-                f"[bold red]{tr('error', lang)}:[/] {type(err).__name__}: {err}\n"
-                "(run with --debug for the full traceback)"
-            )
+            err_console.print(error_line(lang, f"{type(err).__name__}: {err}"))
+            err_console.print("(run with --debug for the full traceback)")
             raise typer.Exit(code=1) from None
 
     return wrapper
@@ -190,12 +215,14 @@ def validate_command(
     s = ds.summary()
     console.print(f"{tr('residents', lang.value)}: {s['residents']}")
     console.print(
-        f"{tr('sites', lang.value)} ({len(s['sites'])}): {', '.join(s['sites'][:30])}"
-        + (" …" if len(s["sites"]) > 30 else "")
+        plain(
+            f"{tr('sites', lang.value)} ({len(s['sites'])}): {', '.join(s['sites'][:30])}"
+            + (" …" if len(s["sites"]) > 30 else "")
+        )
     )
-    console.print(f"{tr('waves', lang.value)}: {', '.join(s['waves'])}")
-    for w in ds.warnings:
-        console.print(f"[yellow]{tr('warning', lang.value)}:[/] {w}")
+    console.print(plain(f"{tr('waves', lang.value)}: {', '.join(s['waves'])}"))
+    for w in ds.warnings:  # name files and headers as written: data, never markup
+        console.print(Text.assemble((f"{tr('warning', lang.value)}:", "yellow"), " ", plain(w)))
 
 
 @app.command("prepare")
@@ -385,9 +412,9 @@ def report_command(
     )
     failed = [j for j in result.jobs if j.status != "ok"]
     for job in failed:
-        err_console.print(f"[bold red]{tr('error', lang.value)}:[/] {job.name}: {job.error}")
+        err_console.print(error_line(lang.value, f"{job.name}: {job.error}"))
     for finding in result.audit_findings:
-        err_console.print(f"[bold red]Audit:[/] {escape(finding)}")
+        err_console.print(error_line(lang.value, finding, label="Audit"))
     console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")
     if not result.ok:
         raise typer.Exit(code=1)
@@ -410,7 +437,7 @@ def audit_command(
 
     findings, min_cell = audit_command_run(run, data)
     for finding in findings:
-        err_console.print(f"[bold red]Audit:[/] {escape(finding)}")
+        err_console.print(error_line(lang.value, finding, label="Audit"))
     if findings:
         raise typer.Exit(code=1)
     ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"
@@ -478,7 +505,7 @@ def main() -> None:
     except BaseException as err:  # pragma: no cover - last line of defence
         if STATE["debug"]:
             raise
-        print(f"Error: {type(err).__name__}: {err}", file=sys.stderr)
+        print(visible(f"Error: {type(err).__name__}: {err}", keep="\n"), file=sys.stderr)
         sys.exit(1)
 
 

@@ -17,6 +17,8 @@ import datetime as _dt
 import hashlib
 import io as _io
 import logging
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,21 @@ log = logging.getLogger(__name__)
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Limits on what one file may hold: hostile or broken files are refused with a clear message
+#: instead of hanging or exhausting memory. A cell holds at most what Excel lets one hold.
+MAX_CELL_CHARS = 32_767
+#: Columns of one table (the widest table of the contract has about ten).
+MAX_COLUMNS = 1_000
+#: Cells of one sheet's used area, rows × columns (a million rows of 20 columns).
+MAX_SHEET_CELLS = 20_000_000
+#: Lines of one CSV file: as many rows as an Excel sheet holds (national data has a few
+#: hundred thousand rows in its largest table).
+MAX_ROWS = 1_048_576
+#: Bytes of one uncompressed part of a workbook or a Network Canvas zip export, and the largest
+#: ratio of uncompressed to compressed size (workbooks compress about 5-20 times; a zip bomb
+#: thousands of times). Checked from the archive's directory before anything is unpacked.
+MAX_ZIP_ENTRY_BYTES = 512 * 1024 * 1024
+MAX_ZIP_RATIO = 200
 #: Sheets of our own Excel template that hold no data.
 TEMPLATE_SHEETS = frozenset(
     fold(s) for s in ("vejledning", "guidance", "kodebog", "codebook", "lister", "lists")
@@ -50,18 +67,19 @@ class RawTable:
     file: str
     frame: pd.DataFrame
     header_row: int = 1
+    #: Problems found while reading, as ``((file, row, column, value, code), fields)`` (the
+    #: form :func:`analyse.screen.screen_table` yields); the codes' texts are in
+    #: :data:`analyse.validate.RULES`.
+    issues: list[tuple[tuple, dict[str, object]]] = field(default_factory=list)
+    #: False when the file could not be read at all (then ``frame`` is empty and ``issues``
+    #: says why): no further check applies to it.
+    readable: bool = True
     _factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     def column_name(self, position: int) -> str:
         """The column as a user finds it: its header, or its spreadsheet letter ``(F)`` if none."""
         header = self.frame.columns[position]
-        if header:
-            return header
-        letters, i = "", position + 1
-        while i:
-            i, r = divmod(i - 1, 26)
-            letters = chr(65 + r) + letters
-        return f"({letters})"
+        return header if header else _letters(position)
 
     def factorized(self, position: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes and distinct values of the column at ``position`` (computed once).
@@ -100,26 +118,143 @@ def sha256(path: Path) -> str:
 # --------------------------------------------------------------------------- decoding
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode a text file's bytes: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252.
+class ReadIssue(Exception):
+    """A file that cannot be read as a table: which file, and the problem code with its fields.
 
-    Returns the text and the encoding used. Windows-1252 is what Excel on Windows writes for
-    "CSV (semikolonsepareret)"; every byte sequence that is not valid UTF-8 is read as it,
-    so æ, ø and å survive.
+    Raised by the readers; :func:`read_raw_tables` turns it into an unreadable
+    :class:`RawTable`, :func:`analyse.validate.read_dataset` into a problem naming the file.
+    """
+
+    def __init__(
+        self,
+        file: str,
+        code: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        **fields: object,
+    ) -> None:
+        self.file = file
+        self.code = code
+        self.row = row
+        self.column = column
+        self.value = value
+        self.fields = fields
+        super().__init__(f"{file}: {code} {fields}")
+
+    def as_issue(self) -> tuple[tuple, dict[str, object]]:
+        """The problem as ``((file, row, column, value, code), fields)``."""
+        return (self.file, self.row, self.column, self.value, self.code), dict(self.fields)
+
+
+#: Byte order marks, longest first (UTF-32 LE starts with UTF-16 LE's mark).
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32", "utf-32"),
+    (b"\xff\xfe\x00\x00", "utf-32", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8-sig"),
+    (b"\xfe\xff", "utf-16", "utf-16"),
+    (b"\xff\xfe", "utf-16", "utf-16"),
+)
+#: A valid multi-byte UTF-8 sequence: never found in Danish Windows-1252 text (æøå are
+#: followed by ASCII letters there, not by bytes 0x80-0xBF).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 written without a byte order mark, told by where the NUL bytes are.
+
+    Text in these encodings has a NUL byte in (nearly) every second or every fourth byte; a
+    stray NUL in UTF-8 text does not look like that.
+
+    >>> _wide_encoding("borger_id;botilbud".encode("utf-16-be"))
+    'utf-16-be'
+    >>> _wide_encoding("borger_id;botilbud".encode("utf-32-le"))
+    'utf-32-le'
+    >>> _wide_encoding(b"borger_id;botilbud") is None
+    True
+    """
+    sample = data[: 1 << 14]
+    n = len(sample) - len(sample) % 4
+    if n < 4 or sample.count(0) < n // 3:
+        return None
+    zero = np.frombuffer(sample[:n], dtype=np.uint8).reshape(-1, 4) == 0
+    share = zero.mean(axis=0)  # how often each of the four byte positions is NUL
+    if (share[1:] > 0.9).all():
+        return "utf-32-le"
+    if (share[:3] > 0.9).all():
+        return "utf-32-be"
+    if share[0] > 0.9 and share[2] > 0.9:
+        return "utf-16-be"
+    if share[1] > 0.9 and share[3] > 0.9:
+        return "utf-16-le"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode a text file's bytes: UTF-8 (BOM or not), UTF-16 or UTF-32, else Windows-1252.
+
+    Returns the text and the encoding used. UTF-16 and UTF-32 are recognised by their byte
+    order mark, or without one by their NUL bytes. Windows-1252 is what Excel on Windows
+    writes for "CSV (semikolonsepareret)"; a file that is not valid UTF-8 and holds no UTF-8
+    sequence at all is read as it, so æ, ø and å survive. A file that mixes the two (UTF-8
+    with a Windows-1252 line pasted in) is decoded as UTF-8 with U+FFFD for the bytes that
+    are not; :func:`encoding_issues` finds those lines so they are reported, never guessed.
 
     >>> decode("før".encode("utf-8-sig"))
     ('før', 'utf-8-sig')
     >>> decode("før".encode("cp1252"))
     ('før', 'cp1252')
+    >>> decode("før".encode("utf-32"))
+    ('før', 'utf-32')
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    codec = name = None
+    for bom, bom_codec, bom_name in _BOMS:
+        if data.startswith(bom):
+            codec, name = bom_codec, bom_name
+            break
+    else:
+        codec = name = _wide_encoding(data)
+    if codec is not None:
+        try:
+            return data.decode(codec), name
+        except UnicodeDecodeError:  # reported by encoding_issues, never guessed
+            return data.decode(codec, errors="replace"), f"{name}-mixed"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
+        if _UTF8_MULTIBYTE.search(data):
+            return data.decode("utf-8", errors="replace"), "utf-8-mixed"
         return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+#: The line breaks the CSV parser knows (not str.splitlines's, which also breaks at form
+#: feeds, U+0085 and U+2028): line numbers in problems are those of a text editor.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def encoding_issues(text: str, encoding: str, sep: str) -> list[tuple[int, int, str]]:
+    """Where a decoded text holds what no table cell may: NUL bytes, or bytes not in its encoding.
+
+    Returns ``(line, column position, code)`` for each line (1-based, as a text editor counts)
+    with a NUL character (``nul_byte``) or, in a file that is UTF-8 except for some lines, with
+    bytes that are not UTF-8 (``mixed_encoding``). The column position is the cell of the
+    line (split at ``sep``) where the first such character is.
+    """
+    bad = "\x00\ufffd" if encoding.endswith("-mixed") else "\x00"
+    if not any(ch in text for ch in bad):
+        return []
+    found = []
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        for ch in bad:
+            at = line.find(ch)
+            if at >= 0:
+                code = "nul_byte" if ch == "\x00" else "mixed_encoding"
+                found.append((number, line.count(sep, 0, at), code))
+                break
+    return found
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -142,7 +277,8 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     """Find the tables of a data set at ``path`` (a folder or an XLSX workbook).
 
     Returns the sources by table, a list of (file, problem code) for files that clash, and
-    warnings for files that are not tables of the contract.
+    warnings for files that are not tables of the contract. Raises :class:`ReadIssue` for a
+    path that is neither, a folder that cannot be listed or a workbook that cannot be opened.
     """
     path = Path(path)
     sources: dict[str, Source] = {}
@@ -151,8 +287,12 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     if path.is_file() and path.suffix.lower() in XLSX_SUFFIXES:
         return _locate_sheets(path)
     if path.is_file():
-        raise FileNotFoundError(f"{path} is neither a folder nor an .xlsx workbook")
-    files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
+        raise ReadIssue(path.name, "not_a_dataset")
+    try:
+        listed = list(path.iterdir())
+    except OSError as exc:
+        raise ReadIssue(path.name, "unreadable_file", value=exc.strerror) from None
+    files = sorted(p for p in listed if p.is_file() and not p.name.startswith((".", "~$")))
     csv_files = [p for p in files if p.suffix.lower() in CSV_SUFFIXES]
     workbooks = [p for p in files if p.suffix.lower() in XLSX_SUFFIXES]
     if not csv_files and len(workbooks) == 1:
@@ -175,9 +315,7 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
 
 
 def _locate_sheets(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[str]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True)
+    wb = open_workbook(path)
     try:
         names = list(wb.sheetnames)
     finally:
@@ -201,50 +339,176 @@ def _locate_sheets(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]]
     return sources, clashes, warnings
 
 
+#: The first bytes of an OLE compound file: an encrypted (password-protected) workbook, or
+#: Excel 97-2003's .xls under an .xlsx name.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_zip_entries(infos: list[zipfile.ZipInfo], file: str) -> None:
+    """Refuse an archive with a part too large to unpack, judged from its directory alone.
+
+    Raises :class:`ReadIssue` (``archive_too_large``) when a part would unpack to more than
+    :data:`MAX_ZIP_ENTRY_BYTES`, or to more than :data:`MAX_ZIP_RATIO` times its compressed
+    size (a zip bomb). The sizes are those the archive records; :mod:`zipfile` never unpacks
+    more than the recorded size of a part.
+    """
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        if size > MAX_ZIP_ENTRY_BYTES or (size > 1 << 20 and size > MAX_ZIP_RATIO * packed):
+            raise ReadIssue(
+                file,
+                "archive_too_large",
+                value=info.filename,
+                mb=round(size / 2**20),
+                limit=MAX_ZIP_ENTRY_BYTES // 2**20,
+                ratio=MAX_ZIP_RATIO,
+            )
+
+
+def open_workbook(path: Path):  # -> openpyxl Workbook (read-only)
+    """Open a workbook for reading, or raise :class:`ReadIssue` saying why it cannot be.
+
+    Refused: a file that cannot be read (permission, locked), an encrypted workbook or an old
+    ``.xls`` file, a damaged or truncated one, and one whose parts would unpack to too much.
+    """
+    from openpyxl import load_workbook
+
+    name = path.name
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+        if head == _OLE_SIGNATURE:
+            raise ReadIssue(name, "encrypted_workbook")
+        with zipfile.ZipFile(path) as archive:
+            check_zip_entries(archive.infolist(), name)
+        return load_workbook(path, read_only=True, data_only=True)
+    except ReadIssue:
+        raise
+    except OSError as exc:  # permission, a file locked by another program, ...
+        raise ReadIssue(name, "unreadable_file", value=exc.strerror or str(exc)) from None
+    except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors
+        log.debug("workbook %s not readable: %r", name, exc)
+        raise ReadIssue(name, "damaged_workbook") from None
+
+
 # --------------------------------------------------------------------------- reading
 
 
 def read_raw(source: Source) -> RawTable:
-    """Read one table as text, keeping the user's row numbers."""
+    """Read one table as text, keeping the user's row numbers.
+
+    Raises :class:`ReadIssue` when the file cannot be read as a table at all; problems of
+    single cells (NUL characters, a line in another encoding, a cell longer than
+    :data:`MAX_CELL_CHARS`) are kept in :attr:`RawTable.issues`.
+    """
     if source.sheet is not None:
-        rows = _sheet_rows(source.path, source.sheet)
+        rows = _sheet_rows(source.path, source.sheet, source.display)
         frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    else:
+        return _to_raw_table(source, frame)
+    try:
         data = source.path.read_bytes()
-        text, encoding = decode(data)
-        if not text or text.isspace():  # as `not text.strip()`, without copying the text
-            frame = pd.DataFrame()
-        else:
-            sep = sniff_delimiter(_first_nonblank_line(text))
-            options = dict(
-                sep=sep,
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                quoting=csv.QUOTE_MINIMAL,
-                engine="c",
-            )
-            # The parser reads UTF-8: give it the file's own bytes when they are the UTF-8 of the
-            # text (no copy of the text into a StringIO, no encoding it back).
-            utf8 = encoding in ("utf-8", "utf-8-sig")
-            body = memoryview(data)[3:] if encoding == "utf-8-sig" else data
+    except OSError as exc:
+        raise ReadIssue(source.display, "unreadable_file", value=exc.strerror) from None
+    text, encoding = decode(data)
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
+        return _to_raw_table(source, pd.DataFrame())
+    n_lines = max(text.count("\n"), text.count("\r"))
+    if n_lines > MAX_ROWS:
+        raise ReadIssue(source.display, "too_many_rows", n=n_lines, limit=MAX_ROWS)
+    header_line = _first_nonblank_line(text)
+    sep = sniff_delimiter(header_line)
+    found = encoding_issues(text, encoding, sep)
+    if found:  # a NUL would end the cell in the parser: read it as U+FFFD, reported below
+        text = text.replace("\x00", "\ufffd")
+        encoding = "replaced"
+    frame = _parse_csv(source.display, data, text, encoding, sep, header_line)
+    raw = _to_raw_table(source, frame)
+    header = next(csv.reader([header_line], delimiter=sep), [])
+    for line, position, code in found:
+        label = header[position].strip() if position < len(header) else ""
+        raw.issues.append(((raw.file, line, label or _letters(position), None, code), {}))
+    return raw
 
-            def buffer() -> _io.IOBase:
-                return _io.BytesIO(body) if utf8 else _io.StringIO(text)
 
-            try:
-                frame = pd.read_csv(buffer(), encoding="utf-8", **options)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError):
-                # A row with more cells than the header, or blank lines above the header (the
-                # parser takes the width from the first line): read every row as wide as the
-                # widest, so validation can name the row (a cell in a column without a header).
-                width = max(
-                    (len(row) for row in csv.reader(_io.StringIO(text), delimiter=sep)), default=0
+def _parse_csv(
+    file: str, data: bytes, text: str, encoding: str, sep: str, header_line: str
+) -> pd.DataFrame:
+    """The C parser's reading of a CSV text, every cell as text, or :class:`ReadIssue`."""
+    width = header_line.count(sep) + 1
+    if width > MAX_COLUMNS:
+        raise ReadIssue(file, "too_many_columns", n=width, limit=MAX_COLUMNS)
+    options = dict(
+        sep=sep,
+        header=None,
+        dtype=object,  # Python str cells: pandas 3 would convert every cell to Arrow strings
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        quoting=csv.QUOTE_MINIMAL,
+        engine="c",
+    )
+    # The parser reads UTF-8: give it the file's own bytes when they are the UTF-8 of the
+    # text (no copy of the text into a StringIO, no encoding it back).
+    utf8 = encoding in ("utf-8", "utf-8-sig")
+    body = memoryview(data)[3:] if encoding == "utf-8-sig" else data
+
+    def buffer() -> _io.IOBase:
+        return _io.BytesIO(body) if utf8 else _io.StringIO(text)
+
+    try:
+        return pd.read_csv(buffer(), encoding="utf-8", **options)
+    except pd.errors.ParserError as exc:
+        _unbalanced_quote(file, exc)
+    except pd.errors.EmptyDataError:
+        pass
+    # A row with more cells than the header, or blank lines above the header (the parser
+    # takes the width from the first line): read every row as wide as the widest, so
+    # validation can name the row (a cell in a column without a header).
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):  # before csv reads one
+        if line.count(sep) >= MAX_COLUMNS:
+            n = line.count(sep) + 1
+            raise ReadIssue(file, "too_many_columns", row=number, n=n, limit=MAX_COLUMNS)
+    reader = csv.reader(_io.StringIO(text), delimiter=sep)
+    width = 0
+    try:
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise ReadIssue(
+                    file, "too_many_columns", row=reader.line_num, n=len(row), limit=MAX_COLUMNS
                 )
-                frame = pd.read_csv(buffer(), encoding="utf-8", names=range(width), **options)
-    return _to_raw_table(source, frame)
+            width = max(width, len(row))
+    except csv.Error:  # a cell longer than the csv module reads: count separators instead
+        # (an upper bound; columns beyond the widest row stay empty and are dropped).
+        width = max(line.count(sep) for line in text.splitlines()) + 1
+        if width > MAX_COLUMNS:
+            raise ReadIssue(file, "too_many_columns", n=width, limit=MAX_COLUMNS) from None
+    try:
+        return pd.read_csv(buffer(), encoding="utf-8", names=range(width), **options)
+    except pd.errors.ParserError as exc:
+        _unbalanced_quote(file, exc)
+        raise ReadIssue(file, "unparsable_csv", value=str(exc)[:200]) from None
+
+
+def _unbalanced_quote(file: str, exc: Exception) -> None:
+    """Raise :class:`ReadIssue` if the parser stopped at a quote that is never closed."""
+    message = str(exc)
+    if "EOF inside string" in message:
+        m = re.search(r"starting at row (\d+)", message)
+        row = int(m.group(1)) + 1 if m else None  # the parser counts lines from 0
+        raise ReadIssue(file, "unbalanced_quote", row=row) from None
+
+
+def _letters(position: int) -> str:
+    """A column's spreadsheet letters in parentheses, ``(A)`` for the first.
+
+    >>> _letters(0), _letters(25), _letters(26)
+    ('(A)', '(Z)', '(AA)')
+    """
+    letters, i = "", position + 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"({letters})"
 
 
 def _cell_text(value: object) -> str:
@@ -265,17 +529,81 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _sheet_rows(path: Path, sheet: str) -> list[list[str]]:
-    from openpyxl import load_workbook
+def _sheet_rows(path: Path, sheet: str, file: str) -> list[list[str]]:
+    """A sheet's cells as text, row by row, as wide as its widest row with a value.
 
-    wb = load_workbook(path, read_only=True, data_only=True)
+    The sheet's recorded size (``<dimension ref=...>``) is not trusted: files written by other
+    programs often record a stale one (openpyxl's read-only mode would stop there and lose
+    rows), and a hostile one can claim a million rows of 16,384 columns. The cells are read as
+    they are in the file, only those with a value are kept, and the used area is checked
+    against :data:`MAX_COLUMNS` and :data:`MAX_SHEET_CELLS` before any grid is built.
+    """
+    wb = open_workbook(path)
     try:
-        ws = wb[sheet]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        cells = _sheet_cells(wb, sheet, file)
+    except ReadIssue:
+        raise
+    except Exception as exc:  # XML that openpyxl cannot parse: a damaged workbook
+        log.debug("sheet %s not readable: %r", file, exc)
+        raise ReadIssue(file, "damaged_workbook") from None
     finally:
         wb.close()
-    width = max((len(r) for r in rows), default=0)
-    return [r + [""] * (width - len(r)) for r in rows]
+    if not cells:
+        return []
+    n_rows = max(r for r, _, _ in cells)
+    width = max(c for _, c, _ in cells)
+    if n_rows * width > MAX_SHEET_CELLS:
+        raise ReadIssue(file, "sheet_too_large", rows=n_rows, columns=width, limit=MAX_SHEET_CELLS)
+    rows = [[""] * width for _ in range(n_rows)]
+    for r, c, text in cells:
+        rows[r - 1][c - 1] = text
+    return rows
+
+
+def _sheet_cells(wb, sheet: str, file: str) -> list[tuple[int, int, str]]:
+    """``(row, column, text)`` of every cell with a value, both 1-based, in file order.
+
+    Reads the sheet's XML with openpyxl's own streaming parser (as its read-only worksheet
+    does, without the padding to the recorded size), so dates, shared strings and cached
+    formula values come out exactly as :meth:`iter_rows` gives them.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    ws = wb[sheet]
+    cells: list[tuple[int, int, str]] = []
+    seen = widest = 0
+    with ws._get_source() as src:
+        parser = WorkSheetParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for row, row_cells in parser.parse():
+            seen += len(row_cells) + 1
+            if seen > MAX_SHEET_CELLS:
+                raise ReadIssue(
+                    file, "sheet_too_large", rows=row, columns=widest, limit=MAX_SHEET_CELLS
+                )
+            for cell in row_cells:
+                value = cell["value"]
+                if value is None:
+                    continue
+                column = cell["column"]
+                if column > MAX_COLUMNS:
+                    raise ReadIssue(
+                        file,
+                        "too_many_columns",
+                        row=row,
+                        column=_letters(column - 1),
+                        n=column,
+                        limit=MAX_COLUMNS,
+                    )
+                widest = max(widest, column)
+                cells.append((row, column, _cell_text(value)))
+    return cells
 
 
 def _first_nonblank_line(text: str, *, head: int = 1 << 16) -> str:
@@ -342,6 +670,7 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     # Both readers give text cells only (the C parser reads the cells a short row lacks as "").
     # Should a cell be missing all the same, its column is read with "" there, as before.
     factorized = {}
+    issues: list[tuple[tuple, dict[str, object]]] = []
     blank_columns = []
     filled = False
     for i in range(body.shape[1]):
@@ -353,6 +682,12 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
             filled = True
         uniques = np.asarray(uniques, dtype=object)
         factorized[i] = (codes, uniques)
+        long = _long_cells(source.display, body.index, codes, uniques, header, i)
+        if long:  # reported: later checks see the first MAX_CELL_CHARS characters only
+            issues.extend(long)
+            uniques = np.array([u[:MAX_CELL_CHARS] for u in uniques], dtype=object)
+            factorized[i] = (codes, uniques)
+            body.iloc[:, i] = uniques[codes]
         blank_columns.append(np.append(_blank_values(uniques), True)[codes])
     if filled:
         body = body.fillna("")
@@ -362,18 +697,63 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
     rows = ~blank
     if rows.all() and len(keep) == body.shape[1]:
-        body = body.copy()  # what the selection below gives, without taking every cell
+        # What the selection below gives (pandas 3 keeps a RangeIndex when the rows taken form
+        # a range), without taking every cell.
+        body = body.copy()
     else:
         body = body.iloc[rows, keep].copy()
     body.columns = [header[i] for i in keep]
-    raw = RawTable(source.table, source.display, body, header_row=header_row)
+    raw = RawTable(source.table, source.display, body, header_row=header_row, issues=issues)
     if rows.all():
         raw._factorized = {new: factorized[old] for new, old in enumerate(keep)}
     return raw
 
 
+def _long_cells(
+    file: str, index: pd.Index, codes: np.ndarray, uniques: np.ndarray, header: list[str], i: int
+) -> list[tuple[tuple, dict[str, object]]]:
+    """A problem for each cell of column ``i`` longer than :data:`MAX_CELL_CHARS` characters."""
+    lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+    long = lengths > MAX_CELL_CHARS
+    if not long.any():
+        return []
+    column = header[i] or _letters(i)
+    rows = np.flatnonzero(np.append(long, False)[codes])
+    return [
+        (
+            (file, int(index[r]), column, None, "cell_too_long"),
+            {"n": int(lengths[codes[r]]), "limit": MAX_CELL_CHARS},
+        )
+        for r in rows
+    ]
+
+
+def unreadable(source: Source, issue: ReadIssue) -> RawTable:
+    """The table of a file that could not be read: no rows, and the reason as its issue."""
+    return RawTable(
+        source.table,
+        source.display,
+        pd.DataFrame(),
+        header_row=0,
+        issues=[issue.as_issue()],
+        readable=False,
+    )
+
+
+def _read_or_refuse(source: Source) -> RawTable:
+    try:
+        return read_raw(source)
+    except ReadIssue as issue:
+        return unreadable(source, issue)
+
+
 def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, str]], list[str]]:
-    """Read every table of a data set as text."""
+    """Read every table of a data set as text.
+
+    A table whose file cannot be read comes back unreadable (:func:`unreadable`); a data set
+    that cannot be opened at all (not a folder or workbook, a damaged workbook) raises
+    :class:`ReadIssue`.
+    """
     sources, clashes, warnings = locate(Path(path))
     if len(sources) > 1 and all(src.sheet is None for src in sources.values()):
         # CSV files: pandas' C parser releases the GIL while it tokenises, so the small tables
@@ -381,10 +761,10 @@ def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, st
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {table: pool.submit(read_raw, src) for table, src in sources.items()}
+            futures = {table: pool.submit(_read_or_refuse, src) for table, src in sources.items()}
             raw = {table: future.result() for table, future in futures.items()}
     else:
-        raw = {table: read_raw(src) for table, src in sources.items()}
+        raw = {table: _read_or_refuse(src) for table, src in sources.items()}
     return raw, clashes, warnings
 
 

@@ -51,7 +51,13 @@ import pandas as pd
 import typer
 
 from analyse.errors import AnalyseError, ConfigError, DataError, PrivacyError
-from analyse.io import decode
+from analyse.io import (
+    MAX_ZIP_ENTRY_BYTES,
+    ReadIssue,
+    check_zip_entries,
+    decode,
+    encoding_issues,
+)
 from analyse.problems import Problem
 
 __all__ = [
@@ -77,6 +83,8 @@ __all__ = [
 KEY_ENV_VAR = "ANALYSE_PSEUDONYM_KEY"
 #: Shortest key accepted: names are easy to guess, so the key must not be.
 MIN_KEY_LENGTH = 16
+#: The fewest different characters a key may have (16 spaces or ``aaaa…`` protect nothing).
+MIN_KEY_DISTINCT = 8
 
 RELATION_COLUMNS = (
     "resident_id",
@@ -681,6 +689,14 @@ def _coerce_mapping(
 
 
 def _resolve_key(key: str | bytes | None) -> bytes:
+    """The key's bytes: UTF-8 of its NFC form, refused if missing, short or too uniform.
+
+    A key typed on two machines may come as NFC (``å`` one code point) or NFD (``a`` and a
+    combining ring); both give the same bytes, so both give the same pseudonyms.
+
+    >>> _resolve_key("nøgle-til-år-2026") == _resolve_key("nøgle-til-a\u030ar-2026")
+    True
+    """
     if key is None or (isinstance(key, str | bytes) and not key):
         key = os.environ.get(KEY_ENV_VAR) or None
     if key is None:
@@ -688,11 +704,22 @@ def _resolve_key(key: str | bytes | None) -> bytes:
             f"No pseudonymisation key: give --key or set the environment variable {KEY_ENV_VAR}. "
             f"Use the same secret key for every wave of a study, keep it out of the data folder."
         )
-    raw = key.encode("utf-8") if isinstance(key, str) else bytes(key)
+    if isinstance(key, str):
+        key = unicodedata.normalize("NFC", key)
+        raw, distinct = key.encode("utf-8"), len(set(key))
+    else:
+        raw = bytes(key)
+        distinct = len(set(raw))
     if len(raw) < MIN_KEY_LENGTH:
         raise ConfigError(
             f"The pseudonymisation key is {len(raw)} characters; it must be at least "
             f"{MIN_KEY_LENGTH}, because first names are easy to guess and only the key protects them."
+        )
+    if distinct < MIN_KEY_DISTINCT:
+        raise ConfigError(
+            f"The pseudonymisation key has only {distinct} different characters; it must have at "
+            f"least {MIN_KEY_DISTINCT}, because a key such as 16 spaces is easy to guess and only "
+            f"the key protects the names."
         )
     return raw
 
@@ -822,16 +849,23 @@ def _list_files(path: Path) -> list[_File]:
         for p in sorted(q for q in path.rglob("*") if q.suffix.lower() in (".csv", ".graphml")):
             rel = p.relative_to(path).as_posix()
             if p.is_file() and visible(rel):
+                _check_size(rel, p.stat().st_size)
                 files.append(_File(rel, p.read_bytes))
         return files
     if path.is_file() and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:  # exports are small: read them at once
-            return [
-                _File(info.filename, functools.partial(bytes, archive.read(info)))
+            wanted = [
+                info
                 for info in sorted(archive.infolist(), key=lambda i: i.filename)
                 if not info.is_dir()
                 and info.filename.lower().endswith((".csv", ".graphml"))
                 and visible(info.filename)
+            ]
+            _check_zip(wanted, path.name)
+            # zipfile never unpacks more than a part's recorded size, checked above.
+            return [
+                _File(info.filename, functools.partial(bytes, archive.read(info)))
+                for info in wanted
             ]
     raise DataError(
         [
@@ -847,8 +881,58 @@ def _list_files(path: Path) -> list[_File]:
     )
 
 
+def _too_large(name: str, message: str) -> DataError:
+    return DataError([Problem(name, None, None, None, message, code="archive_too_large")])
+
+
+def _check_size(name: str, size: int) -> None:
+    """Refuse an export file larger than :data:`analyse.io.MAX_ZIP_ENTRY_BYTES`."""
+    if size > MAX_ZIP_ENTRY_BYTES:
+        raise _too_large(
+            name,
+            f"The file is {size // 2**20} MB; an export file may be at most "
+            f"{MAX_ZIP_ENTRY_BYTES // 2**20} MB. This is not a Network Canvas export.",
+        )
+
+
+def _check_zip(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Refuse a zip whose parts would unpack to too much, before unpacking any (a zip bomb)."""
+    try:
+        check_zip_entries(infos, name)
+    except ReadIssue as issue:
+        raise _too_large(
+            name,
+            f"The part {issue.value!r} would unpack to {issue.fields['mb']} MB (at most "
+            f"{issue.fields['limit']} MB, and at most {issue.fields['ratio']} times its packed "
+            f"size): the zip is refused.",
+        ) from None
+    total = sum(info.file_size for info in infos)
+    if total > MAX_ZIP_ENTRY_BYTES:
+        raise _too_large(
+            name,
+            f"The zip would unpack to {total // 2**20} MB of CSV and GraphML files (at most "
+            f"{MAX_ZIP_ENTRY_BYTES // 2**20} MB): the zip is refused.",
+        )
+
+
 def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
-    text, _ = decode(file.read())  # UTF-8 as Network Canvas writes; cp1252 if Excel re-saved it
+    text, encoding = decode(file.read())  # UTF-8 as Network Canvas writes; cp1252 if re-saved
+    found = encoding_issues(text, encoding, ";" if ";" in text[:4096] else ",")
+    if found:  # a NUL or a line in another encoding: reported, never guessed or cut
+        line, _, code = found[0]
+        what = "a NUL character" if code == "nul_byte" else "bytes that are not UTF-8"
+        problems.append(
+            Problem(
+                file.name,
+                line,
+                None,
+                None,
+                f"Line {line} holds {what}: the file is damaged or was saved in another encoding "
+                f"({len(found)} line(s)). Export it again from Network Canvas.",
+                code=code,
+            )
+        )
+        return None
     if not text.strip():
         problems.append(
             Problem(

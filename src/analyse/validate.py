@@ -36,7 +36,7 @@ from pandera.errors import SchemaErrors
 from analyse import screen
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
-from analyse.io import RawTable, read_raw_tables
+from analyse.io import RawTable, ReadIssue, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
@@ -170,6 +170,59 @@ RULES: dict[str, dict[str, str]] = {
         "da": "Kolonnen indeholder fulde datoer (mulige fødselsdatoer): fjern kolonnen",
         "en": "The column holds full dates (possible birth dates): remove the column",
     },
+    # Files that cannot be read as they are (analyse.io): hostile or damaged input.
+    "unreadable_file": {
+        "da": "Filen kan ikke læses: luk den i andre programmer, og tjek at du har adgang til den",
+        "en": "The file cannot be read: close it in other programs and check that you may read it",
+    },
+    "not_a_dataset": {
+        "da": "Hverken en mappe eller en .xlsx-projektmappe: angiv mappen med CSV-filerne eller .xlsx-filen",
+        "en": "Neither a folder nor an .xlsx workbook: give the folder of CSV files or the .xlsx file",
+    },
+    "encrypted_workbook": {
+        "da": "Projektmappen er krypteret (adgangskode) eller i det gamle .xls-format: gem den i Excel som .xlsx uden adgangskode",
+        "en": "The workbook is encrypted (password) or in the old .xls format: save it in Excel as .xlsx without a password",
+    },
+    "damaged_workbook": {
+        "da": "Projektmappen er beskadiget eller ufuldstændig (fx ikke færdigkopieret): åbn den i Excel, og gem den igen",
+        "en": "The workbook is damaged or incomplete (e.g. not fully copied): open it in Excel and save it again",
+    },
+    "archive_too_large": {
+        "da": "Filen pakker ud til for meget ({mb} MB i én del; højst {limit} MB og {ratio} gange den pakkede størrelse) og er afvist",
+        "en": "The file unpacks to too much ({mb} MB in one part; at most {limit} MB and {ratio} times its packed size) and is refused",
+    },
+    "sheet_too_large": {
+        "da": "Arket er for stort: der er celler ud til række {rows} og kolonne {columns}; højst {limit} celler læses. Slet indhold langt fra tabellen",
+        "en": "The sheet is too large: it has cells out to row {rows} and column {columns}; at most {limit} cells are read. Delete content far from the table",
+    },
+    "too_many_columns": {
+        "da": "Rækken har {n} kolonner; højst {limit} læses (tabellerne har omkring ti)",
+        "en": "The row has {n} columns; at most {limit} are read (the tables have about ten)",
+    },
+    "too_many_rows": {
+        "da": "Filen har {n} linjer; højst {limit} læses (så mange rækker, som et Excel-ark kan have)",
+        "en": "The file has {n} lines; at most {limit} are read (as many rows as an Excel sheet holds)",
+    },
+    "cell_too_long": {
+        "da": "Cellen har {n} tegn; højst {limit} er tilladt (Excels grænse)",
+        "en": "The cell has {n} characters; at most {limit} are allowed (Excel's limit)",
+    },
+    "nul_byte": {
+        "da": "Cellen indeholder et NUL-tegn (byte 0), som ingen tekst har: ret cellen, eller gem filen igen som CSV UTF-8",
+        "en": "The cell holds a NUL character (byte 0), which no text has: fix the cell, or save the file again as CSV UTF-8",
+    },
+    "mixed_encoding": {
+        "da": "Linjen er ikke UTF-8 som resten af filen (fx Windows-1252 indsat fra en anden fil): gem filen igen som CSV UTF-8",
+        "en": "The line is not UTF-8 like the rest of the file (e.g. Windows-1252 pasted from another file): save the file again as CSV UTF-8",
+    },
+    "unbalanced_quote": {
+        "da": 'Et anførselstegn (") i rækken lukkes aldrig, så resten af filen ville blive læst som én celle: ret eller fjern det',
+        "en": 'A quote (") in the row is never closed, so the rest of the file would be read as one cell: fix or remove it',
+    },
+    "unparsable_csv": {
+        "da": "Filen kan ikke læses som CSV",
+        "en": "The file cannot be read as CSV",
+    },
 }
 
 PRIVACY_CODES = frozenset(
@@ -277,7 +330,13 @@ def read_dataset(
             [Problem(str(path), None, None, None, _not_found(lang), "not_found")],
             f"{path} does not exist",
         )
-    raw, clashes, warnings = read_raw_tables(path)
+    try:
+        raw, clashes, warnings = read_raw_tables(path)
+    except ReadIssue as issue:
+        out = _Collector(lang)
+        (file, row, column, value, code), fields = issue.as_issue()
+        out.add(file, row, column, value, code, **fields)
+        raise DataError(out.problems) from None
     ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
     ds.warnings = warnings + ds.warnings
     for w in ds.warnings:
@@ -316,6 +375,10 @@ def validate_raw(
         if table not in raw:
             continue
         rt = raw[table]
+        for args, fields in rt.issues:  # first: the most specific problem of a cell
+            out.add(*args, **fields)
+        if not rt.readable:
+            continue
         result = _check_table(rt, out, lang, warnings)
         if result is None:
             continue
@@ -663,21 +726,53 @@ def _check_distinct(group, distinct, schema, index, text, header_of, file, out, 
     try:
         pa.DataFrameSchema(checks).validate(pd.DataFrame(columns), lazy=True)
     except SchemaErrors as err:
-        for case in err.failure_cases.itertuples(index=False):
-            if pd.isna(case.index) or case.column not in checks:
-                continue  # column-level failures are reported at file level
-            codes, values, na_position = distinct[case.column]
-            position = int(case.index)
-            if position >= len(values):
-                continue  # padding
-            c = next(c for c in group if c.name == case.column)
-            code, fields = _translate(str(case.check), c, scales)
-            if code == "duplicate_key":
-                continue
-            wanted = -1 if position == na_position else position
-            header = header_of[c.name]
-            for row in index[codes == wanted]:
-                out.add(file, int(row), header, text.at[row, c.name].strip(), code, **fields)
+        failed = _failed_values(err, group, distinct, checks, scales)
+        for name, by_value in failed.items():
+            # Every row holding a failed value, found at once for the column (one pass over
+            # the codes, however many distinct values failed).
+            codes = distinct[name][0]
+            hit = np.isin(codes, np.fromiter(by_value, dtype=np.intp, count=len(by_value)))
+            written = text[name].to_numpy()[hit]
+            header = header_of[name]
+            for row, value_code, value in zip(index[hit], codes[hit], written, strict=True):
+                code, fields = by_value[int(value_code)]
+                out.add(file, int(row), header, value.strip(), code, **fields)
+
+
+def _failed_values(err, group, distinct, checks, scales) -> dict[str, dict[int, tuple[str, dict]]]:
+    """For each column, the codes of its distinct values that failed, with the problem to report.
+
+    The code is the value's position among the column's distinct values, ``-1`` for missing;
+    a value failing several checks gets the first failure's problem.
+    """
+    failed: dict[str, dict[int, tuple[str, dict]]] = {}
+    cases = err.failure_cases
+    # Plain Python values, taken once per column (iterating pandas 3's Arrow-backed rows is
+    # slow), and each (column, check) translated once.
+    present = cases["index"].notna().to_numpy(dtype=bool)
+    positions = cases["index"].to_numpy(dtype=object)
+    case_columns = cases["column"].to_numpy(dtype=object)
+    case_checks = cases["check"].to_numpy(dtype=object)
+    translated: dict[tuple[str, str], tuple[str, dict]] = {}
+    by_name = {c.name: c for c in group}
+    for ok, position, column, check in zip(
+        present, positions, case_columns, case_checks, strict=True
+    ):
+        if not ok or column not in checks:
+            continue  # column-level failures are reported at file level
+        _, values, na_position = distinct[column]
+        position = int(position)
+        if position >= len(values):
+            continue  # padding
+        key = (column, str(check))
+        if key not in translated:
+            translated[key] = _translate(str(check), by_name[column], scales)
+        code, fields = translated[key]
+        if code == "duplicate_key":
+            continue
+        wanted = -1 if position == na_position else position
+        failed.setdefault(column, {}).setdefault(wanted, (code, fields))
+    return failed
 
 
 def _translate(
@@ -752,14 +847,15 @@ def _cross_table(
         first_row = pd.Series(np.asarray(d_rows)).groupby(d_keys, sort=False).transform("min")
         first_row = first_row.to_numpy()
         key_words = ", ".join(headers[table][k] for k in key)
-        for row, first in zip(d_rows, first_row, strict=True):
-            if row == first:
-                continue
+        later = np.asarray(d_rows) != first_row
+        d_rows, first_row = d_rows[later], first_row[later]
+        written = texts[table][key[-1]].loc[d_rows].to_numpy()
+        for row, first, value in zip(d_rows, first_row, written, strict=True):
             out.add(
                 files[table],
                 int(row),
                 headers[table][key[-1]],
-                texts[table].at[row, key[-1]].strip(),
+                value.strip(),
                 "duplicate_key",
                 key=key_words,
                 first=int(first),
@@ -866,10 +962,12 @@ def _cross_table(
             missing = ~pd.Index(r_key[r_complete]).isin(assessed)
             if resident_ids is not None:
                 rc, rv = rel.columns["resident_id"]
-                known = np.append(pd.Index(rv).isin(resident_ids), False)[rc]
+                known = np.append(_object_index(rv).isin(resident_ids), False)[rc]
                 missing &= known[r_complete]
-            for row in rel.index[r_complete][missing]:
-                written = texts["relations"].at[row, "wave"].strip()
+            bad_rows = rel.index[r_complete][missing]
+            waves = texts["relations"]["wave"].loc[bad_rows].to_numpy()
+            for row, wave in zip(bad_rows, waves, strict=True):
+                written = wave.strip()
                 out.add(
                     files["relations"],
                     int(row),
@@ -912,6 +1010,15 @@ def _partly_answered(
                     out.add(files[table], int(row), headers[table][column], "", "partly_answered")
 
 
+def _object_index(values: np.ndarray) -> pd.Index:
+    """An index of text values kept as Python objects, for ``isin`` and ``get_indexer``.
+
+    pandas 3 would infer its string dtype, whose ``isin`` with object values compares in a
+    Python loop (about five times slower on a million ids); an object index hashes them.
+    """
+    return pd.Index(values, dtype=object)
+
+
 def _combined_codes(
     columns: list[tuple[np.ndarray, np.ndarray]], *, limit: int = 2**62
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -937,7 +1044,9 @@ def _combined_codes(
 def _translate_codes(column: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> np.ndarray:
     """Each row's value as a position among ``target``'s distinct values (-1: not among them)."""
     codes, values = column
-    positions = pd.Index(target).get_indexer(values) if len(target) else np.full(len(values), -1)
+    positions = (
+        _object_index(target).get_indexer(values) if len(target) else np.full(len(values), -1)
+    )
     return np.append(positions, -1)[codes]
 
 
@@ -955,7 +1064,7 @@ def _orphans(
 ) -> None:
     """Report the rows (of ``rows``, default all) whose value is not among ``allowed``."""
     codes, values = table.columns[column]
-    unknown = ~pd.Index(values).isin(allowed) if len(values) else np.zeros(0, dtype=bool)
+    unknown = ~_object_index(values).isin(allowed) if len(values) else np.zeros(0, dtype=bool)
     bad = np.append(unknown, False)[codes]
     if rows is not None:
         bad &= rows
