@@ -321,6 +321,9 @@ _BLOCK_LIMIT = 200
 _COUPLING_LIMIT = 2000
 #: A null-space entry (or residual) below this is taken as zero: the cell is determined.
 _ZERO = 1e-9
+#: Groups of linked unknown cells up to this size get the linear-programme attack and
+#: interval bounds; larger ones only the exact (Gaussian-elimination) check.
+_LP_LIMIT = 400
 
 
 def _ranges(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -388,6 +391,7 @@ class _System:
             "is_total": [],
             "hidden": [],
             "derived": [],
+            "forced": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -402,14 +406,21 @@ class _System:
         is_total: bool | np.ndarray = False,
         hidden: bool = False,
         derived: bool = False,
+        forced: bool | np.ndarray = False,
     ) -> np.ndarray:
-        """Add cells with these values; return their ids."""
+        """Add cells with these values; return their ids.
+
+        ``hidden``: never published (a remainder ``n - k``, an atom of a group structure);
+        ``derived``: a difference, not a count of persons; ``forced``: to be suppressed
+        (as a secondary cell) whatever its value, because another gate said so.
+        """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
         self._cols["value"].append(value)
         self._cols["is_total"].append(np.broadcast_to(np.asarray(is_total, dtype=bool), (k,)))
         self._cols["hidden"].append(np.full(k, hidden))
         self._cols["derived"].append(np.full(k, derived))
+        self._cols["forced"].append(np.broadcast_to(np.asarray(forced, dtype=bool), (k,)))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -447,11 +458,16 @@ class _System:
     # -- the algorithm ---------------------------------------------------------------
 
     def solve(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return (suppressed, primary) boolean arrays over the cells."""
+        """Return (suppressed, primary) boolean arrays over the cells.
+
+        Also sets :attr:`lower` and :attr:`upper`: the bounds a reader can work out for every
+        cell from everything published (see :meth:`_bounds`).
+        """
         value = self.values()
         hidden = self._array("hidden", bool)
         is_total = self._array("is_total", bool)
         derived = self._array("derived", bool)
+        forced = self._array("forced", bool)
         n = self.n
         lens = np.concatenate(self._eq_lens) if self._eq_lens else np.zeros(0, dtype=np.int64)
         self.eq_cells = (
@@ -473,7 +489,7 @@ class _System:
             small |= value == 0
         small &= ~derived
         primary = small.copy()
-        suppressed = primary & ~hidden
+        suppressed = (primary | forced) & ~hidden
         # Hidden cells are unknown to a reader; the small ones must stay unknown.
         protect_hidden = hidden & primary
         # Preference of a cell as a complement: published non-zero counts first, the
@@ -482,6 +498,7 @@ class _System:
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
         self.rank = rank
+        self.hidden, self.derived = hidden, derived
 
         candidates = np.arange(self.n_eq, dtype=np.int64)
         for _ in range(n + 1):
@@ -491,12 +508,124 @@ class _System:
             unknown = suppressed | hidden
             adds = self._complements(unknown, primary & unknown)
             if not adds:
+                # 3. the markers' own bounds (an attacker with linear programmes)
+                adds = self._attack(suppressed, primary)
+            if not adds:
+                self.lower, self.upper = self._bounds(suppressed, primary)
                 return suppressed, primary
             suppressed[adds] = True
             candidates = self._eqs_of(np.asarray(adds, dtype=np.int64))
         raise PrivacyError(
             [], "Secondary suppression did not converge; report this as a bug."
         )  # pragma: no cover
+
+    # -- bounds: what the markers say, and what a linear programme makes of it ---------
+
+    def _marker_bounds(
+        self, suppressed: np.ndarray, primary: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What a reader knows of each cell from its marker, before solving anything.
+
+        Published: its value. ``<5``: 0 to 4 (``min_cell - 1``): a primary cell, or a zero
+        hidden as a complement (0 is fewer than 5, so the marker stays true). ``(s)``: at
+        least 5 (a secondary cell that is not 0). Never published: 0 or more. A difference:
+        any number.
+        """
+        value = self.values()
+        lo, hi = value.copy(), value.copy()
+        unknown = suppressed | self.hidden
+        lo[unknown], hi[unknown] = 0.0, np.inf
+        small_marker = suppressed & (primary | (value == 0))
+        hi[small_marker] = self.min_cell - 1.0
+        lo[suppressed & ~small_marker] = float(self.min_cell)
+        lo[unknown & self.derived], hi[unknown & self.derived] = -np.inf, np.inf
+        return lo, hi
+
+    def _lp_system(self, cells: np.ndarray, eqs: np.ndarray, unknown: np.ndarray):
+        value = self.values()
+        rows, ecells, coefs, inside = self._submatrix(eqs, cells, unknown)
+        a = np.zeros((len(eqs), len(cells)))
+        np.add.at(a, (rows[inside], np.searchsorted(cells, ecells[inside])), coefs[inside])
+        b = np.zeros(len(eqs))
+        np.add.at(b, rows[~inside], -coefs[~inside] * value[ecells[~inside]])
+        return a, b
+
+    def _ranges_lp(
+        self, unknown: np.ndarray, lo: np.ndarray, hi: np.ndarray, targets: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Smallest and largest value of each ``targets`` cell given the published cells,
+        the equations and the bounds ``lo``/``hi`` (linear programmes, one group at a time).
+
+        Groups of more than :data:`_LP_LIMIT` unknown cells are not solved (their targets
+        keep ``lo``/``hi``): see the module notes.
+        """
+        from scipy.optimize import linprog
+
+        out_lo, out_hi = lo.copy(), hi.copy()
+        if not targets.any():
+            return out_lo, out_hi
+        k, cell_label, eq_label, _ = self._components(unknown)
+        for g in np.unique(cell_label[targets & (cell_label >= 0)]):
+            cells = np.flatnonzero(cell_label == g)
+            if len(cells) > _LP_LIMIT:
+                log.debug("bounds not computed for a group of %d linked cells", len(cells))
+                continue
+            eqs = np.flatnonzero(eq_label == g)
+            a, b = self._lp_system(cells, eqs, unknown)
+            bounds = list(zip(lo[cells], hi[cells], strict=True))
+            bounds = [(None if np.isinf(x) else x, None if np.isinf(y) else y) for x, y in bounds]
+            for j in np.flatnonzero(targets[cells]):
+                c = np.zeros(len(cells))
+                c[j] = 1.0
+                r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                r_hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if r_lo.status == 0:
+                    out_lo[cells[j]] = max(lo[cells[j]], r_lo.fun)
+                if r_hi.status == 0:
+                    out_hi[cells[j]] = min(hi[cells[j]], -r_hi.fun)
+        return out_lo, out_hi
+
+    def _bounds(
+        self, suppressed: np.ndarray, primary: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of every secondary cell a reader can work out (for interval publication)."""
+        lo, hi = self._marker_bounds(suppressed, primary)
+        targets = suppressed & ~primary & ~self.derived & (self.values() > 0)
+        return self._ranges_lp(suppressed | self.hidden, lo, hi, targets)
+
+    def _attack(self, suppressed: np.ndarray, primary: np.ndarray) -> list[int]:
+        """Published cells to hide because an attacker who knows the markers' bounds
+        (:meth:`_marker_bounds`) leaves a small cell fewer than two possible sizes of 1 or
+        more (``<5`` beside a ``(s)`` in a row whose remainder is 6 is 0 or 1: pinned, since
+        a reader takes ``<5`` to be at least 1). For each such cell: the most preferred
+        published cell of its equations (or the nearest published cell). Empty when every
+        small unknown cell keeps two or more possible sizes.
+        """
+        unknown = suppressed | self.hidden
+        targets = primary & unknown & (self.values() > 0)
+        if not targets.any():
+            return []
+        lo, hi = self._marker_bounds(suppressed, primary)
+        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets)
+        sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), 1.0) + 1
+        pinned = np.flatnonzero(targets & (sizes < 2))
+        adds: set[int] = set()
+        for p in pinned:
+            ring = np.unique(self.eq_cells[_ranges(self.eq_ptr, self._eqs_of(np.array([p])))])
+            ring = ring[~unknown[ring]]
+            if len(ring):
+                adds.add(int(ring[np.argmin(self.rank[ring])]))
+            else:
+                near = self._nearest_published(int(p), unknown)
+                if near:
+                    adds.add(min(near, key=lambda c: self.rank[c]))
+        if pinned.size and not adds:
+            raise PrivacyError(
+                [],
+                "A suppressed cell could be pinned from the markers' bounds and no further "
+                "cell could be hidden to protect it; report this as a bug in analyse.privacy.",
+            )
+        return sorted(adds)
 
     def _eqs_of(self, cells: np.ndarray) -> np.ndarray:
         """Equations touching any of ``cells``, ascending."""
