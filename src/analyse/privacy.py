@@ -115,6 +115,7 @@ from analyse.config import DEFAULT_MIN_CELL, MIN_CELL_FLOOR
 from analyse.errors import ConfigError, PrivacyError
 from analyse.problems import Problem
 from analyse.schema import fold, specs
+from analyse.text import SECONDARY_MARKER
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,10 @@ def site_too_small(n_residents: object, min_cell: int = DEFAULT_MIN_CELL) -> boo
 # --------------------------------------------------------------------------- result type
 
 
+
+Status = Literal["shown", "primary", "secondary", "interval"]
+
+
 @dataclass(frozen=True)
 class SuppressedTable:
     """A table that passed the gate.
@@ -213,16 +218,16 @@ class SuppressedTable:
     Attributes
     ----------
     values
-        The table with every suppressed cell set to ``pd.NA``: count columns as ``Int64``,
-        statistic columns as ``Float64``, other columns (labels) unchanged. Use it for
-        figures and sentences.
+        The table with every cell that is not shown exactly set to ``pd.NA``: count columns
+        as ``Int64``, statistic columns as ``Float64``, other columns (labels) unchanged. Use
+        it for figures and sentences.
     mask
-        Boolean frame of the same shape: ``True`` where a cell is suppressed.
+        Boolean frame of the same shape: ``True`` where a cell is not shown exactly
+        (``status`` is not ``"shown"``).
     primary
         Boolean frame: ``True`` where a cell is suppressed because it is itself below
         ``min_cell`` (or, for a statistic, rests on fewer than ``min_cell`` persons or on a
-        suppressed count). ``mask & ~primary`` are the secondary suppressions. For audit by
-        consultants only; never publish which cells are primary (see the module notes).
+        suppressed count). ``mask & ~primary`` are the secondary suppressions.
     min_cell
         The threshold used.
     count_cols, stat_cols
@@ -233,6 +238,19 @@ class SuppressedTable:
         column whose total must not be published either, because it is small or hides
         another cell. Always ``False`` where the table shows its totals itself
         (``total_col``/``total_row``; see ``mask``) or where the margin is not additive.
+    status
+        Frame of strings, what each cell shows: ``"shown"`` (its value), ``"primary"``
+        (:attr:`marker`, ``<5``: fewer than ``min_cell``; also a 0 hidden to protect
+        another cell, which is fewer than ``min_cell`` too), ``"secondary"``
+        (:data:`SECONDARY_MARKER`: hidden so that another number cannot be worked out; a
+        count so marked is at least ``min_cell``), ``"interval"`` (a count hidden to protect
+        another, shown as the true interval ``lower .. upper`` that the published numbers
+        already imply, e.g. *mindst 11*).
+    lower, upper
+        ``Float64`` frames: for count cells, what a reader knows of the value: the value
+        itself when shown, ``0 .. min_cell - 1`` for ``<5``, and for a secondary or interval
+        cell the bounds implied by everything published (``upper`` may be ``inf``). ``NA``
+        for statistics and labels.
     """
 
     values: pd.DataFrame
@@ -243,20 +261,53 @@ class SuppressedTable:
     stat_cols: tuple[str, ...]
     row_total_suppressed: pd.Series
     column_total_suppressed: pd.Series
+    status: pd.DataFrame | None = None
+    lower: pd.DataFrame | None = None
+    upper: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is None:
+            status = pd.DataFrame("shown", index=self.mask.index, columns=self.mask.columns)
+            status = status.astype(object).mask(self.mask, "secondary")
+            object.__setattr__(self, "status", status.mask(self.primary, "primary"))
+        for name in ("lower", "upper"):
+            if getattr(self, name) is None:
+                empty = pd.DataFrame(np.nan, index=self.mask.index, columns=self.mask.columns)
+                object.__setattr__(self, name, empty.astype("Float64"))
 
     @property
     def marker(self) -> str:
-        """What a suppressed cell shows: ``<5`` for ``min_cell=5``."""
+        """What a primary cell shows: ``<5`` for ``min_cell=5``."""
         return f"<{self.min_cell}"
 
     @property
+    def secondary_marker(self) -> str:
+        """What a cell hidden to protect another shows: :data:`SECONDARY_MARKER`."""
+        return SECONDARY_MARKER
+
+    @property
     def n_suppressed(self) -> int:
-        """Number of suppressed cells."""
+        """Number of cells not shown exactly (primary, secondary and interval)."""
         return int(self.mask.to_numpy().sum())
 
     @property
     def any_suppressed(self) -> bool:
         return self.n_suppressed > 0
+
+    def kinds(self) -> set[str]:
+        """The statuses other than ``"shown"`` that occur in the table."""
+        assert self.status is not None
+        return set(np.unique(self.status.to_numpy().astype(str))) - {"shown"}
+
+    def note(self, lang: Literal["da", "en"] = "da") -> str | None:
+        """The footnote for the markers this table shows (``None`` when it shows none):
+        :func:`analyse.text.suppressed_note`."""
+        from analyse import text
+
+        kinds = self.kinds()
+        if not kinds:
+            return None
+        return text.suppressed_note(self.min_cell, lang, kinds=kinds)
 
     def display(
         self,
@@ -265,7 +316,7 @@ class SuppressedTable:
         decimals: int | Mapping[str, int] = 1,
         percent_cols: Sequence[str] = (),
     ) -> pd.DataFrame:
-        """The table as strings for a report: numbers formatted, suppressed cells as ``<5``.
+        """The table as strings for a report: numbers formatted, hidden cells marked.
 
         Parameters
         ----------
@@ -282,8 +333,10 @@ class SuppressedTable:
         pandas.DataFrame
             Same index and columns; every cell a string. Counts via
             :func:`analyse.text.fmt_int`, statistics via :func:`analyse.text.fmt_number` or
-            :func:`analyse.text.fmt_percent`, missing values as ``–``, suppressed cells as
-            :attr:`marker`. Other columns are converted with ``str`` (escaping for HTML is the
+            :func:`analyse.text.fmt_percent`, missing values as ``–``; a primary cell as
+            :attr:`marker` (``<5``), a secondary one as :attr:`secondary_marker` (``(s)``),
+            an interval as :func:`analyse.text.interval_phrase` (``mindst 11``,
+            ``11–15``). Other columns are converted with ``str`` (escaping for HTML is the
             exporter's job).
         """
         from analyse import text
@@ -293,6 +346,7 @@ class SuppressedTable:
             raise ConfigError(
                 f"percent_cols must be statistic columns {list(self.stat_cols)}; received {unknown}."
             )
+        assert self.status is not None and self.lower is not None and self.upper is not None
         out = {}
         for col in self.values.columns:
             s = self.values[col]
@@ -306,7 +360,20 @@ class SuppressedTable:
                     strings = s.map(lambda v, d=d: text.fmt_number(v, d, lang))
             else:
                 strings = s.map(lambda v: text.MISSING if text._is_missing(v) else str(v))
-            out[col] = strings.where(~self.mask[col], self.marker).astype(object)
+            status = self.status[col]
+            strings = strings.astype(object).where(status != "primary", self.marker)
+            strings = strings.where(status != "secondary", self.secondary_marker)
+            interval = status == "interval"
+            if interval.any():
+                phrases = [
+                    text.interval_phrase(lo, hi, lang)
+                    for lo, hi in zip(
+                        self.lower.loc[interval, col], self.upper.loc[interval, col], strict=True
+                    )
+                ]
+                strings = strings.copy()
+                strings[interval] = phrases
+            out[col] = strings.astype(object)
         return pd.DataFrame(out, index=self.values.index)
 
 
@@ -527,7 +594,8 @@ class _System:
         """What a reader knows of each cell from its marker, before solving anything.
 
         Published: its value. ``<5``: 0 to 4 (``min_cell - 1``): a primary cell, or a zero
-        hidden as a complement (0 is fewer than 5, so the marker stays true). ``(s)``: at
+        hidden as a complement (0 is fewer than 5, so the marker stays true); a small
+        never-published remainder counts as ``<5`` too. ``(s)``: at
         least 5 (a secondary cell that is not 0). Never published: 0 or more. A difference:
         any number.
         """
@@ -537,6 +605,9 @@ class _System:
         lo[unknown], hi[unknown] = 0.0, np.inf
         small_marker = suppressed & (primary | (value == 0))
         hi[small_marker] = self.min_cell - 1.0
+        # A small hidden remainder (``n - k`` of ``of_n``) is taken as if it showed ``<5``: an
+        # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
+        hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
         lo[suppressed & ~small_marker] = float(self.min_cell)
         lo[unknown & self.derived], hi[unknown & self.derived] = -np.inf, np.inf
         return lo, hi
@@ -1139,6 +1210,9 @@ class _Spec:
     n_col: str | None
     stat_bases: dict[str, tuple[str, ...]]
     of_n: tuple[str, ...]
+    #: ``(sub, parent)`` count columns: ``sub`` counts some of ``parent``'s persons
+    #: (``of_n`` gives ``(k, n_col)``).
+    subsets: tuple[tuple[str, str], ...]
     margins: Margins
     total_col: str | None
     total_row: Hashable | None
@@ -1159,6 +1233,7 @@ def _spec(
     total_col: str | None,
     total_row: Hashable | None,
     allow_negative: bool = False,
+    subsets: Mapping[str, str] | None = None,
 ) -> _Spec:
     if not isinstance(table, pd.DataFrame):
         raise ConfigError(f"table must be a pandas DataFrame; received {type(table).__name__}.")
@@ -1198,6 +1273,14 @@ def _spec(
             raise ConfigError(f"of_n column {c!r} must also be in count_cols.")
     if of_n and n_col is None:
         raise ConfigError("of_n needs n_col: the persons the of_n counts are a subset of.")
+    pairs = [(c, n_col) for c in of_n]
+    for sub, parent in (subsets or {}).items():
+        if sub not in counts or parent not in counts:
+            raise ConfigError(
+                f"subsets pairs must name count columns {counts}; received {sub!r}: {parent!r}."
+            )
+        if (sub, parent) not in pairs:
+            pairs.append((sub, parent))
     if total_row is not None and total_row not in table.index:
         raise ConfigError(
             f"total_row {total_row!r} is not a row of the table; its rows are {list(table.index)}."
@@ -1241,6 +1324,7 @@ def _spec(
         n_col=n_col,
         stat_bases=bases,
         of_n=tuple(of_n),
+        subsets=tuple(pairs),  # type: ignore[arg-type]
         margins=margins,  # type: ignore[arg-type]
         total_col=total_col,
         total_row=total_row,
@@ -1293,12 +1377,22 @@ def _check_counts(table: pd.DataFrame, counts: Sequence[str], allow_negative: bo
 
 
 def _add_table(
-    system: _System, key: Hashable, table: pd.DataFrame, spec: _Spec, *, derived: bool = False
+    system: _System,
+    key: Hashable,
+    table: pd.DataFrame,
+    spec: _Spec,
+    *,
+    derived: bool = False,
+    unpublished: bool = False,
+    forced: np.ndarray | None = None,
 ) -> None:
     """Add a table's count cells and its own equations (margins, remainders) to the system.
 
     Cells are numbered row by row; then the totals published elsewhere (row totals, column
-    totals) and the hidden remainders of ``of_n``, each in table order.
+    totals) and the hidden remainders of ``of_n``/``subsets``, each in table order. An
+    ``unpublished`` table (the atoms of a group structure) adds hidden cells only, without
+    margins or remainders. ``forced``: rows x ``count_cols``, cells to suppress whatever
+    their value.
     """
     rows = table.index
     cols = spec.count_cols
@@ -1313,7 +1407,18 @@ def _add_table(
     tr = rows.get_loc(spec.total_row) if spec.total_row is not None else None
     if tr is not None:
         is_total[tr, :] = True
-    ids[valid] = system.add_cells(values[valid], is_total=is_total[valid], derived=derived)
+    if unpublished:
+        ids[valid] = system.add_cells(values[valid], hidden=True, derived=derived)
+        system.tables[key] = _TableCells(
+            ids=ids,
+            row_total=np.full(n_rows, -1, dtype=np.int64),
+            column_total=np.full(len(cols), -1, dtype=np.int64),
+        )
+        return
+    force = np.zeros_like(valid) if forced is None else forced
+    ids[valid] = system.add_cells(
+        values[valid], is_total=is_total[valid], derived=derived, forced=force[valid]
+    )
     filled = np.where(valid, values, 0.0)
     row_total = np.full(n_rows, -1, dtype=np.int64)
     column_total = np.full(len(cols), -1, dtype=np.int64)
@@ -1366,23 +1471,21 @@ def _add_table(
         system.add_equations(
             np.column_stack([parts, t]), np.array([1.0] * int(interior.sum()) + [-1.0])
         )
-    if spec.of_n:
-        npos = col_pos[spec.n_col]  # type: ignore[index]
-        kp = [col_pos[c] for c in spec.of_n]
-        k_ids = ids[:, kp]
-        n_ids = np.repeat(ids[:, [npos]], len(kp), axis=1)
-        ok = (k_ids >= 0) & (n_ids >= 0)
-        rest = values[:, [npos]] - values[:, kp]
-        bad = np.argwhere(ok & (rest < 0))
+    for sub, parent in spec.subsets:
+        kp, npos = col_pos[sub], col_pos[parent]
+        ok = (ids[:, kp] >= 0) & (ids[:, npos] >= 0)
+        rest = values[:, npos] - values[:, kp]
+        bad = np.flatnonzero(ok & (rest < 0))
         if len(bad):
-            r, j = bad[0]
+            r = bad[0]
             raise ConfigError(
-                f"Row {rows[r]!r} of table {key!r}: {spec.of_n[j]!r} ({values[r, kp[j]]:g}) is "
-                f"larger than {spec.n_col!r} ({values[r, npos]:g}), but of_n says it counts "
-                "some of them."
+                f"Row {rows[r]!r} of table {key!r}: {sub!r} ({values[r, kp]:g}) is larger than "
+                f"{parent!r} ({values[r, npos]:g}), but it counts some of them (of_n/subsets)."
             )
         h = system.add_cells(rest[ok], hidden=True)
-        system.add_equations(np.column_stack([k_ids[ok], h, n_ids[ok]]), np.array([1.0, 1.0, -1.0]))
+        system.add_equations(
+            np.column_stack([ids[ok, kp], h, ids[ok, npos]]), np.array([1.0, 1.0, -1.0])
+        )
     system.tables[key] = _TableCells(ids=ids, row_total=row_total, column_total=column_total)
 
 
@@ -1402,6 +1505,9 @@ class _ResultParts:
     min_cell: int
     count_cols: tuple[str, ...]
     stat_cols: tuple[str, ...]
+    status: np.ndarray  # rows x columns, object: see SuppressedTable.status
+    lower: np.ndarray  # rows x columns, float (NaN where no bound is stated)
+    upper: np.ndarray
 
 
 def _result_parts(
@@ -1411,6 +1517,7 @@ def _result_parts(
     spec: _Spec,
     suppressed: np.ndarray,
     primary: np.ndarray,
+    forced_stats: np.ndarray | None = None,
 ) -> _ResultParts:
     cells = system.tables[key]
     ids = cells.ids
@@ -1433,7 +1540,8 @@ def _result_parts(
         present = ~np.isnan(spec.stats)
         for j, (s, bases) in enumerate(spec.stat_bases.items()):
             on = [where[c] for c in dict.fromkeys((spec.n_col, *bases))]
-            mask[:, where[s]] = (too_few | mask[:, on].any(axis=1)) & present[:, j]
+            forced_j = forced_stats[:, j] if forced_stats is not None else False
+            mask[:, where[s]] = (too_few | mask[:, on].any(axis=1) | forced_j) & present[:, j]
             prim[:, where[s]] = (too_few | prim[:, on].any(axis=1)) & present[:, j]
     known = set(spec.count_cols) | set(stat_names)
     others = {i: table.iloc[:, i].array.copy() for i, c in enumerate(columns) if c not in known}
@@ -1441,11 +1549,15 @@ def _result_parts(
     column_total = np.where(
         cells.column_total >= 0, suppressed[np.maximum(cells.column_total, 0)], False
     )
+    status, lower, upper = _statuses(system, ids, cpos, mask, prim, len(columns))
     return _ResultParts(
         index=table.index,
         columns=columns,
         mask=mask,
         primary=prim,
+        status=status,
+        lower=lower,
+        upper=upper,
         counts=spec.counts,
         stats=spec.stats,
         others=others,
@@ -1455,6 +1567,43 @@ def _result_parts(
         count_cols=spec.count_cols,
         stat_cols=tuple(stat_names),
     )
+
+
+def _statuses(
+    system: _System,
+    ids: np.ndarray,
+    cpos: list[int],
+    mask: np.ndarray,
+    prim: np.ndarray,
+    n_columns: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each cell shows (``shown``/``primary``/``secondary``/``interval``) and the bounds
+    a reader has of each count cell (its value when shown; NaN for other columns)."""
+    status = np.full(mask.shape, "shown", dtype=object)
+    status[mask] = "secondary"
+    status[prim] = "primary"
+    lower = np.full(mask.shape, np.nan)
+    upper = np.full(mask.shape, np.nan)
+    has = ids >= 0
+    safe = np.where(has, ids, 0)
+    value = system.values()[safe]
+    lo = np.where(has, system.lower[safe], np.nan)
+    hi = np.where(has, system.upper[safe], np.nan)
+    m = system.min_cell
+    sub = status[:, cpos]
+    hidden = has & mask[:, cpos]
+    # A zero hidden as a complement shows ``<5`` (true: 0 is fewer than 5), like a primary.
+    sub[hidden & (value == 0) & ~system.derived[safe]] = "primary"
+    # A secondary count whose bounds say more than its marker: a true interval.
+    lo_w = np.ceil(lo - 1e-7)
+    hi_w = np.floor(hi + 1e-7)
+    informative = hidden & (sub == "secondary") & ~system.derived[safe] & (lo_w >= m)
+    informative &= (lo_w > m) | np.isfinite(hi_w)
+    sub[informative] = "interval"
+    status[:, cpos] = sub
+    lower[:, cpos] = np.where(hidden, np.maximum(lo_w, 0.0), np.where(has, value, np.nan))
+    upper[:, cpos] = np.where(hidden, hi_w, np.where(has, value, np.nan))
+    return status, lower, upper
 
 
 def _build(parts: _ResultParts) -> SuppressedTable:
@@ -1485,6 +1634,13 @@ def _build(parts: _ResultParts) -> SuppressedTable:
         column_total_suppressed=pd.Series(
             parts.column_total, index=list(parts.count_cols), dtype=bool
         ),
+        status=pd.DataFrame(parts.status.copy(), index=parts.index, columns=parts.columns),
+        lower=pd.DataFrame(
+            parts.lower.copy(), index=parts.index, columns=parts.columns
+        ).astype("Float64"),
+        upper=pd.DataFrame(
+            parts.upper.copy(), index=parts.index, columns=parts.columns
+        ).astype("Float64"),
     )
 
 
@@ -1608,11 +1764,14 @@ def suppress(
     ... )
     >>> st = suppress(t, count_cols=["P1", "P2"], total_col="n", total_row="I alt")
     >>> st.display()
-              P1  P2   n
+                   P1        P2   n
     site_id
-    H1        <5  <5  20
-    H2        <5  <5  12
-    I alt     15  17  32
+    H1      11 til 15   5 til 9  20
+    H2             <5  8 til 12  12
+    I alt          15        17  32
+
+    Only the 3 shows ``<5``; the cells hidden to protect it show the true intervals the
+    published totals and that ``<5`` already imply (15 minus 0 to 4 is 11 to 15).
     """
     m = check_min_cell(min_cell)
     if zeros not in ("publish", "suppress"):
@@ -1693,16 +1852,17 @@ def suppress_family(
     Examples
     --------
     Two sites and their overview: the 3 of H2 is hidden, so is the 7 of H1 beside it in the
-    overview's column, and a cell of each row to protect them from the row totals.
+    overview's column, and a cell of each row to protect them from the row totals. Only the
+    3 shows ``<5``; the others show the true intervals the published numbers imply.
 
     >>> h1 = pd.DataFrame({"pre": [7, 10], "post": [8, 9]}, index=["friend", "staff"])
     >>> h2 = pd.DataFrame({"pre": [3, 12], "post": [6, 11]}, index=["friend", "staff"])
     >>> out = suppress_family({"H1": h1, "H2": h2, "all": h1 + h2}, total="all",
     ...                       count_cols=["pre", "post"], n_col=None)
     >>> out["H2"].display()
-           pre post
-    friend  <5   <5
-    staff   <5   <5
+                  pre      post
+    friend         <5   5 til 9
+    staff   11 til 15  8 til 12
     >>> out["all"].display()
            pre post
     friend  10   14
