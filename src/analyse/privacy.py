@@ -388,9 +388,10 @@ _BLOCK_LIMIT = 200
 _COUPLING_LIMIT = 2000
 #: A null-space entry (or residual) below this is taken as zero: the cell is determined.
 _ZERO = 1e-9
-#: Groups of linked unknown cells up to this size get the linear-programme attack and
-#: interval bounds; larger ones only the exact (Gaussian-elimination) check.
-_LP_LIMIT = 400
+#: Widest interval printed, in units of ``min_cell - 1`` (the width of a ``<5``).
+_INTERVAL_WIDTH = 2
+#: Groups of linked unknown cells up to this size get the linear-programme attack.
+_LP_LIMIT = 120
 
 
 def _ranges(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -459,6 +460,7 @@ class _System:
             "hidden": [],
             "derived": [],
             "forced": [],
+            "elsewhere": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -474,12 +476,15 @@ class _System:
         hidden: bool = False,
         derived: bool = False,
         forced: bool | np.ndarray = False,
+        elsewhere: bool = False,
     ) -> np.ndarray:
         """Add cells with these values; return their ids.
 
         ``hidden``: never published (a remainder ``n - k``, an atom of a group structure);
         ``derived``: a difference, not a count of persons; ``forced``: to be suppressed
-        (as a secondary cell) whatever its value, because another gate said so.
+        (as a secondary cell) whatever its value, because another gate said so;
+        ``elsewhere``: a total the table does not show (published elsewhere, or if hidden not
+        at all: no marker tells a reader anything about it).
         """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
@@ -488,6 +493,7 @@ class _System:
         self._cols["hidden"].append(np.full(k, hidden))
         self._cols["derived"].append(np.full(k, derived))
         self._cols["forced"].append(np.broadcast_to(np.asarray(forced, dtype=bool), (k,)))
+        self._cols["elsewhere"].append(np.full(k, elsewhere))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -511,6 +517,22 @@ class _System:
         self._eq_cells.append(cells[keep][v])
         self._eq_coefs.append(coefs[keep][v])
         self._eq_lens.append(lens[keep])
+
+    def add_sums(self, totals: np.ndarray, parts: np.ndarray, lens: np.ndarray) -> None:
+        """One equation ``totals[i] = sum of its parts`` per total: ``parts`` holds the
+        parts of every total one after the other, ``lens`` how many each has."""
+        totals = np.asarray(totals, dtype=np.int64)
+        lens = np.asarray(lens, dtype=np.int64)
+        keep = lens >= 1
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        cells, coefs = [], []
+        for t, a, k in zip(totals[keep], starts[keep], lens[keep], strict=True):
+            cells.append(np.concatenate((parts[a : a + k], [t])))
+            coefs.append(np.concatenate((np.ones(k), [-1.0])))
+        if cells:
+            self._eq_cells.append(np.concatenate(cells).astype(np.int64))
+            self._eq_coefs.append(np.concatenate(coefs))
+            self._eq_lens.append(lens[keep] + 1)
 
     def values(self) -> np.ndarray:
         if self._values is None:
@@ -566,6 +588,7 @@ class _System:
         rank[order] = np.arange(n)
         self.rank = rank
         self.hidden, self.derived = hidden, derived
+        self.elsewhere = self._array("elsewhere", bool)
 
         candidates = np.arange(self.n_eq, dtype=np.int64)
         for _ in range(n + 1):
@@ -609,51 +632,117 @@ class _System:
         # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
         hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
         lo[suppressed & ~small_marker] = float(self.min_cell)
+        # A hidden total the table does not show has no marker: nothing is known of it.
+        nowhere = suppressed & self.elsewhere
+        lo[nowhere], hi[nowhere] = 0.0, np.inf
         lo[unknown & self.derived], hi[unknown & self.derived] = -np.inf, np.inf
         return lo, hi
 
-    def _lp_system(self, cells: np.ndarray, eqs: np.ndarray, unknown: np.ndarray):
+    def _propagate(
+        self, unknown: np.ndarray, lo: np.ndarray, hi: np.ndarray, rounds: int = 4
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of the unknown cells by propagation along the equations (vectorised).
+
+        For an equation ``sum(a_j x_j) = 0`` each unknown ``x_i`` lies between
+        ``-(sum over j != i of a_j x_j)/a_i`` at the others' extremes. Every bound so found
+        follows from the published numbers and the markers, so a reader can find it too:
+        printing it reveals nothing new (it may be wider than the tightest bound, never
+        narrower). A few rounds, as bounds found in one equation tighten another.
+        """
+        lo, hi = lo.copy(), hi.copy()
         value = self.values()
-        rows, ecells, coefs, inside = self._submatrix(eqs, cells, unknown)
-        a = np.zeros((len(eqs), len(cells)))
-        np.add.at(a, (rows[inside], np.searchsorted(cells, ecells[inside])), coefs[inside])
-        b = np.zeros(len(eqs))
-        np.add.at(b, rows[~inside], -coefs[~inside] * value[ecells[~inside]])
-        return a, b
+        ent_eq, cells, coefs = self.entry_eq, self.eq_cells, self.eq_coefs
+        unk = unknown[cells]
+        for _ in range(rounds):
+            c_lo = np.where(unk, lo[cells], value[cells])
+            c_hi = np.where(unk, hi[cells], value[cells])
+            t_lo = np.where(coefs > 0, coefs * c_lo, coefs * c_hi)  # smallest a_j x_j
+            t_hi = np.where(coefs > 0, coefs * c_hi, coefs * c_lo)
+            with np.errstate(invalid="ignore"):
+                inf_lo = np.bincount(ent_eq, weights=np.isinf(t_lo), minlength=self.n_eq)
+                inf_hi = np.bincount(ent_eq, weights=np.isinf(t_hi), minlength=self.n_eq)
+                s_lo = np.bincount(
+                    ent_eq, weights=np.where(np.isinf(t_lo), 0.0, t_lo), minlength=self.n_eq
+                )
+                s_hi = np.bincount(
+                    ent_eq, weights=np.where(np.isinf(t_hi), 0.0, t_hi), minlength=self.n_eq
+                )
+                # sums of the others: remove the entry itself (infinite parts by count)
+                own_inf_lo, own_inf_hi = np.isinf(t_lo), np.isinf(t_hi)
+                o_lo = np.where(
+                    inf_lo[ent_eq] - own_inf_lo > 0, -np.inf, s_lo[ent_eq] - np.where(own_inf_lo, 0, t_lo)
+                )
+                o_hi = np.where(
+                    inf_hi[ent_eq] - own_inf_hi > 0, np.inf, s_hi[ent_eq] - np.where(own_inf_hi, 0, t_hi)
+                )
+                # a_i x_i = -(others): between -o_hi and -o_lo
+                x1, x2 = -o_hi / coefs, -o_lo / coefs
+            new_lo = np.where(coefs > 0, x1, x2)
+            new_hi = np.where(coefs > 0, x2, x1)
+            sel = unk & np.isfinite(new_lo)
+            if sel.any():
+                np.maximum.at(lo, cells[sel], new_lo[sel])
+            sel = unk & np.isfinite(new_hi)
+            if sel.any():
+                np.minimum.at(hi, cells[sel], new_hi[sel])
+        return lo, hi
 
     def _ranges_lp(
-        self, unknown: np.ndarray, lo: np.ndarray, hi: np.ndarray, targets: np.ndarray
+        self,
+        unknown: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        targets: np.ndarray,
+        *,
+        relax: bool,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Smallest and largest value of each ``targets`` cell given the published cells,
-        the equations and the bounds ``lo``/``hi`` (linear programmes, one group at a time).
+        """Smallest and largest value of every ``targets`` cell; others keep ``lo``/``hi``.
 
-        Groups of more than :data:`_LP_LIMIT` unknown cells are not solved (their targets
-        keep ``lo``/``hi``): see the module notes.
+        ``relax=True`` (intervals to publish): bound propagation (:meth:`_propagate`). ``relax=False`` (the attack): one linear programme pair per cell over
+        its whole group of linked unknown cells, for groups of up to :data:`_LP_LIMIT` cells;
+        larger groups (many sites linked through the overview) keep the markers' bounds
+        (see the module notes).
         """
         from scipy.optimize import linprog
 
         out_lo, out_hi = lo.copy(), hi.copy()
+        in_eq = self.cell_ptr[1:] > self.cell_ptr[:-1]
+        targets = targets & in_eq
         if not targets.any():
             return out_lo, out_hi
-        k, cell_label, eq_label, _ = self._components(unknown)
+        if relax:
+            p_lo, p_hi = self._propagate(unknown, lo, hi)
+            out_lo[targets], out_hi[targets] = p_lo[targets], p_hi[targets]
+            return out_lo, out_hi
+        value = self.values()
+        _, cell_label, eq_label, _ = self._components(unknown)
         for g in np.unique(cell_label[targets & (cell_label >= 0)]):
             cells = np.flatnonzero(cell_label == g)
             if len(cells) > _LP_LIMIT:
-                log.debug("bounds not computed for a group of %d linked cells", len(cells))
+                log.debug("no linear-programme attack on a group of %d linked cells", len(cells))
                 continue
             eqs = np.flatnonzero(eq_label == g)
-            a, b = self._lp_system(cells, eqs, unknown)
-            bounds = list(zip(lo[cells], hi[cells], strict=True))
-            bounds = [(None if np.isinf(x) else x, None if np.isinf(y) else y) for x, y in bounds]
+            rows, ecells, coefs, inside = self._submatrix(eqs, cells, unknown)
+            a = np.zeros((len(eqs), len(cells)))
+            np.add.at(a, (rows[inside], np.searchsorted(cells, ecells[inside])), coefs[inside])
+            b = np.zeros(len(eqs))
+            np.add.at(b, rows[~inside], -coefs[~inside] * value[ecells[~inside]])
+            bounds = [
+                (None if np.isinf(x) else x, None if np.isinf(y) else y)
+                for x, y in zip(lo[cells], hi[cells], strict=True)
+            ]
             for j in np.flatnonzero(targets[cells]):
                 c = np.zeros(len(cells))
                 c[j] = 1.0
-                r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                t = cells[j]
                 r_hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-                if r_lo.status == 0:
-                    out_lo[cells[j]] = max(lo[cells[j]], r_lo.fun)
                 if r_hi.status == 0:
-                    out_hi[cells[j]] = min(hi[cells[j]], -r_hi.fun)
+                    out_hi[t] = min(hi[t], -r_hi.fun)
+                if out_hi[t] >= value[t] + 1 - 1e-7 and value[t] >= 1:
+                    continue  # already two sizes (its own and one more): no need for the minimum
+                r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if r_lo.status == 0:
+                    out_lo[t] = max(lo[t], r_lo.fun)
         return out_lo, out_hi
 
     def _bounds(
@@ -662,13 +751,14 @@ class _System:
         """Bounds of every secondary cell a reader can work out (for interval publication)."""
         lo, hi = self._marker_bounds(suppressed, primary)
         targets = suppressed & ~primary & ~self.derived & (self.values() > 0)
-        return self._ranges_lp(suppressed | self.hidden, lo, hi, targets)
+        return self._ranges_lp(suppressed | self.hidden, lo, hi, targets, relax=True)
 
     def _attack(self, suppressed: np.ndarray, primary: np.ndarray) -> list[int]:
         """Published cells to hide because an attacker who knows the markers' bounds
-        (:meth:`_marker_bounds`) leaves a small cell fewer than two possible sizes of 1 or
-        more (``<5`` beside a ``(s)`` in a row whose remainder is 6 is 0 or 1: pinned, since
-        a reader takes ``<5`` to be at least 1). For each such cell: the most preferred
+        (:meth:`_marker_bounds`) leaves a small cell fewer than two possible sizes: of 1 or
+        more for a ``<5`` (beside a ``(s)`` in a row whose remainder is 6 it is 0 or 1:
+        pinned, since a reader takes ``<5`` to be at least 1, zeros being published), of 0 or
+        more for a never-published cell (a remainder, an atom). For each such cell: the most preferred
         published cell of its equations (or the nearest published cell). Empty when every
         small unknown cell keeps two or more possible sizes.
         """
@@ -677,8 +767,10 @@ class _System:
         if not targets.any():
             return []
         lo, hi = self._marker_bounds(suppressed, primary)
-        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets)
-        sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), 1.0) + 1
+        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets, relax=False)
+        # A ``<5`` is read as 1 to 4 (zeros are published); a never-published cell may be 0.
+        floor = np.where(self.hidden | self.elsewhere, 0.0, 1.0)
+        sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), floor) + 1
         pinned = np.flatnonzero(targets & (sizes < 2))
         adds: set[int] = set()
         for p in pinned:
@@ -1376,6 +1468,23 @@ def _check_counts(table: pd.DataFrame, counts: Sequence[str], allow_negative: bo
     return _counts_array(table, counts)
 
 
+def _forced(
+    table: pd.DataFrame, spec: _Spec, force: pd.DataFrame | None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``force`` (booleans by row label and column; missing: ``False``) as arrays over the
+    table's count columns and statistic columns."""
+    if force is None:
+        return None, None
+    if not isinstance(force, pd.DataFrame):
+        raise ConfigError(
+            f"force must be a DataFrame of booleans by row and column; received {type(force).__name__}."
+        )
+    f = force.reindex(index=table.index, columns=[*spec.count_cols, *spec.stat_bases])
+    f = f.fillna(False).astype(bool).to_numpy()
+    k = len(spec.count_cols)
+    return f[:, :k], f[:, k:]
+
+
 def _add_table(
     system: _System,
     key: Hashable,
@@ -1441,7 +1550,7 @@ def _add_table(
             t = np.full(n_rows, -1, dtype=np.int64)
         # A total published elsewhere: a cell of its own, which may have to be hidden.
         need = (t < 0) & (parts >= 0).any(axis=1)
-        t[need] = system.add_cells(expected[need], is_total=True, derived=derived)
+        t[need] = system.add_cells(expected[need], is_total=True, derived=derived, elsewhere=True)
         row_total = np.where(need, t, -1)
         system.add_equations(np.column_stack([parts, t]), np.array([1.0] * len(ic) + [-1.0]))
     if spec.margins in ("both", "columns"):
@@ -1466,7 +1575,7 @@ def _add_table(
         else:
             t = np.full(len(gp), -1, dtype=np.int64)
         need = (t < 0) & (parts >= 0).any(axis=1)
-        t[need] = system.add_cells(expected[need], is_total=True, derived=derived)
+        t[need] = system.add_cells(expected[need], is_total=True, derived=derived, elsewhere=True)
         column_total[np.asarray(gp, dtype=np.int64)[need]] = t[need]
         system.add_equations(
             np.column_stack([parts, t]), np.array([1.0] * int(interior.sum()) + [-1.0])
@@ -1597,8 +1706,9 @@ def _statuses(
     # A secondary count whose bounds say more than its marker: a true interval.
     lo_w = np.ceil(lo - 1e-7)
     hi_w = np.floor(hi + 1e-7)
+    # Only a narrow interval is worth printing ("11 til 15"); a wide one reads as nonsense.
     informative = hidden & (sub == "secondary") & ~system.derived[safe] & (lo_w >= m)
-    informative &= (lo_w > m) | np.isfinite(hi_w)
+    informative &= np.isfinite(hi_w) & (hi_w - lo_w <= _INTERVAL_WIDTH * (m - 1))
     sub[informative] = "interval"
     status[:, cpos] = sub
     lower[:, cpos] = np.where(hidden, np.maximum(lo_w, 0.0), np.where(has, value, np.nan))
@@ -1693,6 +1803,8 @@ def suppress(
     total_row: Hashable | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     zeros: Zeros = "publish",
+    subsets: Mapping[str, str] | None = None,
+    force: pd.DataFrame | None = None,
 ) -> SuppressedTable:
     """Suppress one aggregate table for a steering-group report.
 
@@ -1733,6 +1845,14 @@ def suppress(
     zeros
         ``"publish"`` (default): a count of 0 is shown; ``"suppress"``: zeros are unsafe too.
         See the module notes.
+    subsets
+        ``{sub: parent}`` count columns where ``sub`` counts some of ``parent``'s persons in
+        the same row (*… and only staff are close* of *want more*). The remainder
+        ``parent - sub`` is protected like that of ``of_n``, and a published ``sub`` is a
+        lower bound of a hidden ``parent`` (a sub-group never shows more than its parent).
+    force
+        Booleans by row label and column: cells to hide whatever their value (because a
+        gate over other tables said so, :func:`suppress_groups`); shown as secondary.
 
     Returns
     -------
@@ -1785,11 +1905,13 @@ def suppress(
         margins=margins,
         total_col=total_col,
         total_row=total_row,
+        subsets=subsets,
     )
+    forced_counts, forced_stats = _forced(table, spec, force)
     system = _System(m, zeros)
-    _add_table(system, None, table, spec)
+    _add_table(system, None, table, spec, forced=forced_counts)
     suppressed, primary = system.solve()
-    return _build(_result_parts(system, None, table, spec, suppressed, primary))
+    return _build(_result_parts(system, None, table, spec, suppressed, primary, forced_stats))
 
 
 def suppress_family(
@@ -1807,6 +1929,9 @@ def suppress_family(
     total_row: Hashable | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     zeros: Zeros = "publish",
+    subsets: Mapping[str, str] | None = None,
+    force: Mapping[Hashable, pd.DataFrame] | None = None,
+    unpublished: Iterable[Hashable] = (),
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -1832,8 +1957,16 @@ def suppress_family(
         but they are hidden when needed to protect a count of the other two. Relationships
         kept, gained and lost are sums instead: ``sums={"pre": ["kept", "lost"],
         "post": ["kept", "gained"]}``.
-    count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros
+    count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros, subsets
         As in :func:`suppress`, the same for every table.
+    force
+        ``{key: booleans by row and column}``: cells to hide whatever their value (as
+        :func:`suppress`'s ``force``).
+    unpublished
+        Keys of tables that are never shown: the finest cells (*atoms*) that published tables
+        are sums of, e.g. each site × practice when sites and practices are both published
+        (``sums={site: [its atoms], practice: [its atoms]}``). Their small cells are
+        protected like any other; they are not in the result.
 
     Returns
     -------
@@ -1898,17 +2031,36 @@ def suppress_family(
         total_row=total_row,
     )
     derived_keys = {t[0] for t in differences}
+    hidden_keys = set(unpublished)
+    bad = [k for k in hidden_keys if k not in tables]
+    if bad:
+        raise ConfigError(f"unpublished names tables {bad} that are not keys of tables.")
+    force = dict(force or {})
     specs_ = {
-        k: _spec(tables[k], **spec_args, allow_negative=k in derived_keys)  # type: ignore[arg-type]
+        k: _spec(
+            tables[k],
+            **spec_args,  # type: ignore[arg-type]
+            allow_negative=k in derived_keys,
+            subsets=subsets,
+        )
         for k in keys
     }
+    forced = {k: _forced(tables[k], specs_[k], force.get(k)) for k in keys}
     first = keys[0]
     for k in keys[1:]:
         if set(specs_[k].count_cols) != set(specs_[first].count_cols):
             raise ConfigError(f"Tables {first!r} and {k!r} must have the same count columns.")
     system = _System(m, zeros)
     for k in keys:
-        _add_table(system, k, tables[k], specs_[k], derived=k in derived_keys)
+        _add_table(
+            system,
+            k,
+            tables[k],
+            specs_[k],
+            derived=k in derived_keys,
+            unpublished=k in hidden_keys,
+            forced=forced[k][0],
+        )
     count_set = specs_[first].count_cols
     values = system.values()
 
@@ -1953,8 +2105,105 @@ def suppress_family(
 
     suppressed, primary = system.solve()
     return SuppressedFamily(
-        {k: _result_parts(system, k, tables[k], specs_[k], suppressed, primary) for k in tables}
+        {
+            k: _result_parts(
+                system, k, tables[k], specs_[k], suppressed, primary, forced[k][1]
+            )
+            for k in tables
+            if k not in hidden_keys
+        }
     )
+
+
+# --------------------------------------------------------------------------- group structure
+
+
+def suppress_groups(
+    groups: Mapping[Hashable, Iterable[Hashable]],
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Which groups' numbers must be hidden so that no small set of persons can be isolated.
+
+    Every published statistic of a group — its ``n``, a count of its persons with a trait, a
+    mean (``n × mean`` is a sum), a share, a confidence limit (a sum of squares) — is a sum
+    over its persons. Two groups that differ by a few persons (a site's 6 assessed residents
+    and the 5 of them measured twice; a practice over two sites and one of the sites) give
+    those persons' sums by subtraction. What decides it is the group structure, not the
+    values: the persons fall into *atoms* (persons that belong to exactly the same groups);
+    each group is the sum of its atoms; an atom of 1 to ``min_cell - 1`` persons must not be
+    determined by the published groups. This is the gate's own cell system (Gaussian
+    elimination with complements, Langsrud 2024; then the linear-programme check), with the
+    atoms as never-published cells and each group's ``n`` as a published cell that is their
+    sum. A group whose ``n`` is hidden here must show none of its statistics.
+
+    Parameters
+    ----------
+    groups
+        ``{key: persons}``: every group whose statistics a run publishes, with the
+        (pseudonymous) ids of the persons each statistic rests on. Use one key per set of
+        persons: a statistic over fewer persons (missing answers) is a group of its own.
+    min_cell
+        See :func:`check_min_cell`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the keys; columns ``n`` (persons), ``suppressed`` (hide the group's ``n`` and
+        every statistic of it) and ``primary`` (``n`` is 1 to ``min_cell - 1``).
+
+    Notes
+    -----
+    Limits: an atom is protected, and so is every set of persons that is the union of atoms
+    only where the structure makes it an atom; a sum over several small atoms that the
+    groups determine together but not one by one is not checked (the property tests attack
+    every atom and pairs of atoms). Persons are compared by id only.
+
+    Examples
+    --------
+    A site's residents assessed before (6) and those measured twice (5): the one measured
+    only once would be the difference, so one of the two groups is hidden.
+
+    >>> out = suppress_groups({"pre": ["a", "b", "c", "d", "e", "f"],
+    ...                        "paired": ["a", "b", "c", "d", "e"]})
+    >>> out["suppressed"].tolist()
+    [False, True]
+    """
+    m = check_min_cell(min_cell)
+    if not isinstance(groups, Mapping):
+        raise ConfigError("groups must be a mapping {key: person ids}.")
+    keys = list(groups)
+    members = [pd.unique(pd.Series(list(groups[k]), dtype=object)) for k in keys]
+    n = np.array([len(x) for x in members], dtype=np.int64)
+    out = pd.DataFrame(
+        {"n": n, "suppressed": False, "primary": (n > 0) & (n < m)},
+        index=pd.Index(keys, tupleize_cols=False),
+    )
+    if not keys or not n.any():
+        return out
+    pairs = pd.DataFrame(
+        {
+            "person": np.concatenate([np.asarray(x, dtype=object) for x in members]),
+            "group": np.repeat(np.arange(len(keys)), n),
+        }
+    )
+    pairs = pairs.sort_values(["person", "group"], kind="stable")
+    signature = pairs.groupby("person", sort=False)["group"].agg(tuple)
+    atom_of, atoms = pd.factorize(signature)
+    atom_n = np.bincount(atom_of, minlength=len(atoms))
+    # group -> its atoms
+    ga = pd.DataFrame({"atom": atom_of, "person": signature.index}).merge(
+        pairs, on="person"
+    )[["group", "atom"]].drop_duplicates().sort_values(["group", "atom"])
+    system = _System(m, "publish")
+    atom_ids = system.add_cells(atom_n.astype(float), hidden=True)
+    group_ids = system.add_cells(n.astype(float))
+    lens = np.bincount(ga["group"].to_numpy(), minlength=len(keys))
+    system.add_sums(group_ids, atom_ids[ga["atom"].to_numpy()], lens)
+    suppressed, primary = system.solve()
+    out["suppressed"] = suppressed[group_ids]
+    out["primary"] = primary[group_ids]
+    return out
 
 
 # --------------------------------------------------------------------------- output guards

@@ -254,7 +254,7 @@ def precompute(
 
 
 #: Entries of the shared results that only the builders of families need (not kept in slices).
-_BUILD_ONLY = ("trial_cells",)
+_BUILD_ONLY = ("trial_cells", "turnover_frame")
 
 
 def cache_dir(folder: Path, *, min_cell: int, seed: int) -> Path:
@@ -281,8 +281,9 @@ def _slice(cache: dict, site: str, rows: dict[str, dict] | None = None) -> dict:
             continue
         if name.startswith("family:"):
             key = TOTAL if site == ALL else site
+            keys = [key] if key in value else []  # unpublished parts are in no report
             subset = getattr(value, "subset", None)
-            out[name] = subset([key]) if subset else {key: value[key]}
+            out[name] = subset(keys) if subset else {k: value[k] for k in keys}
         elif name == "staff_agreement" and site != ALL:
             out[name] = {site: value[site]}
         elif name in _PER_SITE_ROWS:
@@ -394,22 +395,120 @@ def _shared_cache(
 # ----------------------------------------------------------------------------- helpers
 
 
-def _family(ctx: Context, name: str, build_per_site, **kwargs: object) -> privacy.SuppressedTable:
+def _family(
+    ctx: Context,
+    name: str,
+    build_per_site,
+    *,
+    force=None,
+    **kwargs: object,
+) -> privacy.SuppressedTable:
     """Suppress a table for every site plus the overview as one family; return this report's.
 
     ``build_per_site()`` returns ``{site: table, ..., TOTAL: table}``. The whole family is
     computed once per run and shared by all reports (:attr:`Context.cache`), so every report
     shows the same suppression pattern and the cost does not grow with sites × reports.
+    ``force(tables)`` returns ``{key: booleans by row and column}`` of cells to hide because
+    the run's group structure says so (:func:`_group_gate`).
     """
 
     def compute():
         per_site = build_per_site()
         tables = {s: t for s, t in per_site.items() if s != TOTAL}
         tables[TOTAL] = per_site[TOTAL]
-        return privacy.suppress_family(tables, total=TOTAL, min_cell=ctx.min_cell, **kwargs)
+        forced = force(tables) if force is not None else None
+        return privacy.suppress_family(
+            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, **kwargs
+        )
 
     family = ctx.cached(f"family:{name}", compute)
     return family[TOTAL if ctx.overview else ctx.site]
+
+
+# ----------------------------------------------------------------------------- group gate
+
+
+def _members(frame: pd.DataFrame, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """The resident ids of ``frame`` per site, and of all sites (TOTAL)."""
+    ids = frame["resident_id"].astype(str).to_numpy()
+    rows = pd.Series(np.arange(len(frame))).groupby(
+        frame["site_id"].astype(str).to_numpy(), sort=False
+    ).indices
+    empty = np.array([], dtype=np.int64)
+    out = {str(s): ids[rows.get(str(s), empty)] for s in sites}
+    out[TOTAL] = ids
+    return out
+
+
+def _groups(ctx: Context) -> dict[tuple, np.ndarray]:
+    """Every group of residents whose numbers a run publishes, with its residents.
+
+    ``("residents", site)``: the site's residents (the title says how many);
+    ``("wave", site, wave)``: residents assessed in a wave (key figures, relation types,
+    needs); ``("paired", site)``: assessed in both waves (relationships kept, gained, lost);
+    ``("trial", site, value)``: complete before/after pairs of one measure, per site, per
+    practice (``("practice", code)`` as the site) and for all sites (TOTAL).
+    """
+    ds, sites = ctx.ds, [str(s) for s in ctx.ds.sites]
+    groups: dict[tuple, np.ndarray] = {}
+    res = ds.residents.drop_duplicates("resident_id")
+    for site, ids in _members(res, sites).items():
+        groups[("residents", site)] = ids
+    ind = ctx.indicators
+    ind = ind.assign(site_id=ind["site_id"].astype(str), wave=ind["wave"].astype(str))
+    for wave in ("pre", "post"):
+        for site, ids in _members(ind[ind["wave"] == wave], sites).items():
+            groups[("wave", site, wave)] = ids
+    if {"pre", "post"} <= set(ctx.waves):
+        for site, ids in _members(_turnover_frame(ctx), sites).items():
+            groups[("paired", site)] = ids
+        long = ctx.cached("trial_long", lambda: _trial_long(ctx))
+        long = long[long["wave"].astype(str).isin(["pre", "post"])]
+        for value in TRIAL_VALUES:
+            have = long[long[value].notna()]
+            both = have.groupby("resident_id")["wave"].nunique()
+            pairs = have[have["resident_id"].isin(both.index[both == 2])]
+            pairs = pairs.drop_duplicates("resident_id")
+            for site, ids in _members(pairs, sites).items():
+                groups[("trial", site, value)] = ids
+            for code, part in pairs.groupby(pairs["practice"].astype(str), sort=False):
+                groups[("trial", ("practice", code), value)] = (
+                    part["resident_id"].astype(str).to_numpy()
+                )
+    return groups
+
+
+def _group_gate(ctx: Context) -> pd.Series:
+    """``{group key: hide}``: groups whose numbers (n, counts, means, shares, limits) must be
+    hidden so that no few residents can be isolated by subtracting one published group from
+    others — across every table and report of the run (:func:`analyse.privacy.suppress_groups`).
+    """
+    return ctx.cached(
+        "group_gate",
+        lambda: privacy.suppress_groups(_groups(ctx), min_cell=ctx.min_cell)["suppressed"],
+    )
+
+
+def _hidden_group(ctx: Context, key: tuple) -> bool:
+    gate = _group_gate(ctx)
+    return bool(gate.get(key, False))
+
+
+def _force_rows(ctx: Context, tables: dict, key_of) -> dict:
+    """Hide whole rows (or, with ``key_of`` returning a column name first, whole columns) of
+    the family's tables whose group the gate hides. ``key_of(site, row)`` gives the group key
+    of a table row (``None``: no group)."""
+    gate = _group_gate(ctx)
+    out = {}
+    for site, table in tables.items():
+        hide = np.array([bool(gate.get(key_of(site, r), False)) for r in table.index])
+        if hide.any():
+            out[site] = pd.DataFrame(
+                np.repeat(hide[:, None], table.shape[1], axis=1),
+                index=table.index,
+                columns=table.columns,
+            )
+    return out
 
 
 def _by_site(frame: pd.DataFrame, build, sites: Sequence[str]) -> dict[str, pd.DataFrame]:
@@ -484,6 +583,18 @@ def title(ctx: Context) -> list[Item]:
                     f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
                     f"The report covers {text.count_phrase(n_sites, 'site', ctx.lang)} with "
                     f"{text.count_phrase(ctx.n_residents, 'resident', ctx.lang)}.",
+                )
+            )
+        )
+    elif _hidden_group(ctx, ("residents", str(ctx.site))):
+        # The number would let a reader subtract another published group (issue 15).
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Botilbud {ctx.site} er med i udviklingsforløbet. Antallet af borgere vises ikke, "
+                    "så det ikke kan bruges til at regne tal om få borgere ud.",
+                    f"Site {ctx.site} takes part in the development process. The number of residents is "
+                    "not shown, so that it cannot be used to work out numbers on a few residents.",
                 )
             )
         )
@@ -587,6 +698,7 @@ def kortlaegning(ctx: Context) -> list[Item]:
         stat_cols=list(KEY_STATS),
         of_n=list(KEY_COUNTS),
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
     )
     labels = {
         "n": text.label("n_residents", ctx.lang),
@@ -603,8 +715,14 @@ def kortlaegning(ctx: Context) -> list[Item]:
     values = st.values
     for wave in values.index:
         k, n = values.at[wave, "close_nonstaff"], values.at[wave, "n"]
+        interval = st.status.at[wave, "close_nonstaff"] == "interval"
         sentence = text.sentence_close_nonstaff(
-            ctx.site_name, _na(k), _na(n), ctx.lang, min_cell=ctx.min_cell
+            ctx.site_name,
+            _na(k),
+            _na(n),
+            ctx.lang,
+            min_cell=ctx.min_cell,
+            k_lower=_na(st.lower.at[wave, "close_nonstaff"]) if interval else None,
         )
         if ctx.overview:
             sentence = sentence.replace(
@@ -616,7 +734,7 @@ def kortlaegning(ctx: Context) -> list[Item]:
             display,
             "noegletal",
             ctx.t("Nøgletal om borgernes relationer", "Key figures on residents' relationships"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     items += _composition(ctx)
@@ -663,8 +781,25 @@ def _composition(ctx: Context) -> list[Item]:
             _composition_raw(rel, ["site_id"]), _composition_finish, ctx.ds.sites, composition(rel)
         )
 
+    def force(tables):
+        gate = _group_gate(ctx)
+        out = {}
+        for site, table in tables.items():
+            cols = [w for w in table.columns if gate.get(("wave", site, w), False)]
+            if cols:
+                out[site] = pd.DataFrame(
+                    {c: c in cols for c in table.columns}, index=table.index
+                )
+        return out
+
     st = _family(
-        ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns"
+        ctx,
+        "composition",
+        build,
+        count_cols=["pre", "post"],
+        n_col=None,
+        margins="columns",
+        force=force,
     )
     labels = {w: ctx.wave_label(w) for w in ("pre", "post")}
     display = _relabel(
@@ -682,7 +817,7 @@ def _composition(ctx: Context) -> list[Item]:
             display,
             "relationstyper",
             ctx.t("Antal relationer efter relationstype", "Relationships by type"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         ),
     ]
     items.append(
@@ -768,21 +903,37 @@ def _turnover_by_site(tv: pd.DataFrame, sites: Sequence[str]) -> dict[str, pd.Da
     return out
 
 
-def _turnover(ctx: Context) -> list[Item]:
+def _turnover_frame(ctx: Context) -> pd.DataFrame:
+    """Relationships kept, gained and lost per resident assessed in both waves, with site."""
     from analyse.relations import turnover
 
-    if not {"pre", "post"} <= set(ctx.waves):
-        return []
-
-    def build():
+    def compute():
         tv = turnover(ctx.ds, from_wave="pre", to_wave="post")
         if "site_id" not in tv.columns:
             tv = tv.merge(
                 ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left"
             )
-        return _turnover_by_site(tv, ctx.ds.sites)
+        return tv
 
-    st = _family(ctx, "turnover", build, count_cols=list(TURNOVER_COLS), n_col="n", margins="none")
+    return ctx.cached("turnover_frame", compute)
+
+
+def _turnover(ctx: Context) -> list[Item]:
+    if not {"pre", "post"} <= set(ctx.waves):
+        return []
+
+    def build():
+        return _turnover_by_site(_turnover_frame(ctx), ctx.ds.sites)
+
+    st = _family(
+        ctx,
+        "turnover",
+        build,
+        count_cols=list(TURNOVER_COLS),
+        n_col="n",
+        margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, _: ("paired", site)),
+    )
     labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {
         "n": text.label("n_residents", ctx.lang)
     }
@@ -804,7 +955,7 @@ def _turnover(ctx: Context) -> list[Item]:
                 "Relationer fra før til efter afprøvningen (borgere målt begge gange)",
                 "Relationships from before to after the trial (residents assessed in both waves)",
             ),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         ),
     ]
     v = st.values
@@ -912,7 +1063,9 @@ def behov(ctx: Context) -> list[Item]:
         count_cols=list(NEED_COUNTS),
         n_col="n",
         of_n=list(NEED_COUNTS),
+        subsets={c: "wants_more" for c in NEED_COUNTS[1:]},
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
     )
     labels = {
         "n": text.label("n_residents", ctx.lang),
@@ -942,6 +1095,18 @@ def behov(ctx: Context) -> list[Item]:
                 )
             )
         )
+    elif n is not None and st.status.iloc[0]["wants_more"] == "interval":
+        lower = int(st.lower.iloc[0]["wants_more"])
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Før afprøvningen ønskede mindst {text.fmt_int(lower, ctx.lang)} af "
+                    f"{text.count_phrase(int(n), 'resident', ctx.lang)} flere eller andre relationer.",
+                    f"Before the trial, at least {text.fmt_int(lower, ctx.lang)} of "
+                    f"{text.count_phrase(int(n), 'resident', ctx.lang)} wanted more or other relationships.",
+                )
+            )
+        )
     else:
         items.append(
             Paragraph(
@@ -959,7 +1124,7 @@ def behov(ctx: Context) -> list[Item]:
                 "Ønsker om flere relationer og netværkets situation (før)",
                 "Wishes for more relationships and the network (before)",
             ),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     if not ctx.steering:
@@ -1131,7 +1296,7 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
                 "Enighed blandt medarbejderne om, hvad en god relation er",
                 "Staff agreement on what a good relationship is",
             ),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     items += _roles(ctx)
@@ -1163,7 +1328,7 @@ def _roles(ctx: Context) -> list[Item]:
         for role in ("staff", "resident")
     ]
     display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
-    any_suppressed = any(p.any_suppressed for p in parts)
+    kinds = set().union(*(p.kinds() for p in parts))
     labels = {
         "n_staff": ctx.t("Medarbejdere", "Staff"),
         "median_staff": ctx.t("Median, medarbejdere", "Median, staff"),
@@ -1200,7 +1365,7 @@ def _roles(ctx: Context) -> list[Item]:
             display,
             "udsagn_roller",
             ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if any_suppressed else None,
+            note=text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds) if kinds else None,
         ),
     ]
 
@@ -1335,6 +1500,7 @@ def afproevning(ctx: Context) -> list[Item]:
         n_col="n",
         stat_cols=list(TRIAL_STATS),
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, v: ("trial", site, v)),
     )
     items += _trial_items(
         ctx,
@@ -1386,7 +1552,7 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
             display,
             name,
             title,
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     return items
@@ -1431,6 +1597,12 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
             n_col="n",
             stat_cols=list(TRIAL_STATS),
             margins="none",
+            unpublished=list(ctx.ds.sites),  # a site's part of a practice is shown nowhere
+            force=lambda tables, code=code: _force_rows(
+                ctx,
+                tables,
+                lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
+            ),
         )
         name = (
             ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)")

@@ -22,10 +22,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from numbers import Real
-from collections.abc import Iterable
 from typing import Literal
 
 import pandas as pd
@@ -548,7 +548,13 @@ def _whole(x: object, what: str) -> int | None:
 
 
 def sentence_close_nonstaff(
-    site: str, k: object, n: object, lang: Lang = "da", *, min_cell: int = DEFAULT_MIN_CELL
+    site: str,
+    k: object,
+    n: object,
+    lang: Lang = "da",
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    k_lower: object = None,
 ) -> str:
     """How many residents of a site have at least one close relationship not with staff.
 
@@ -565,6 +571,9 @@ def sentence_close_nonstaff(
         ``"da"`` or ``"en"``.
     min_cell
         The smallest number of persons a stated number may rest on.
+    k_lower
+        When ``k`` is hidden but published as a true interval (its lower bound,
+        :attr:`analyse.privacy.SuppressedTable.lower`): *mindst 11 af 15 borgere*.
 
     Returns
     -------
@@ -600,6 +609,13 @@ def sentence_close_nonstaff(
         raise ConfigError(f"k cannot exceed n; received k={k!r}, n={n!r}.")
     if n_ is not None and n_ < m:
         return site_too_small_sentence(site, m, lang)
+    lower = _whole(k_lower, "k_lower")
+    if n_ is not None and k_ is None and lower is not None and lower >= m:
+        k_words = {"da": "mindst", "en": "at least"}[lang] + " " + fmt_int(lower, lang)
+        n_words = count_phrase(n_, "resident", lang)
+        if lang == "da":
+            return f"I botilbud {site} har {k_words} af {n_words} mindst én nær relation, som ikke er personale."
+        return f"In site {site}, {k_words} of {n_words} have at least one close relationship that is not with staff."
     if n_ is None or k_ is None:
         if lang == "da":
             return (
