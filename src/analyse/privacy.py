@@ -10,7 +10,12 @@ numbers: the site tables and the overview, the waves and their change). The gate
 2. **secondary (complementary) suppression** — hides further cells until no hidden cell can
    be worked out from what is shown: not from a row or column total, not by subtracting
    other sites' numbers from the overview, not from another wave and the change;
-3. **checks the output**: :func:`assert_no_pseudonyms` refuses a table with a pseudonym
+3. **publishes what is safe**: a hidden count shows the true interval the published numbers
+   imply where that is narrow (``11 til 15``), a cell hidden to protect another shows
+   ``(s)``, never ``<5`` (see *Markers that never lie*);
+4. **links groups of persons** across tables (:func:`suppress_groups`: means, shares and
+   ``n`` of overlapping groups are sums that subtract);
+5. **checks the output**: :func:`assert_no_pseudonyms` refuses a table with a pseudonym
    column (``resident_id``, ``alter_id``, ``respondent_id``, ``rater_id`` or their Danish
    headers) or pseudonym values; :func:`find_leaks` searches rendered text or HTML for
    pseudonyms and CPR-like numbers (used by ``analyse audit``).
@@ -41,12 +46,26 @@ residents have a friend* for a group that must not be characterised as a whole).
 never chosen as secondary suppressions while another cell can be, because a hidden zero
 protects nothing: next to a hidden ``1`` with a known sum of 1 it gives the ``1`` back.
 
-*One marker.* Primary and secondary suppressions are shown with the same marker
-(``<5`` for ``min_cell=5``), as statistics offices do. With two markers a reader would know
-that a secondary cell is at least ``min_cell``, and a hidden 1 beside a hidden 5 in a row
-whose remainder is 6 would be given back. The footnote
-(:func:`analyse.text.suppressed_note`) says that ``<5`` also marks numbers hidden to protect
-another.
+*Markers that never lie* (issue 15). A primary cell shows ``<5`` (``min_cell=5``): fewer
+than 5. A cell hidden for any other reason — to protect another cell, across tables,
+reports or waves, or because :func:`suppress_groups` says its group isolates a few persons —
+never shows ``<5`` when it is 5 or more: it shows ``(s)`` (*skjult*, with its own footnote,
+:func:`analyse.text.suppressed_note`), or, for a count, the true interval that the published
+numbers already imply (``11 til 15``: 15 minus a ``<5``), as τ-ARGUS and sdcTable publish
+intervals of suppressed cells. A 0 hidden as a complement shows ``<5`` (0 is fewer than 5, so
+the marker stays true and says nothing new). A sub-group never shows more than its parent:
+``subsets`` makes the parent a sum of the sub-group and a remainder, so a published sub-group
+is a lower bound of a hidden parent.
+
+The old argument for one marker was that with two a reader knows a secondary cell is at
+least ``min_cell``, so a hidden 1 beside a hidden 5 in a row whose remainder is 6 comes back.
+That is true, and the gate now includes it: its attacker (below) reads ``<5`` as 0-4 (and,
+as zeros are published, a ``<5`` as at least 1), ``(s)`` as at least ``min_cell``, an interval
+as its bounds, and solves linear programmes over all the equations; where a small cell keeps
+fewer than two possible sizes the gate hides one more published cell beside it and checks
+again. A printed interval is computed by bound propagation from what a reader can see, so it
+is implied by the published numbers and never narrower than a reader's own bound: printing
+it tells nothing new.
 
 *Secondary suppression.* Cells and the sums that link them form a system of linear
 equations (each published total, shown or known from elsewhere, is one equation). A hidden
@@ -73,10 +92,28 @@ the same test as the dense null space, done with many small SVDs and one of
 solution per block, then the coupling), so both paths choose the same complements. A family
 of 2,000 sites and its overview is suppressed in about two seconds.
 
-Limits: protection is against *exact* recovery. Bounds can be narrowed (a hidden cell is
-known to be at most the sum it belongs to); the marker ``<5`` states that bound anyway.
-A group that no split turns into small blocks (many wide equations) falls back to one dense
-SVD, which is slow beyond a few thousand linked hidden cells.
+*Means leak too.* ``n × mean`` is a sum, a share ``k/n`` gives ``k``, a confidence limit
+or SD a sum of squares: every published statistic of a group is a sum over its persons.
+:func:`suppress_groups` takes every group a run publishes (sites, practices, overview,
+waves, all assessed and paired, per measure) with its persons, splits the persons into atoms
+(persons in exactly the same groups) and runs this same engine with the atoms as
+never-published cells and each group's ``n`` as their published sum: a group it hides must
+show no statistic. The reports pass its result to every family as ``force``.
+
+*The attacker with linear programmes.* After the exact check, every small unknown cell of a
+group of up to :data:`_LP_LIMIT` linked unknown cells is attacked: the largest (and if need be
+smallest) value it can take given the published cells, the equations and the markers'
+bounds (cf. sdcTable's ``attack()``). Hiding more only widens ranges, so a cell found safe is
+not attacked again.
+
+Limits: protection is against *exact* recovery, and against pinning a small cell to one
+size with the markers' bounds in groups of up to :data:`_LP_LIMIT` linked unknown cells;
+larger groups (many sites linked through the overview) get the exact check only. Bounds can
+be narrowed otherwise; the printed intervals state such bounds. :func:`suppress_groups`
+protects each atom; a set of several small atoms whose sum the groups determine together
+but not one by one is not checked. A group that no split turns into small blocks (many
+wide equations) falls back to one dense SVD, which is slow beyond a few thousand linked
+hidden cells.
 
 References
 ----------
@@ -94,6 +131,10 @@ Disclosure Control*, 2nd ed., ch. 4-5. https://sdctools.github.io/HandbookSDC/
 Langsrud, Ø. (2024). Secondary cell suppression by Gaussian elimination: an algorithm
 suitable for handling issues with zeros and singletons. *Journal of Official Statistics*,
 40(4). R package GaussSuppression.
+
+Meindl, B. sdcTable: Methods for Statistical Disclosure Control in Tabular Data (CRAN),
+``attack()``: lower and upper bounds of primary cells from the suppression pattern; τ-ARGUS
+(de Wolf et al.) publishes intervals of suppressed cells the same way.
 """
 
 from __future__ import annotations
@@ -764,6 +805,11 @@ class _System:
         """
         unknown = suppressed | self.hidden
         targets = primary & unknown & (self.values() > 0)
+        # Hiding more only widens every range (a published value becomes a range around it),
+        # so a cell found safe once stays safe: only the others are attacked again.
+        safe = getattr(self, "_safe", None)
+        if safe is not None:
+            targets &= ~safe
         if not targets.any():
             return []
         lo, hi = self._marker_bounds(suppressed, primary)
@@ -772,6 +818,9 @@ class _System:
         floor = np.where(self.hidden | self.elsewhere, 0.0, 1.0)
         sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), floor) + 1
         pinned = np.flatnonzero(targets & (sizes < 2))
+        self._safe = (safe if safe is not None else np.zeros(self.n, dtype=bool)) | (
+            targets & (sizes >= 2)
+        )
         adds: set[int] = set()
         for p in pinned:
             ring = np.unique(self.eq_cells[_ranges(self.eq_ptr, self._eqs_of(np.array([p])))])

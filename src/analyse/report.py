@@ -827,14 +827,19 @@ def _composition(ctx: Context) -> list[Item]:
                 ctx,
                 title=ctx.t("Relationer efter type", "Relationships by type"),
                 label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+                marks=st.display(ctx.lang),
             )
         )
     )
     return items
 
 
-def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
-    """Grouped bars of a suppressed table (suppressed cells drawn as no bar, marked)."""
+def _bars(
+    values: pd.DataFrame, ctx: Context, *, title: str, label, marks: pd.DataFrame | None = None
+) -> object:
+    """Grouped bars of a suppressed table (hidden cells drawn as no bar, marked with what the
+    table shows for them: ``marks``, the table's :meth:`~analyse.privacy.SuppressedTable.display`;
+    ``<5`` when not given)."""
     import matplotlib.pyplot as plt
 
     from analyse.figures import number_axis, set_theme
@@ -849,11 +854,10 @@ def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
         heights = pd.to_numeric(values[col], errors="coerce").astype(float).to_numpy()
         pos = x + (j - (len(cols) - 1) / 2) * width
         ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
-        for p, h in zip(pos, heights, strict=True):
+        for i, (p, h) in enumerate(zip(pos, heights, strict=True)):
             if np.isnan(h):
-                ax.text(
-                    p, 0.1, f"<{ctx.min_cell}", ha="center", va="bottom", fontsize=8, rotation=90
-                )
+                mark = f"<{ctx.min_cell}" if marks is None else str(marks.iat[i, j])
+                ax.text(p, 0.1, mark, ha="center", va="bottom", fontsize=8, rotation=90)
     ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
     ax.set_ylabel(text.label("n_relations", ctx.lang))
     number_axis(ax, ctx.lang, "y")
@@ -1623,10 +1627,16 @@ def om_rapporten(ctx: Context) -> list[Item]:
     items.append(
         Paragraph(
             ctx.t(
-                f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Det samme tegn bruges for "
-                "tal, der er skjult, fordi de ellers kunne regnes ud fra andre tal – også på tværs af rapporterne.",
-                f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. The same mark is used for "
-                "numbers hidden because they could otherwise be worked out from other numbers – also across the reports.",
+                f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Et tal, der er skjult, "
+                "fordi et andet lille tal ellers kunne regnes ud – også på tværs af rapporterne, målingerne og "
+                f"gennemsnittene – vises som {text.SECONDARY_MARKER} (et antal med {text.SECONDARY_MARKER} er mindst "
+                f"{ctx.min_cell}) eller som det interval, "
+                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande.",
+                f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. A number hidden because "
+                "another small number could otherwise be worked out – also across the reports, the waves and the means – is "
+                f"shown as {text.SECONDARY_MARKER} (a count so marked is at least {ctx.min_cell}) or as the interval it "
+                "lies in "
+                "(e.g. “11 to 15”). Every number and interval shown is true.",
             )
         )
     )
