@@ -1354,6 +1354,8 @@ class _Spec:
     #: ``(sub, parent)`` count columns: ``sub`` counts some of ``parent``'s persons
     #: (``of_n`` gives ``(k, n_col)``).
     subsets: tuple[tuple[str, str], ...]
+    #: ``(total, parts)``: in every row ``total`` is the sum of ``parts`` (count columns).
+    row_sums: tuple[tuple[str, tuple[str, ...]], ...]
     margins: Margins
     total_col: str | None
     total_row: Hashable | None
@@ -1375,6 +1377,7 @@ def _spec(
     total_row: Hashable | None,
     allow_negative: bool = False,
     subsets: Mapping[str, str] | None = None,
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> _Spec:
     if not isinstance(table, pd.DataFrame):
         raise ConfigError(f"table must be a pandas DataFrame; received {type(table).__name__}.")
@@ -1422,6 +1425,13 @@ def _spec(
             )
         if (sub, parent) not in pairs:
             pairs.append((sub, parent))
+    sums_ = []
+    for tot, parts_ in (row_sums or {}).items():
+        parts_ = (parts_,) if isinstance(parts_, str) else tuple(parts_)
+        bad = [c for c in (tot, *parts_) if c not in counts]
+        if bad:
+            raise ConfigError(f"row_sums must name count columns {counts}; received {bad}.")
+        sums_.append((tot, parts_))
     if total_row is not None and total_row not in table.index:
         raise ConfigError(
             f"total_row {total_row!r} is not a row of the table; its rows are {list(table.index)}."
@@ -1466,6 +1476,7 @@ def _spec(
         stat_bases=bases,
         of_n=tuple(of_n),
         subsets=tuple(pairs),  # type: ignore[arg-type]
+        row_sums=tuple(sums_),
         margins=margins,  # type: ignore[arg-type]
         total_col=total_col,
         total_row=total_row,
@@ -1565,6 +1576,8 @@ def _add_table(
     tr = rows.get_loc(spec.total_row) if spec.total_row is not None else None
     if tr is not None:
         is_total[tr, :] = True
+    for tot, _ in spec.row_sums:
+        is_total[:, col_pos[tot]] = True
     if unpublished:
         ids[valid] = system.add_cells(values[valid], hidden=True, derived=derived)
         system.tables[key] = _TableCells(
@@ -1629,6 +1642,17 @@ def _add_table(
         system.add_equations(
             np.column_stack([parts, t]), np.array([1.0] * int(interior.sum()) + [-1.0])
         )
+    for tot, parts_ in spec.row_sums:
+        cols_ = [col_pos[c] for c in parts_] + [col_pos[tot]]
+        bad = np.flatnonzero(
+            np.all(valid[:, cols_], axis=1)
+            & (np.abs(values[:, cols_[:-1]].sum(axis=1) - values[:, cols_[-1]]) > tol)
+        )
+        if len(bad):
+            raise ConfigError(
+                f"Row {rows[bad[0]]!r} of table {key!r}: {tot!r} is not the sum of {list(parts_)}."
+            )
+        system.add_equations(ids[:, cols_], np.array([1.0] * len(parts_) + [-1.0]))
     for sub, parent in spec.subsets:
         kp, npos = col_pos[sub], col_pos[parent]
         ok = (ids[:, kp] >= 0) & (ids[:, npos] >= 0)
@@ -1854,6 +1878,7 @@ def suppress(
     zeros: Zeros = "publish",
     subsets: Mapping[str, str] | None = None,
     force: pd.DataFrame | None = None,
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> SuppressedTable:
     """Suppress one aggregate table for a steering-group report.
 
@@ -1902,6 +1927,10 @@ def suppress(
     force
         Booleans by row label and column: cells to hide whatever their value (because a
         gate over other tables said so, :func:`suppress_groups`); shown as secondary.
+    row_sums
+        ``{total: [parts]}`` count columns: in every row ``total`` is the sum of ``parts``
+        (relationships before = kept + lost, when ``n × mean`` of another table publishes
+        the total). Totals are hidden only as a last resort.
 
     Returns
     -------
@@ -1955,6 +1984,7 @@ def suppress(
         total_col=total_col,
         total_row=total_row,
         subsets=subsets,
+        row_sums=row_sums,
     )
     forced_counts, forced_stats = _forced(table, spec, force)
     system = _System(m, zeros)
@@ -1981,6 +2011,7 @@ def suppress_family(
     subsets: Mapping[str, str] | None = None,
     force: Mapping[Hashable, pd.DataFrame] | None = None,
     unpublished: Iterable[Hashable] = (),
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -2006,8 +2037,8 @@ def suppress_family(
         but they are hidden when needed to protect a count of the other two. Relationships
         kept, gained and lost are sums instead: ``sums={"pre": ["kept", "lost"],
         "post": ["kept", "gained"]}``.
-    count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros, subsets
-        As in :func:`suppress`, the same for every table.
+    count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros
+        As in :func:`suppress`, the same for every table; so are ``subsets`` and ``row_sums``.
     force
         ``{key: booleans by row and column}``: cells to hide whatever their value (as
         :func:`suppress`'s ``force``).
@@ -2091,6 +2122,7 @@ def suppress_family(
             **spec_args,  # type: ignore[arg-type]
             allow_negative=k in derived_keys,
             subsets=subsets,
+            row_sums=row_sums,
         )
         for k in keys
     }

@@ -927,15 +927,22 @@ def _turnover(ctx: Context) -> list[Item]:
         return []
 
     def build():
-        return _turnover_by_site(_turnover_frame(ctx), ctx.ds.sites)
+        # Relationships before (kept + lost) and after (kept + gained) are published
+        # elsewhere as n x mean (the trial's relationships not with staff): part of the
+        # system, so that no hidden count comes back from a mean (issue 15).
+        out = {}
+        for site, t in _turnover_by_site(_turnover_frame(ctx), ctx.ds.sites).items():
+            out[site] = t.assign(before=t["kept"] + t["lost"], after=t["kept"] + t["gained"])
+        return out
 
     st = _family(
         ctx,
         "turnover",
         build,
-        count_cols=list(TURNOVER_COLS),
+        count_cols=[*TURNOVER_COLS, "before", "after"],
         n_col="n",
         margins="none",
+        row_sums={"before": ["kept", "lost"], "after": ["kept", "gained"]},
         force=lambda tables: _force_rows(ctx, tables, lambda site, _: ("paired", site)),
     )
     labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {
@@ -946,7 +953,10 @@ def _turnover(ctx: Context) -> list[Item]:
         "nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff"),
     }
     display = _relabel(
-        st.display(ctx.lang), labels, ctx.t("Relationer", "Relationships"), row_labels.get
+        st.display(ctx.lang).drop(columns=["before", "after"]),
+        labels,
+        ctx.t("Relationer", "Relationships"),
+        row_labels.get,
     )
     items: list[Item] = [
         Heading(
