@@ -491,9 +491,13 @@ class _System:
     equations as a sparse matrix in compressed-row form (``ptr``, ``cells``, ``coefs``).
     """
 
-    def __init__(self, min_cell: int, zeros: Zeros) -> None:
+    def __init__(self, min_cell: int, zeros: Zeros, *, small_hidden_shown: bool = True) -> None:
         self.min_cell = min_cell
         self.zeros = zeros
+        #: Whether a small never-published cell counts as ``<5`` (a remainder ``n - k``,
+        #: whose interval "11 til 15" says as much); not for the atoms of a group structure,
+        #: of which nothing is printed.
+        self.small_hidden_shown = small_hidden_shown
         self.n = 0
         self._cols: dict[str, list[np.ndarray]] = {
             "value": [],
@@ -671,7 +675,8 @@ class _System:
         hi[small_marker] = self.min_cell - 1.0
         # A small hidden remainder (``n - k`` of ``of_n``) is taken as if it showed ``<5``: an
         # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
-        hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
+        if self.small_hidden_shown:
+            hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
         lo[suppressed & ~small_marker] = float(self.min_cell)
         # A hidden total the table does not show has no marker: nothing is known of it.
         nowhere = suppressed & self.elsewhere
@@ -2254,18 +2259,26 @@ def suppress_groups(
     if not isinstance(groups, Mapping):
         raise ConfigError("groups must be a mapping {key: person ids}.")
     keys = list(groups)
-    members = [pd.unique(pd.Series(list(groups[k]), dtype=object)) for k in keys]
-    n = np.array([len(x) for x in members], dtype=np.int64)
+    all_members = [pd.unique(pd.Series(list(groups[k]), dtype=object)) for k in keys]
+    n_all = np.array([len(x) for x in all_members], dtype=np.int64)
     out = pd.DataFrame(
-        {"n": n, "suppressed": False, "primary": (n > 0) & (n < m)},
+        {"n": n_all, "suppressed": False, "primary": (n_all > 0) & (n_all < m)},
         index=pd.Index(keys, tupleize_cols=False),
     )
-    if not keys or not n.any():
+    if not keys or not n_all.any():
         return out
+    # Groups of the very same persons are one number: hidden together or shown together.
+    same: dict[tuple, int] = {}
+    cell_of = np.array(
+        [same.setdefault(tuple(sorted(map(str, x))), len(same)) for x in all_members]
+    )
+    first = np.unique(cell_of, return_index=True)[1]
+    members = [all_members[i] for i in first]
+    n = n_all[first]
     pairs = pd.DataFrame(
         {
             "person": np.concatenate([np.asarray(x, dtype=object) for x in members]),
-            "group": np.repeat(np.arange(len(keys)), n),
+            "group": np.repeat(np.arange(len(members)), n),
         }
     )
     pairs = pairs.sort_values(["person", "group"], kind="stable")
@@ -2276,14 +2289,14 @@ def suppress_groups(
     ga = pd.DataFrame({"atom": atom_of, "person": signature.index}).merge(
         pairs, on="person"
     )[["group", "atom"]].drop_duplicates().sort_values(["group", "atom"])
-    system = _System(m, "publish")
+    system = _System(m, "publish", small_hidden_shown=False)
     atom_ids = system.add_cells(atom_n.astype(float), hidden=True)
     group_ids = system.add_cells(n.astype(float))
-    lens = np.bincount(ga["group"].to_numpy(), minlength=len(keys))
+    lens = np.bincount(ga["group"].to_numpy(), minlength=len(members))
     system.add_sums(group_ids, atom_ids[ga["atom"].to_numpy()], lens)
     suppressed, primary = system.solve()
-    out["suppressed"] = suppressed[group_ids]
-    out["primary"] = primary[group_ids]
+    out["suppressed"] = suppressed[group_ids][cell_of]
+    out["primary"] = primary[group_ids][cell_of]
     return out
 
 
