@@ -1,20 +1,26 @@
 # Nære relationer – the index of tasks. `make help` lists them.
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# The stamp names the interpreter's version: `make test PYTHON=python3.13` rebuilds a .venv
+# made with another Python instead of reusing it.
+PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP  := $(VENV)/.installed-py$(PYVER)
 DEMO   := data/raw/demo
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help install test report screenshots lab bench lint clean demo-data
+.PHONY: help install test test-pythons test-oldest report screenshots lab bench lint clean demo-data
 
 help: ## List the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create or update .venv with the package, its test extras and a Jupyter kernel
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYVER)" || (echo "$(PYTHON) not found: set PYTHON=python3.X (3.11 or newer)" && exit 2)
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
+	  echo "$(VENV) was made with another Python: rebuilding it with $(PYTHON)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
@@ -23,6 +29,12 @@ $(STAMP): pyproject.toml
 
 test: install ## Run the whole test suite (unit, doctests, notebooks)
 	$(BIN)/python -m pytest -n 2 -q
+
+test-pythons: ## Run the suite on every installed Python 3.11-3.14, each in its own .venv-3.X
+	tools/test-pythons
+
+test-oldest: ## Run the suite on the oldest versions pyproject.toml admits (.venv-oldest)
+	PYTHON=$(PYTHON) tools/test-oldest
 
 report: install ## Run the main job on the bundled demo data: one HTML report per botilbud + overview
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2

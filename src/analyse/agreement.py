@@ -513,7 +513,7 @@ def krippendorff_alpha_by(
     groups = _as_list(group)
     _check_frame(data, [*groups, unit, rater, rating])
     values = _numeric(data, rating)
-    keep = (values.notna() & data[unit].notna() & data[rater].notna()).to_numpy()
+    keep = (values.notna() & data[unit].notna() & data[rater].notna()).to_numpy().copy()
     for g in groups:
         keep &= data[g].notna().to_numpy()
     sub = data.loc[keep]

@@ -400,13 +400,26 @@ def audit_command(
     console.print(f"{ok} (min_cell {min_cell}) ✓")
 
 
-def _register_networkcanvas() -> None:
-    from analyse.networkcanvas import import_networkcanvas_command
+@app.command(
+    "import-networkcanvas",
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+def import_networkcanvas_command(ctx: typer.Context) -> None:
+    """Import Network Canvas interviews as relations.csv, pseudonymised at the door.
 
-    app.command("import-networkcanvas")(handles_errors(import_networkcanvas_command))
+    Example: analyse import-networkcanvas eksport/ --mapping kortlaegning.toml --out data/import
+    """
+    # The importer (pandas, the mapping rules) is loaded only when this command runs, so that
+    # every other command and `analyse --help` start at once; its own options and --help are
+    # those of analyse.networkcanvas.import_networkcanvas_command.
+    from analyse.networkcanvas import import_networkcanvas_command as command
 
-
-_register_networkcanvas()
+    importer = typer.Typer(add_completion=False, rich_markup_mode="rich")
+    importer.command()(handles_errors(command))
+    typer.main.get_command(importer).main(
+        args=ctx.args, prog_name=ctx.command_path, standalone_mode=True
+    )
 
 
 def main() -> None:

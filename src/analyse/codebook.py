@@ -34,6 +34,7 @@ from analyse.schema import (
     ColumnSpec,
     TableSpec,
     fold,
+    model_schema,
     specs,
     value_lookup,
 )
@@ -297,7 +298,7 @@ def choices(spec: ColumnSpec, lang: str) -> list[str | int]:
 
 @cache
 def _schema_columns(table: str) -> dict:
-    return dict(MODELS[table].to_schema().columns)
+    return dict(model_schema(table).columns)
 
 
 def _field_metadata(spec: ColumnSpec) -> dict:

@@ -45,7 +45,7 @@ class Dataset:
         ...     residents=pd.DataFrame({"resident_id": ["B1"], "site_id": ["H1"],
         ...                             "setting": ["residential"], "practice": ["none"]}))
         >>> ds.residents.dtypes["setting"]
-        CategoricalDtype(categories=['residential', 'own_home'], ordered=False, categories_dtype=object)
+        CategoricalDtype(categories=['residential', 'own_home'], ordered=False, categories_dtype=str)
         >>> len(ds.relations)
         0
         """

@@ -363,7 +363,6 @@ def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
     rows = ~blank
     if rows.all() and len(keep) == body.shape[1]:
         body = body.copy()  # what the selection below gives, without taking every cell
-        body.index = pd.Index(np.asarray(body.index))
     else:
         body = body.iloc[rows, keep].copy()
     body.columns = [header[i] for i in keep]

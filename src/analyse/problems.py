@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the CLI starts without it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Problem:
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     """The problems as a table sorted by file, row and column."""
+    import pandas as pd
+
     frame = pd.DataFrame(
         [p.as_dict() for p in problems],
         columns=["file", "row", "column", "value", "rule", "code"],

@@ -699,10 +699,31 @@ class TableSpec:
 
 
 @cache
+def model_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a table's model, built once per process when first needed.
+
+    pandera asks every installed dataframe library (dask, modin, pyspark) for its index and
+    series types when it turns a ``DataFrameModel`` into a schema; for dask that means importing
+    ``dask.dataframe`` (about 0.6 s of every command's start-up) for types our pandas-only
+    models never use. While our own models are built, the question is answered for pandas
+    alone; pandera's answer is restored afterwards for anyone else in the process.
+    """
+    import pandera.api.pandas.model as pandera_model
+    from pandera.typing import Index, Series
+
+    asked = pandera_model.get_index_types, pandera_model.get_series_types
+    pandera_model.get_index_types, pandera_model.get_series_types = lambda: {Index}, lambda: {Series}
+    try:
+        return MODELS[table].to_schema()
+    finally:
+        pandera_model.get_index_types, pandera_model.get_series_types = asked
+
+
+@cache
 def table_spec(table: str) -> TableSpec:
     """The specification of a table, read off its pandera model."""
     model = MODELS[table]
-    schema = model.to_schema()
+    schema = model_schema(table)
     meta = model.Config.metadata
     columns = []
     for name, column in schema.columns.items():
@@ -813,4 +834,9 @@ def canonical_column(spec: ColumnSpec, s: pd.Series) -> pd.Series:
         return s.astype("boolean")
     if spec.kind == "int":
         return pd.to_numeric(s).astype("Int64")
-    return s.astype(canonical_dtype(spec))
+    dtype = canonical_dtype(spec)
+    if isinstance(dtype, pd.CategoricalDtype) and not isinstance(s.dtype, pd.CategoricalDtype):
+        # A value outside the codes becomes missing, as astype did before pandas 3 deprecated it
+        # (pandas 4 will raise); validated data never holds one.
+        s = s.where(s.isin(dtype.categories) | s.isna())
+    return s.astype(dtype)

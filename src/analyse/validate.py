@@ -39,7 +39,6 @@ from analyse.io import RawTable, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
-    MODELS,
     NO_PRACTICE,
     NO_PRACTICE_SPELLINGS,
     SCALES,
@@ -49,6 +48,7 @@ from analyse.schema import (
     empty_frame,
     fold,
     header_lookup,
+    model_schema,
     table_spec,
     value_lookup,
 )
@@ -547,7 +547,7 @@ def _schema_for(table: str, scales: Mapping[str, tuple[int, int]]) -> pa.DataFra
     the middle of the first data set's checks.
     """
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)
-    schema = MODELS[table].to_schema()
+    schema = model_schema(table)
     for c in table_spec(table).columns:
         if c.configurable_range and c.configurable_range in scales:
             low, high = scales[c.configurable_range]
