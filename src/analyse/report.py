@@ -281,9 +281,10 @@ def _slice(cache: dict, site: str, rows: dict[str, dict] | None = None) -> dict:
             continue
         if name.startswith("family:"):
             key = TOTAL if site == ALL else site
-            keys = [key] if key in value else []  # unpublished parts are in no report
+            if key not in value:
+                continue  # a family this report shows nothing of (a practice's site parts)
             subset = getattr(value, "subset", None)
-            out[name] = subset(keys) if subset else {k: value[k] for k in keys}
+            out[name] = subset([key]) if subset else {key: value[key]}
         elif name == "staff_agreement" and site != ALL:
             out[name] = {site: value[site]}
         elif name in _PER_SITE_ROWS:
