@@ -416,3 +416,60 @@ def test_real_run_hidden_groups_show_no_statistic(sized_run):
             if gate.get(("trial", str(site), value), False):
                 assert st_.values.loc[value].isna().all(), (site, value)  # hidden or never computed
                 assert st_.status.loc[value, "n"] != "shown"
+
+
+# --------------------------------------------------------------------------- the new arguments
+
+
+def test_a_mean_times_n_does_not_give_back_a_hidden_count_of_new_relations():
+    """Issue 15: kept + gained is published as n x mean (relations after); a hidden count of
+    new relations must not follow from it minus the kept count."""
+    t = pd.DataFrame({"kept": [12], "gained": [3], "lost": [7]}, index=["nonstaff"])
+    t = t.assign(before=t["kept"] + t["lost"], after=t["kept"] + t["gained"])
+    cols = ["kept", "gained", "lost", "before", "after"]
+    out = suppress(
+        t,
+        count_cols=cols,
+        n_col=None,
+        margins="none",
+        row_sums={"before": ["kept", "lost"], "after": ["kept", "gained"]},
+    )
+    assert out.status.loc["nonstaff", "gained"] == "primary"
+    assert out.status.loc["nonstaff", "kept"] != "shown"  # else after - kept = gained
+    assert_honest(out, t, cols)
+    without = suppress(t, count_cols=cols, n_col=None, margins="none")
+    assert without.status.loc["nonstaff", "kept"] == "shown"  # the leak the issue found
+
+
+def test_forced_cells_are_hidden_as_secondary_with_their_statistics():
+    t = pd.DataFrame({"n": [12, 30], "mean": [2.5, 3.1]}, index=["H1", "all"])
+    force = pd.DataFrame({"n": [True, False]}, index=["H1", "all"])
+    out = suppress(t, n_col="n", stat_cols=["mean"], margins="none", force=force)
+    assert out.status.loc["H1"].tolist() == ["secondary", "secondary"]
+    assert out.display().loc["H1"].tolist() == ["(s)", "(s)"]
+    assert out.status.loc["all"].tolist() == ["shown", "shown"]
+
+
+def test_unpublished_atoms_link_sites_and_practices():
+    """Sites and practices are both published; their site x practice parts are not. A
+    practice of two sites minus one site gives the other: the gate must see it."""
+    atoms = {
+        ("H6", "P1"): pd.DataFrame({"n": [2]}, index=["pairs"]),
+        ("H7", "P1"): pd.DataFrame({"n": [8]}, index=["pairs"]),
+    }
+    tables = {
+        **atoms,
+        "H6": atoms[("H6", "P1")].copy(),
+        "H7": atoms[("H7", "P1")].copy(),
+        "P1": atoms[("H6", "P1")] + atoms[("H7", "P1")],
+    }
+    out = suppress_family(
+        tables,
+        sums={"H6": [("H6", "P1")], "H7": [("H7", "P1")], "P1": list(atoms)},
+        n_col="n",
+        margins="none",
+        unpublished=list(atoms),
+    )
+    assert set(out) == {"H6", "H7", "P1"}
+    assert out["H6"].status.loc["pairs", "n"] == "primary"
+    assert out["H7"].status.loc["pairs", "n"] != "shown" or out["P1"].status.loc["pairs", "n"] != "shown"
