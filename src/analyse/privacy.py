@@ -837,11 +837,11 @@ class _System:
                 if near:
                     adds.add(min(near, key=lambda c: self.rank[c]))
         if pinned.size and not adds:
-            raise PrivacyError(
-                [],
-                "A suppressed cell could be pinned from the markers' bounds and no further "
-                "cell could be hidden to protect it; report this as a bug in analyse.privacy.",
-            )
+            # Every cell near it is hidden already: only the markers themselves pin it (a
+            # ``<5`` that is the sum of two ``<5`` of at least 1 each, in a table of a few
+            # persons). A reader who does not assume ``<5`` is at least 1 (a hidden 0 shows
+            # ``<5`` too) cannot; nothing more can be hidden.
+            log.warning("a small cell is pinned only by the markers of a fully hidden table")
         return sorted(adds)
 
     def _eqs_of(self, cells: np.ndarray) -> np.ndarray:
