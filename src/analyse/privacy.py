@@ -1789,7 +1789,10 @@ def _statuses(
     informative &= np.isfinite(hi_w) & (hi_w - lo_w <= _INTERVAL_WIDTH * (m - 1))
     sub[informative] = "interval"
     status[:, cpos] = sub
-    lower[:, cpos] = np.where(hidden, np.maximum(lo_w, 0.0), np.where(has, value, np.nan))
+    counts = hidden & ~system.derived[safe]  # a hidden difference may be negative
+    lower[:, cpos] = np.where(
+        counts, np.maximum(lo_w, 0.0), np.where(hidden, lo_w, np.where(has, value, np.nan))
+    )
     upper[:, cpos] = np.where(hidden, hi_w, np.where(has, value, np.nan))
     return status, lower, upper
 
