@@ -50,8 +50,16 @@ screenshots: ## Render the demo reports in headless Chromium to reports/demo/scr
 	  --screenshot=reports/demo/screenshots/$$n.png file://$(CURDIR)/$$f 2>/dev/null; done
 	@echo "Screenshots: reports/demo/screenshots/"
 
+# JupyterLab refuses to run as root without --allow-root; containers often run as root, so
+# pass it then and only then. transport_encryption=auto gives each kernel CurveZMQ keys
+# (ipykernel declares support), so the kernel has no reason to warn that it runs over TCP
+# without encryption. New notebooks get the project's kernel.
+USER_ID    ?= $(shell id -u)
+ALLOW_ROOT := $(if $(filter 0,$(USER_ID)),--allow-root)
 lab: install ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
+	  --MultiKernelManager.default_kernel_name=naere-relationer \
+	  --KernelManager.transport_encryption=auto
 
 bench: install ## Print performance figures (never asserted in tests)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

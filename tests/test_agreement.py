@@ -6,6 +6,8 @@ tests/data/agreement/ (see its README for the sources).
 
 from __future__ import annotations
 
+import importlib.util
+import json
 from pathlib import Path
 
 import krippendorff
@@ -15,7 +17,6 @@ import pingouin as pg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from irrCAC.raw import CAC
 from statsmodels.stats import inter_rater
 
 from analyse import agreement as ag
@@ -23,6 +24,10 @@ from analyse.dataset import Dataset
 from analyse.errors import ConfigError
 
 DATA = Path(__file__).parent / "data" / "agreement"
+#: irrCAC's outputs recorded by tests/data/agreement/make_irrcac_reference.py (irrCAC pins
+#: scipy==1.12 and cannot be installed with the package's stack).
+IRRCAC = json.loads((DATA / "irrcac_reference.json").read_text(encoding="utf-8"))
+HAVE_IRRCAC = importlib.util.find_spec("irrCAC") is not None
 
 
 def read(name: str) -> pd.DataFrame:
@@ -134,25 +139,69 @@ def test_gwet_2014_ac1_and_fleiss_four_raters():
     assert round(kappa["se"], 5) == 0.15302
 
 
+def irrcac_long(name: str) -> pd.DataFrame:
+    """A raw data set of the irrCAC fixture (units x raters, None = missing) in long format."""
+    wide = pd.DataFrame(IRRCAC["data"][name], dtype=float)
+    return wide_to_long(wide)
+
+
+def irrcac_case(data: str, method: str, weights: str, level: float = 0.95) -> dict:
+    (case,) = [
+        c
+        for c in IRRCAC["cases"]
+        if (c["data"], c["method"], c["weights"], c["confidence_level"])
+        == (data, method, weights, level)
+    ]
+    return case
+
+
+def test_irrcac_fixture_records_its_version():
+    assert IRRCAC["versions"]["irrCAC"] == "0.4.4"
+    assert len(IRRCAC["cases"]) == 24
+
+
 @pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
 @pytest.mark.parametrize("dataset", ["raw_4raters", "raw_5observers"])
 def test_gwet_and_fleiss_match_irrcac(dataset, weights):
-    """irrCAC (Gwet's own formulas) is the reference for AC1/AC2 and Fleiss' kappa."""
-    import irrCAC.datasets as ds
-
-    wide = getattr(ds, dataset)()
-    long = wide_to_long(wide)
-    ref = CAC(wide, weights=weights or "identity", digits=12).gwet()["est"]
+    """irrCAC 0.4.4 (Gwet's own formulas; recorded fixture) is the reference for AC1/AC2
+    and Fleiss' kappa: coefficient, SE, t interval, p, pa and pe."""
+    long = irrcac_long(dataset)
+    ref = irrcac_case(dataset, "gwet", weights or "identity")
     ours = ag.gwet_ac(long, "unit", "rater", "rating", weights=weights).iloc[0]
-    assert ours["ac"] == pytest.approx(ref["coefficient_value"], abs=1e-10)
+    assert ours["ac"] == pytest.approx(ref["coefficient"], abs=1e-10)
     assert ours["se"] == pytest.approx(ref["se"], abs=1e-10)
-    assert ours["ci_low"] == pytest.approx(ref["confidence_interval"][0], abs=1e-10)
+    assert ours["ci_low"] == pytest.approx(ref["ci_low"], abs=1e-10)
+    assert ours["ci_high"] == pytest.approx(ref["ci_high"], abs=1e-10)
+    assert ours["p"] == pytest.approx(ref["p"], abs=1e-10)
     assert ours["pe"] == pytest.approx(ref["pe"], abs=1e-10)
+    assert ours["pa"] == pytest.approx(ref["pa"], abs=1e-10)
     if weights is None:
-        ref = CAC(wide, digits=12).fleiss()["est"]
+        ref = irrcac_case(dataset, "fleiss", "identity")
         ours = ag.fleiss_kappa(long, "unit", "rater", "rating").iloc[0]
-        assert ours["kappa"] == pytest.approx(ref["coefficient_value"], abs=1e-10)
+        assert ours["kappa"] == pytest.approx(ref["coefficient"], abs=1e-10)
         assert ours["se"] == pytest.approx(ref["se"], abs=1e-10)
+        assert ours["ci_low"] == pytest.approx(ref["ci_low"], abs=1e-10)
+        assert ours["ci_high"] == pytest.approx(ref["ci_high"], abs=1e-10)
+        assert ours["p"] == pytest.approx(ref["p"], abs=1e-10)
+        assert ours["pe"] == pytest.approx(ref["pe"], abs=1e-10)
+
+
+@pytest.mark.skipif(
+    not HAVE_IRRCAC,
+    reason="irrCAC is not installed (it pins scipy==1.12); the recorded fixture "
+    "tests/data/agreement/irrcac_reference.json is compared instead",
+)
+def test_irrcac_fixture_matches_live_irrcac():
+    """Where irrCAC can be imported, the recorded fixture must still be what it computes."""
+    from irrCAC.raw import CAC  # type: ignore[import-not-found]
+
+    for case in IRRCAC["cases"]:
+        if case["method"] == "cohen":
+            continue
+        wide = pd.DataFrame(IRRCAC["data"][case["data"]], dtype=float)
+        live = getattr(CAC(wide, weights=case["weights"], digits=15), case["method"])()["est"]
+        assert live["coefficient_value"] == pytest.approx(case["coefficient"], abs=1e-12)
+        assert live["se"] == pytest.approx(case["se"], abs=1e-12)
 
 
 @pytest.mark.parametrize(

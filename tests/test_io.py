@@ -212,9 +212,9 @@ def test_blank_lines_above_the_header_keep_the_row_numbers(tmp_path: Path, above
     rows = "B1;H1;botilbud;none\r\nB2;H1;slot;none\r\n"
     (d / "borgere.csv").write_bytes(("\ufeff" + above + header + rows).encode("utf-8"))
     (d / "relationer.csv").write_bytes(
-        "borger_id;maaling;relation_id;relationstype;naerhed;kontakt;giver;modtager\r\n".encode()
+        b"borger_id;maaling;relation_id;relationstype;naerhed;kontakt;giver;modtager\r\n"
     )
-    (d / "borgermaal.csv").write_bytes("borger_id;maaling;ensomhed\r\nB1;foer;5\r\n".encode())
+    (d / "borgermaal.csv").write_bytes(b"borger_id;maaling;ensomhed\r\nB1;foer;5\r\n")
     lines_above = above.count("\n")
     with pytest.raises(DataError) as err:
         read_dataset(d)

@@ -824,6 +824,33 @@ def test_public_real_export_reads() -> None:
     assert not names & set(result.relations.astype(str).to_numpy().ravel())
 
 
+@pytest.mark.skipif(not PUBLIC, reason="set NC_PUBLIC_EXPORT (see test_public_real_export_reads)")
+def test_public_real_export_messages(tmp_path: Path) -> None:
+    """Issue 17 on the real export: an option label for its value gives one line with a
+    did-you-mean; gives not asked imports without a constant; no name in any message."""
+    data = json.loads(json.dumps(PUBLIC_MAPPING))
+    data["contact"]["values"]["monthly"] = "Less than weekly"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    result = _run_cli(PUBLIC, "--mapping", mapping, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "(1 different)" in result.output
+    assert result.output.count("Did you mean the mapping's 'less than weekly'") == 1
+    names = set(
+        pd.concat(
+            pd.read_csv(f, dtype=str)["name"].dropna()
+            for f in Path(PUBLIC).glob("*attributeList_Person.csv")
+        )
+    )
+    assert not any(n in result.output for n in names if len(n) > 2)
+
+    data = json.loads(json.dumps(PUBLIC_MAPPING))
+    data["resident_gives"] = {"not_asked": True}
+    imported = load_export(PUBLIC, data, KEY)
+    assert imported.report.not_asked == ["resident_gives"]
+    assert imported.relations["resident_gives"].isna().all() and len(imported.relations) == 63
+
+
 # --------------------------------------------------------------------------- with the rest of the suite
 
 
@@ -881,3 +908,269 @@ def test_public_real_graphml_reads_like_its_csv(tmp_path: Path) -> None:
     c = load_export(tmp_path / "c", PUBLIC_MAPPING, KEY)
     assert len(c.relations) > 0
     pd.testing.assert_frame_equal(g.relations, c.relations)
+
+
+# --------------------------------------------------------------------------- issue 17: messages
+
+
+def _run_cli(*args: str, key: str = KEY):
+    from typer.testing import CliRunner
+
+    # A wide terminal, so that no table cell is wrapped in the middle of a word.
+    return CliRunner().invoke(
+        _app(), ["import-networkcanvas", *map(str, args)], env={KEY_ENV_VAR: key, "COLUMNS": "400"}
+    )
+
+
+def _as_case(export: Path, case: str, new: str) -> None:
+    """Type ``new`` as the case ID of ``case``'s interviews, in the files and their names."""
+    for path in sorted(export.glob(f"{case}_*")):
+        if path.name.endswith("_ego.csv"):
+            _edit(path, f",{case},", f",{new},")
+        path.rename(path.with_name(new + path.name[len(case) :]))
+
+
+def test_a_name_typed_as_case_id_is_masked_in_every_message(export: Path, tmp_path: Path) -> None:
+    """Issue 17: "Resident Hanne has 2 interviews in wave pre" printed the name the message
+    before had masked; Network Canvas also writes the case ID into every file's name."""
+    for ego in export.glob("B018_*_ego.csv"):
+        if ",Efter," in ego.read_text(encoding="utf-8"):
+            _edit(ego, ",Efter,", ",Før,")
+    _as_case(export, "B018", "Hanne")
+    with pytest.raises(PrivacyError) as exc:
+        read_export(export, MAPPING, KEY)
+    problems = _problems(exc)
+    assert {p.code for p in problems} == {"privacy", "duplicate_session"}
+    for p in problems:
+        assert "hanne" not in f"{p.file} {p.column} {p.value} {p.rule}".lower(), p
+    assert any(p.file.startswith("<masked>_") for p in problems)  # the session id is kept
+    result = _run_cli(export, "--mapping", MAPPING, "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "hanne" not in result.output.lower()
+
+
+def test_alter_names_are_masked_in_every_message(export: Path) -> None:
+    """A name variable mapped as an option by mistake: the values shown are names."""
+    data = _mapping_dict()
+    data["contact"] = {"variable": "name", "values": {"daily": "Dagligt"}}
+    with pytest.raises(DataError) as exc:
+        read_export(export, data, KEY)
+    text = " ".join(f"{p.file} {p.value} {p.rule}" for p in _problems(exc))
+    assert "<masked>" in text
+    for secret in ("Hanne", "Ole", "Kirsten", "Jens", "Mette", "Søren", "Åse"):
+        assert secret.lower() not in text.lower()
+
+
+def test_each_problem_is_printed_once(tmp_path: Path) -> None:
+    """Issue 17: every problem was printed twice (the error's title listed them, then the
+    table), 100+ lines for one misspelt variable; now one line per distinct problem."""
+    data = _mapping_dict()
+    data["contact"]["variable"] = "ContactFrq"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    result = _run_cli(EXPORT, "--mapping", mapping, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert result.output.count("ContactFrq', but the file has no such column") == 1
+    assert "4 problems in the export (1 different)" in result.output
+    assert "(+3 more file(s))" in result.output
+    assert "Did you mean 'ContactFreq'?" in result.output
+
+
+def _toml(data: dict) -> str:
+    """A mapping dict as TOML (strings, numbers, booleans, lists and one level of tables)."""
+
+    def value(v) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, list):
+            return "[" + ", ".join(value(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{json.dumps(k)} = {value(x)}" for k, x in v.items()) + " }"
+        return str(v)
+
+    lines = [f"{k} = {value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for k, v in data.items():
+        if isinstance(v, dict):
+            lines += [f"[{k}]", *(f"{kk} = {value(vv)}" for kk, vv in v.items())]
+    return "\n".join(lines) + "\n"
+
+
+def test_mapping_errors_keep_their_section_on_the_command_line(tmp_path: Path) -> None:
+    """Issue 17: rich read `[contact]` as markup: `[contact].values` printed as `.values`."""
+    data = _mapping_dict()
+    data["contact"]["values"]["hourly"] = "Hver_time"
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    result = _run_cli(EXPORT, "--mapping", mapping, "--out", tmp_path / "o")
+    assert result.exit_code == 2
+    assert "m.toml: [contact].values: 'hourly' is not a code of contact" in result.output
+
+
+def test_data_in_a_message_is_not_read_as_markup(export: Path, tmp_path: Path) -> None:
+    _edit(_session_file(export, "M04", "Før", "attributeList_Person"), "Sjaeldnere", "[/x]\x1b[2J")
+    result = _run_cli(export, "--mapping", MAPPING, "--out", tmp_path / "o")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "[/x]\\x1b[2J" in result.output and "\x1b" not in result.output
+
+
+def test_an_option_label_instead_of_its_value_gets_did_you_mean(export: Path) -> None:
+    """Issue 17: `Less than weekly` (the label) for `Less_than_weekly` (the value)."""
+    data = _mapping_dict()
+    data["initiative"]["values"]["other"] = "Den anden"  # the export spells it Den_anden
+    with pytest.raises(DataError) as exc:
+        read_export(export, data, KEY)
+    [p] = _problems(exc)
+    assert p.value == "Den_anden"
+    assert "Did you mean the mapping's 'den anden' (under other)?" in p.rule
+    assert "other = 'Den_anden'" in p.rule
+
+
+def test_a_question_not_asked_stays_empty_and_the_report_says_so(tmp_path: Path) -> None:
+    """Issue 17: a protocol that never asks whether the resident gives could only be imported
+    by inventing a constant, with no sign of it in the import report."""
+    data = _mapping_dict()
+    data["resident_gives"] = {"not_asked": True}
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    out = tmp_path / "o"
+    report = import_export(EXPORT, mapping, KEY, out)
+    assert report.not_asked == ["resident_gives"]
+    assert any("resident_gives was not asked" in w for w in report.warnings)
+    written = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
+    assert written["not_asked"] == ["resident_gives"]
+    assert "resident_gives" not in written["values_mapped"]
+    rel = pd.read_csv(out / "relations.csv", dtype=str, keep_default_na=False)
+    assert set(rel["resident_gives"]) == {""} and set(rel["resident_receives"]) <= {"yes", "no"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"contact": {"not_asked": True}}, "only possible for resident_gives"),
+        ({"resident_gives": {"not_asked": False}}, "must be true"),
+        ({"resident_gives": {"not_asked": True, "variable": "Gives"}}, "exactly one of"),
+    ],
+)
+def test_not_asked_mapping_errors(raw: dict, message: str) -> None:
+    data = _mapping_dict()
+    data.update(raw)
+    with pytest.raises(ConfigError, match=message):
+        parse_mapping(data, source="m.toml")
+
+
+def test_answers_mapped_through_empty_are_counted(export: Path) -> None:
+    """Issue 17: answers mapped through `empty` were missing from values_mapped."""
+    path = _session_file(export, "M04", "Før", "attributeList_Person")
+    _edit(path, "Sjaeldnere,true,false,", "Sjaeldnere,,false,")
+    data = _mapping_dict()
+    data["resident_gives"] = {"variable": "Gives", "empty": False}
+    report = load_export(export, data, KEY).report
+    gives = {(v["export"], v["code"]): v["n"] for v in report.values_mapped["resident_gives"]}
+    assert gives[("", "no")] == 1
+    assert sum(gives.values()) == report.relations == 9
+
+
+def test_other_node_types_are_reported_not_silently_ignored(export: Path) -> None:
+    ego = next(export.glob("B017_2397*_ego.csv"))
+    place = ego.with_name(ego.name.replace("_ego.csv", "_attributeList_Place.csv"))
+    place.write_text(
+        "nodeID,networkCanvasEgoUUID,networkCanvasUUID,name\r\n1,x,p1,Klubben\r\n2,x,p2,Kirken\r\n",
+        encoding="utf-8",
+    )
+    report = load_export(export, MAPPING, KEY).report
+    assert report.other_node_types == {"Place": 2}
+    assert any("Node type(s) not read: Place (2 node(s))" in w for w in report.warnings)
+
+
+def test_other_node_types_in_graphml_are_reported(tmp_path: Path) -> None:
+    src = ROOT / "tests" / "data" / "networkcanvas" / "graphml"
+    target = tmp_path / "g"
+    shutil.copytree(src, target)
+    path = next(target.glob("B017_2397*.graphml"))
+    text = path.read_text(encoding="utf-8")
+    type_key = next(
+        line.split('id="')[1].split('"')[0]
+        for line in text.splitlines()
+        if "<key" in line and 'attr.name="networkCanvasType"' in line
+    )
+    node = f'<node id="99"><data key="{type_key}">Place</data></node>'
+    path.write_text(text.replace("</graph>", node + "</graph>", 1), encoding="utf-8")
+    report = load_export(target, MAPPING, KEY).report
+    assert report.other_node_types == {"Place": 1}
+
+
+# --------------------------------------------------------------------------- not asked, in reports
+
+
+def test_a_data_set_imported_with_not_asked_validates_and_reports_say_not_asked(
+    tmp_path: Path,
+) -> None:
+    """Issue 17: the reports respect a question that was not asked: no figure on giving is
+    computed from empty answers; the tables say "ikke spurgt" and the maps draw no "does not
+    give"."""
+    import matplotlib.pyplot as plt
+
+    from analyse import report
+    from analyse.figures import relationship_map
+    from analyse.validate import read_dataset
+
+    data = _mapping_dict()
+    data["resident_gives"] = {"not_asked": True}
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    folder = tmp_path / "data"
+    import_export(EXPORT, mapping, KEY, folder)
+    (folder / "residents.csv").write_text(
+        "resident_id,site_id,setting,practice\n"
+        + "".join(f"B0{i},Solsikken,residential,none\n" for i in (17, 18, 20, 21, 22))
+        + "M04,Egebo,own_home,none\n",
+        encoding="utf-8",
+    )
+    (folder / "outcomes.csv").write_text(
+        "resident_id,wave,respondent,wants_more\nB017,pre,self,yes\nB017,post,self,yes\n"
+        "B018,pre,assisted,no\nB018,post,assisted,yes\nM04,pre,proxy,yes\nB020,pre,self,no\n"
+        "B021,pre,self,no\nB022,pre,self,yes\n",
+        encoding="utf-8",
+    )
+    ds = read_dataset(folder, lang="en")
+    assert ds.relations["resident_gives"].isna().all()
+    assert ds.relations["resident_receives"].notna().all()
+    assert not report.gives_asked(ds)
+
+    ctx = report.Context(ds, "all", "consultant", "da", min_cell=3)
+    tables = {
+        i.name: i.frame
+        for section in (report.kortlaegning, report.behov)
+        for i in section(ctx)
+        if isinstance(i, report.Table)
+    }
+    assert set(tables["noegletal"]["Giver noget i mindst én relation"]) == {"ikke spurgt"}
+    assert set(tables["behov"]["… og giver ikke noget i nogen relation"]) == {"ikke spurgt"}
+    notes = [i.text for i in report.kortlaegning(ctx) if isinstance(i, report.Paragraph)]
+    assert any("blev ikke spurgt" in t for t in notes)
+    plt.close("all")
+
+    fig = relationship_map(ds, "B017", lang="da", audience="consultant")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "Giver: ikke spurgt" in texts and not any(t.startswith("Giver i") for t in texts)
+    legend = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert "Borgeren giver ikke" not in legend
+    plt.close(fig)
+
+
+def test_a_question_answered_in_some_rows_only_is_a_problem(tmp_path: Path, tables) -> None:
+    """Not asked means empty in every row; an empty answer among answers is never "no"."""
+    from analyse.validate import read_dataset
+    from conftest import write_dialect
+
+    tables["relations"].loc[2, "resident_gives"] = None
+    folder = write_dialect(tables, tmp_path / "d", "en-comma-utf8")
+    with pytest.raises(DataError) as exc:
+        read_dataset(folder, lang="en")
+    [p] = _problems(exc)
+    assert (p.row, p.column, p.code) == (4, "resident_gives", "partly_answered")
+    assert "not asked" in p.rule
+    tables["relations"]["resident_gives"] = None
+    folder = write_dialect(tables, tmp_path / "e", "en-comma-utf8")
+    assert read_dataset(folder, lang="en").relations["resident_gives"].isna().all()

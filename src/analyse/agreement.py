@@ -62,9 +62,15 @@ __all__ = [
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
 Weights = Literal["linear", "quadratic"] | None
 NullName = Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew", "triangular", "normal"]
+CiMethod = Literal["z", "t"]
+SingleRated = Literal["keep", "drop"]
+Spacing = Literal["values", "levels"]
 
 _LEVELS = ("nominal", "ordinal", "interval", "ratio")
 _WEIGHTS = (None, "linear", "quadratic")
+_CI_METHODS = ("z", "t")
+_SINGLE_RATED = ("keep", "drop")
+_SPACINGS = ("values", "levels")
 
 #: Expected error variances of the null (no-agreement) response distributions for a
 #: 5-point scale, as tabled by LeBreton & Senter (2008) (values copied from LeBreton's
@@ -137,7 +143,15 @@ def _numeric(data: pd.DataFrame, rating: str) -> pd.Series:
             f"{rating!r} must be numeric; column {rating!r} holds {values.iloc[pos]!r} in row "
             f"{row}; recode the ratings as numbers (missing as empty/NA)"
         )
-    return out.astype(float)
+    out = out.astype(float)
+    infinite = np.isinf(out.to_numpy())
+    if infinite.any():
+        pos = int(np.argmax(infinite))
+        raise ConfigError(
+            f"{rating!r} must hold finite numbers; column {rating!r} holds {out.iloc[pos]} "
+            f"in row {data.index[pos]}; recode it as a rating on the scale or as missing (NA)"
+        )
+    return out
 
 
 def _check_choice(name: str, value: object, choices: Sequence[object]) -> None:
@@ -394,8 +408,8 @@ def krippendorff_alpha(
     ...      [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
     >>> df = pd.DataFrame([(f"u{j}", f"o{i}", m[i][j]) for i in range(4) for j in range(12)],
     ...                   columns=["unit", "observer", "value"])
-    >>> [round(krippendorff_alpha(df, "unit", "observer", "value", level=lv, n_boot=0)
-    ...        .at[0, "alpha"], 3) for lv in ["nominal", "ordinal", "interval", "ratio"]]
+    >>> [round(float(krippendorff_alpha(df, "unit", "observer", "value", level=lv, n_boot=0)
+    ...        .at[0, "alpha"]), 3) for lv in ["nominal", "ordinal", "interval", "ratio"]]
     [0.743, 0.815, 0.849, 0.797]
 
     Hayes & Krippendorff (2007), Table 1 (40 units, 5 observers, ordinal): alpha = .7598
@@ -570,6 +584,28 @@ _ICC_DESCRIPTION = (
 )
 
 
+def _honest_limits(
+    estimate: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The F-based ICC limits where they form an interval around the estimate, else NaN.
+
+    In degenerate designs (two targets, a between-target mean square below the error
+    mean square, no variation) the inverted F limits can come out infinite, reversed, or
+    excluding the estimate (the Spearman-Brown step-up of ICC(2,1) is not monotone below
+    -1/(k-1)); the interval is then undefined and reported as NaN at both ends.
+    """
+    tol = 1e-12 * np.maximum(1.0, np.abs(estimate))
+    with np.errstate(invalid="ignore"):
+        ok = (
+            np.isfinite(estimate)
+            & np.isfinite(low)
+            & np.isfinite(high)
+            & (low <= estimate + tol)
+            & (estimate <= high + tol)
+        )
+    return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
+
+
 def icc(
     data: pd.DataFrame,
     target: str,
@@ -618,6 +654,11 @@ def icc(
     in common with the others removes all targets: when fewer than two complete
     targets remain a ConfigError says so. For incomplete designs use
     :func:`krippendorff_alpha`, which uses all pairable ratings.
+
+    Degenerate data (e.g. two targets whose between-target mean square is below the error
+    mean square, or no variation at all) can make the inverted F limits infinite,
+    reversed or exclude the estimate; such an interval is undefined and both limits are
+    NaN, never a misleading interval.
 
     References
     ----------
@@ -710,11 +751,13 @@ def icc(
             u2 * k / (1 + u2 * (k - 1)),
             1 - 1 / f3u,
         ]
+    estimates = np.array([icc1, icc2, icc3, icc1k, icc2k, icc3k], dtype=float)
+    lows, highs = _honest_limits(estimates, np.array(lows, float), np.array(highs, float))
     out = pd.DataFrame(
         {
             "mcgraw_wong": _MCGRAW_WONG,
             "description": _ICC_DESCRIPTION,
-            "icc": [icc1, icc2, icc3, icc1k, icc2k, icc3k],
+            "icc": estimates,
             "ci_low": lows,
             "ci_high": highs,
             "F": [f1, f3, f3, f1, f3, f3],
@@ -758,9 +801,33 @@ def _weight_matrix(cats: np.ndarray, weights: str | None) -> np.ndarray:
     return 1 - diff if weights == "linear" else 1 - diff**2
 
 
-def _cac(counts: np.ndarray, w: np.ndarray, kind: str, ci: float) -> dict[str, float]:
+def _critical(ci: float, ci_method: str, df: float) -> float:
+    """Two-sided critical value of a ``ci`` interval: normal (``"z"``) or t with ``df``."""
+    if ci_method == "z":
+        return float(stats.norm.ppf((1 + ci) / 2))
+    return float(stats.t.ppf((1 + ci) / 2, df)) if df >= 1 else math.nan
+
+
+def _interval(estimate: float, se: float, crit: float) -> tuple[float, float]:
+    """estimate -+ crit se, the upper limit capped at 1 (a kappa-type coefficient's
+    maximum) only when it is a number: an undefined limit stays NaN."""
+    low = estimate - crit * se
+    high = estimate + crit * se
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return math.nan, math.nan
+    return float(low), float(min(1.0, high))
+
+
+def _cac(
+    counts: np.ndarray,
+    w: np.ndarray,
+    kind: str,
+    ci: float,
+    ci_method: str = "t",
+    single_rated: str = "keep",
+) -> dict[str, float]:
     """Fleiss' kappa or Gwet's AC1/AC2 with Gwet's (2014) variance (as irrCAC)."""
-    counts = counts[counts.sum(1) > 0]
+    counts = counts[counts.sum(1) > (1 if single_rated == "drop" else 0)]
     n, q = counts.shape
     ri = counts.sum(1)
     two = ri >= 2
@@ -783,20 +850,40 @@ def _cac(counts: np.ndarray, w: np.ndarray, kind: str, ci: float) -> dict[str, f
         c_ix = c_i - 2 * (1 - coef) * (pe_i - pe) / (1 - pe)
         var = ((c_ix - coef) ** 2).sum() / (n * (n - 1)) if n > 1 else np.nan
     se = math.sqrt(var) if np.isfinite(var) else np.nan
-    tcrit = stats.t.ppf((1 + ci) / 2, n - 1) if n > 1 else np.nan
+    crit = _critical(ci, ci_method, n - 1)
+    low, high = _interval(float(coef), se, crit)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = coef / se if se > 0 else np.nan
-    p = 2 * stats.t.sf(abs(t), n - 1) if np.isfinite(t) else np.nan
+    if not np.isfinite(t):
+        p = np.nan
+    elif ci_method == "z":
+        p = 2 * stats.norm.sf(abs(t))
+    else:
+        p = 2 * stats.t.sf(abs(t), n - 1)
     return {
         "estimate": float(coef),
         "se": se,
-        "ci_low": float(coef - tcrit * se),
-        "ci_high": float(min(1.0, coef + tcrit * se)),
+        "ci_low": low,
+        "ci_high": high,
         "p": float(p),
         "pa": float(pa),
         "pe": float(pe),
         "n_units": n,
     }
+
+
+def _kappa_long(data: pd.DataFrame, unit: str, rater: str, rating: str, name: str) -> pd.DataFrame:
+    """The long ratings of a kappa-type coefficient; refuses data without a unit rated twice."""
+    long = _long(data, unit, rater, rating)
+    per_unit = long["unit"].value_counts()
+    if not (per_unit >= 2).any():
+        raise ConfigError(
+            f"{name} needs at least one unit rated by two or more raters; received "
+            f"{len(long)} non-missing rating(s) of {len(per_unit)} unit(s) "
+            f"(columns {unit!r}, {rater!r}, {rating!r}); agreement needs units with at least "
+            "two ratings"
+        )
+    return long
 
 
 def _count_matrix(long: pd.DataFrame, cats: np.ndarray) -> np.ndarray:
@@ -816,6 +903,8 @@ def cohen_kappa(
     weights: Weights = None,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "z",
+    spacing: Spacing = "values",
 ) -> pd.DataFrame:
     """Cohen's kappa (unweighted or weighted) between two raters, with SE and CI.
 
@@ -832,12 +921,27 @@ def cohen_kappa(
         All possible ratings (defaults to the observed ones); matters for the weights.
     ci : float
         Confidence level.
+    ci_method : {"z", "t"}, default "z"
+        ``"z"``: kappa ± z se, the large-sample interval of SAS PROC FREQ and
+        statsmodels. ``"t"``: kappa ± t(n - 1) se, the interval of irrCAC's
+        ``CAC(table).cohen()`` (Gwet 2014), whose numbers it reproduces (the standard
+        errors are the same). Only the interval changes; ``p`` stays the z test.
+    spacing : {"values", "levels"}, default "values"
+        Distances used by the weights. ``"values"``: the rating values themselves
+        (ratings 1, 2, 4 are 1 and 2 points apart), as SAS and statsmodels with the
+        values as scores. ``"levels"``: the categories numbered 1..q in order, equally
+        spaced whatever their values, as R ``irr::kappa2(weight = "equal" | "squared")``,
+        whose numbers it reproduces (irr drops incomplete units, then turns the ratings
+        into factor levels, so a scale point nobody used is left out; pass no
+        ``categories`` to match irr, or pass them to space the whole scale equally).
+        Irrelevant without ``weights``.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``weights`` (``"none"``, ``"linear"`` or ``"quadratic"``); ``kappa``;
-        ``se`` (asymptotic standard error); ``ci_low``, ``ci_high`` (kappa ± z se);
+        ``se`` (asymptotic standard error); ``ci_low``, ``ci_high`` (kappa ± z se, or
+        t se with ``ci_method="t"``; NaN when the standard error is undefined);
         ``se0`` (standard error under kappa = 0); ``z`` (kappa / se0); ``p``
         (two-sided); ``n_units`` (units rated by both raters).
 
@@ -878,10 +982,16 @@ def cohen_kappa(
     ...                   categories=[1, 2, 3])
     >>> res[["kappa", "se"]].round(4).values.tolist()
     [[0.4701, 0.1457]]
+
+    R ``irr``'s help-page data ``anxiety`` (raters 2 and 3 never use rating 5):
+    ``kappa2(anxiety[, 2:3], "equal")`` gives Kappa 0.1459075, z 1.282472, which
+    ``spacing="levels"`` reproduces (tests/test_agreement.py).
     """
     _check_choice("weights", weights, _WEIGHTS)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("spacing", spacing, _SPACINGS)
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    long = _kappa_long(data, unit, rater, rating, "cohen_kappa")
     raters = long["rater"].unique()
     if len(raters) != 2:
         raise ConfigError(
@@ -894,6 +1004,8 @@ def cohen_kappa(
         raise ConfigError(
             f"cohen_kappa needs at least 2 units rated by both raters, received {len(wide)}"
         )
+    if spacing == "levels" and categories is None:
+        cats = np.unique(wide.to_numpy())  # irr: the levels of the complete pairs
     a = np.searchsorted(cats, wide.iloc[:, 0].to_numpy())
     b = np.searchsorted(cats, wide.iloc[:, 1].to_numpy())
     table = np.zeros((len(cats), len(cats)))
@@ -904,20 +1016,22 @@ def cohen_kappa(
         if weights is None:
             res = _sm_cohens_kappa(table)
         else:
-            res = _sm_cohens_kappa(table, weights=cats, wt=weights)
+            scores = cats if spacing == "values" else np.arange(1.0, len(cats) + 1)
+            res = _sm_cohens_kappa(table, weights=scores, wt=weights)
     kappa = float(res.kappa)
     se = float(np.sqrt(max(float(res.var_kappa), 0.0)))
     se0 = float(np.sqrt(max(float(res.var_kappa0), 0.0)))
-    zcrit = stats.norm.ppf((1 + ci) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = kappa / se0 if se0 > 0 else np.nan
+    crit = _critical(ci, ci_method, len(wide) - 1)
+    low, high = (kappa - crit * se, kappa + crit * se) if np.isfinite(kappa) else (np.nan, np.nan)
     return pd.DataFrame(
         {
             "weights": [weights or "none"],
             "kappa": [kappa],
             "se": [se],
-            "ci_low": [kappa - zcrit * se],
-            "ci_high": [kappa + zcrit * se],
+            "ci_low": [low],
+            "ci_high": [high],
             "se0": [se0],
             "z": [z],
             "p": [2 * stats.norm.sf(abs(z)) if np.isfinite(z) else np.nan],
@@ -934,6 +1048,8 @@ def fleiss_kappa(
     *,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "t",
+    single_rated: SingleRated = "keep",
 ) -> pd.DataFrame:
     """Fleiss' kappa for any number of raters, with SE and CI.
 
@@ -948,13 +1064,23 @@ def fleiss_kappa(
         All possible ratings (defaults to the observed ones).
     ci : float
         Confidence level.
+    ci_method : {"t", "z"}, default "t"
+        ``"t"``: kappa ± t(n - 1) se and a t test, as irrCAC's ``fleiss()``, whose numbers
+        it reproduces. ``"z"``: kappa ± z se and a z test, the large-sample normal
+        interval (as :func:`cohen_kappa`'s default).
+    single_rated : {"keep", "drop"}, default "keep"
+        Units rated by one rater only. ``"keep"``: they count in the category
+        proportions and in n, as Gwet (2014) and irrCAC's ``fleiss()``, whose numbers it
+        reproduces. ``"drop"``: they are left out first, as in Krippendorff's alpha; this
+        reproduces irrCAC run on the table without those units.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``kappa``; ``se``; ``ci_low``, ``ci_high`` (t interval with n - 1 df,
-        upper limit capped at 1); ``p`` (two-sided, kappa = 0); ``pa`` (observed
-        agreement); ``pe`` (chance agreement); ``n_units``; ``n_raters``.
+        upper limit capped at 1; both NaN when the standard error is undefined, e.g.
+        with one unit); ``p`` (two-sided, kappa = 0); ``pa`` (observed agreement);
+        ``pe`` (chance agreement); ``n_units``; ``n_raters``.
 
     Notes
     -----
@@ -986,13 +1112,16 @@ def fleiss_kappa(
     ...       "133333", "555555"]
     >>> df = pd.DataFrame([(p, r, int(c)) for p, row in enumerate(dx)
     ...                    for r, c in enumerate(row)], columns=["patient", "rater", "dx"])
-    >>> round(fleiss_kappa(df, "patient", "rater", "dx").at[0, "kappa"], 3)
+    >>> round(float(fleiss_kappa(df, "patient", "rater", "dx").at[0, "kappa"]), 3)
     0.43
     """
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("single_rated", single_rated, _SINGLE_RATED)
+    long = _kappa_long(data, unit, rater, rating, "fleiss_kappa")
     cats = _categories(long["rating"].to_numpy(), categories)
-    res = _cac(_count_matrix(long, cats), np.eye(len(cats)), "fleiss", ci)
+    counts = _count_matrix(long, cats)
+    res = _cac(counts, np.eye(len(cats)), "fleiss", ci, ci_method, single_rated)
     return pd.DataFrame(
         {
             "kappa": [res["estimate"]],
@@ -1017,6 +1146,8 @@ def gwet_ac(
     weights: Weights = None,
     categories: Sequence[float] | None = None,
     ci: float = 0.95,
+    ci_method: CiMethod = "t",
+    single_rated: SingleRated = "keep",
 ) -> pd.DataFrame:
     """Gwet's AC1 (unweighted) or AC2 (weighted) for any number of raters.
 
@@ -1034,13 +1165,22 @@ def gwet_ac(
         point was used; defaults to the observed ratings.
     ci : float
         Confidence level.
+    ci_method : {"t", "z"}, default "t"
+        ``"t"``: AC ± t(n - 1) se and a t test, as irrCAC's ``gwet()``, whose numbers it
+        reproduces. ``"z"``: AC ± z se and a z test (large-sample normal interval).
+    single_rated : {"keep", "drop"}, default "keep"
+        Units rated by one rater only. ``"keep"``: they count in the category
+        proportions and in n, as Gwet (2014) and irrCAC's ``gwet()``, whose numbers it
+        reproduces. ``"drop"``: they are left out first, as in Krippendorff's alpha; this
+        reproduces irrCAC run on the table without those units.
 
     Returns
     -------
     pandas.DataFrame
         One row: ``coefficient`` ("AC1" or "AC2"); ``ac``; ``se``; ``ci_low``,
-        ``ci_high`` (t interval with n - 1 df, upper limit capped at 1); ``p``; ``pa``;
-        ``pe``; ``n_units``; ``n_raters``.
+        ``ci_high`` (t interval with n - 1 df, upper limit capped at 1; both NaN when
+        the standard error is undefined); ``p``; ``pa``; ``pe``; ``n_units``;
+        ``n_raters``.
 
     Notes
     -----
@@ -1078,9 +1218,12 @@ def gwet_ac(
     """
     _check_choice("weights", weights, _WEIGHTS)
     ci = _check_ci(ci)
-    long = _long(data, unit, rater, rating)
+    _check_choice("ci_method", ci_method, _CI_METHODS)
+    _check_choice("single_rated", single_rated, _SINGLE_RATED)
+    long = _kappa_long(data, unit, rater, rating, "gwet_ac")
     cats = _categories(long["rating"].to_numpy(), categories)
-    res = _cac(_count_matrix(long, cats), _weight_matrix(cats, weights), "gwet", ci)
+    counts = _count_matrix(long, cats)
+    res = _cac(counts, _weight_matrix(cats, weights), "gwet", ci, ci_method, single_rated)
     return pd.DataFrame(
         {
             "coefficient": ["AC1" if weights is None else "AC2"],
@@ -1400,7 +1543,7 @@ def consensus(
     >>> freq = [30, 40, 210, 130, 530, 50, 10]
     >>> df = pd.DataFrame({"g": "A", "item": "q",
     ...                    "rating": [k + 1 for k, f in enumerate(freq) for _ in range(f)]})
-    >>> round(consensus(df, "g", "item", "rating", scale_points=7).at[0, "consensus"], 7)
+    >>> round(float(consensus(df, "g", "item", "rating", scale_points=7).at[0, "consensus"]), 7)
     0.7256876
     """
     frame, groups = _within(data, group, item, rating, scale_points)
@@ -1443,6 +1586,8 @@ def compare_roles(
     n_boot: int = 1000,
     seed: int | None = None,
     ci: float = 0.95,
+    method: Literal["auto", "exact", "normal"] = "auto",
+    correction: bool = True,
 ) -> pd.DataFrame:
     """Staff versus residents per item: medians, distributions, Mann-Whitney, Cliff's delta.
 
@@ -1462,6 +1607,16 @@ def compare_roles(
         Seed of the bootstrap.
     ci : float
         Confidence level.
+    method : {"auto", "exact", "normal"}, default "auto"
+        p-value of the Mann-Whitney test, as SciPy's ``mannwhitneyu(method=)``, whose
+        numbers each choice reproduces: ``"auto"`` is exact when one role has at most 8
+        answers and no two answers tie, else normal; ``"exact"`` the exact distribution
+        (no tie correction); ``"normal"`` the normal approximation with tie correction
+        (R ``wilcox.test(exact = FALSE)``).
+    correction : bool, default True
+        Continuity correction of the normal approximation (SciPy's and R's default).
+        Note that :func:`analyse.prepost.paired`'s Wilcoxon test defaults to no
+        correction (SciPy's default there); pass ``correction=False`` here to match.
 
     Returns
     -------
@@ -1478,8 +1633,11 @@ def compare_roles(
     Notes
     -----
     Respondents are assumed independent within a stratum (one answer per respondent
-    per item); pool waves only if each respondent answered once. The U test uses
-    scipy's asymptotic p-value with tie correction (ratings 1-5 have many ties).
+    per item); pool waves only if each respondent answered once. The U test is
+    ``scipy.stats.mannwhitneyu`` (two-sided) with ``method`` and ``correction``: by
+    default small tie-free samples (one role with at most 8 answers) get the exact
+    p-value, everything else the normal approximation with tie and continuity
+    correction. Ratings 1-5 nearly always tie, so expect the normal approximation.
 
     References
     ----------
@@ -1494,7 +1652,7 @@ def compare_roles(
     >>> import pandas as pd
     >>> u = pd.DataFrame({"role": ["staff"] * 3 + ["resident"] * 3, "item": "q1",
     ...                   "wave": "pre", "rating": [5, 5, 4, 1, 2, 2]})
-    >>> compare_roles(u, n_boot=0).at[0, "cliffs_delta"]
+    >>> float(compare_roles(u, n_boot=0).at[0, "cliffs_delta"])
     1.0
     """
     frame = _understanding(understanding)
@@ -1502,6 +1660,9 @@ def compare_roles(
     _check_frame(frame, [*by_cols, item, role, rating], "understanding")
     n_boot = _check_n_boot(n_boot)
     ci = _check_ci(ci)
+    _check_choice("method", method, ("auto", "exact", "normal"))
+    _check_choice("correction", correction, (True, False))
+    scipy_method = "asymptotic" if method == "normal" else method
     values = _numeric(frame, rating)
     df = frame[[*by_cols, item, role]].copy()
     df["_rating"] = values
@@ -1516,7 +1677,9 @@ def compare_roles(
         if len(x) == 0 or len(y) == 0:
             continue
         key = key if isinstance(key, tuple) else (key,)
-        u_stat, p = stats.mannwhitneyu(x, y, alternative="two-sided")
+        u_stat, p = stats.mannwhitneyu(
+            x, y, alternative="two-sided", method=scipy_method, use_continuity=bool(correction)
+        )
         px = np.bincount(np.searchsorted(cats, x), minlength=len(cats)) / len(x)
         py = np.bincount(np.searchsorted(cats, y), minlength=len(cats)) / len(y)
         delta = float(px @ sign @ py)
@@ -1692,7 +1855,8 @@ def change(
     item_code, items = pd.factorize(df[item], sort=True)
     wave_code = (df[wave] == after).to_numpy().astype(int)
     values = df["_rating"].to_numpy(float)
-    starts = np.flatnonzero(np.r_[True, np.diff(site_code) != 0, True])
+    # site boundaries; none when no rating is left (every site is then left out)
+    starts = np.flatnonzero(np.r_[True, np.diff(site_code) != 0, True]) if len(df) else []
 
     def stat(batch: np.ndarray) -> np.ndarray:
         if statistic == "rwg_j":
@@ -1860,9 +2024,18 @@ def assessment_reliability(
                 pd.Series({"icc": np.nan, "ci_low": np.nan, "ci_high": np.nan}),
             )
         scale = range(1, 6) if _numeric(sub, "rating").between(1, 5).all() else None
-        ac2 = gwet_ac(
-            sub, "resident_id", "rater_id", "rating", weights="quadratic", categories=scale, ci=ci
-        ).iloc[0]
+        try:
+            ac2 = gwet_ac(
+                sub,
+                "resident_id",
+                "rater_id",
+                "rating",
+                weights="quadratic",
+                categories=scale,
+                ci=ci,
+            ).iloc[0]
+        except ConfigError:  # no resident rated twice: AC2 undefined in this group
+            ac2 = pd.Series({"ac": np.nan, "ci_low": np.nan, "ci_high": np.nan})
         kw = pd.Series({"kappa": np.nan, "ci_low": np.nan, "ci_high": np.nan})
         if sub["rater_id"].nunique() == 2:
             try:

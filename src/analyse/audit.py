@@ -1,27 +1,43 @@
 """Audit of a report run: nothing published may let anyone recognise a person.
 
-``analyse audit reports/RUN`` scans every HTML, CSV and XLSX file of a run for
+``analyse audit reports/RUN`` scans every published file of a run (HTML, CSV, XLSX, JSON, text,
+and the outputs of the executed notebooks) and every file name for
 
-- pseudonyms from the run's data set (residents, alters, respondents, raters),
-- CPR-like numbers,
+- pseudonyms from the run's data set (residents, alters, respondents, raters), also inside a
+  text cell or a sentence;
+- CPR-like numbers;
 - counts below ``min_cell`` that were not suppressed: in published tables (columns of counts)
   and in sentences ("3 af 12 borgere").
 
 Embedded images are not text and are skipped (figures are built from suppressed aggregates
-by construction). ``analyse report`` runs the audit at the end of every steering run.
+by construction). A file the audit cannot read counts as a finding: the audit fails closed.
+
+``analyse report`` ends every steering run with :func:`enforce`: a report with a finding is
+**withheld** — its HTML, tables and executed notebook are moved into the consultant-only folder
+``tilbageholdt/`` beside a file of the findings (``tilbageholdt/revision.txt``), so that the
+steering folder holds only clean files. The findings themselves (with every pseudonym masked:
+``B104`` is shown as ``B***``) go to the terminal and to that file, never into ``index.html`` or
+``run.json``, which only say which report was withheld.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from analyse.dataset import Dataset
 from analyse.screen import find_cpr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from analyse.batch import Job
 
 PSEUDONYM_COLUMNS = {
     "residents": ("resident_id",),
@@ -30,8 +46,11 @@ PSEUDONYM_COLUMNS = {
     "understanding": ("respondent_id",),
     "assessments": ("rater_id", "resident_id"),
 }
-_BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\s]+")
+#: An embedded image (not text). Line breaks are kept so that line numbers stay right.
+_BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\r\n]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
+_PART = re.compile(r"[^._\-]+")
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 _COUNT_HEADER = re.compile(r"^(antal|n|number|count)\b", re.I)
 #: A whole number as the reports print it: plain, or with thousands separators (Danish "." or
 #: English "," or a (narrow) no-break space, as Babel writes them).
@@ -58,6 +77,42 @@ def count_value(text: object) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+#: The consultant-only folder of a run that holds withheld reports and the audit's findings.
+WITHHELD_DIR = "tilbageholdt"
+#: The findings of the audit, pseudonyms masked (in :data:`WITHHELD_DIR`).
+FINDINGS_FILE = "revision.txt"
+#: Files whose text the audit reads; any other file is checked by its name only.
+TEXT_SUFFIXES = (".html", ".htm", ".json", ".txt", ".md", ".svg")
+TABLE_SUFFIXES = (".csv", ".xlsx")
+_MASK = "*"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a run must not publish: where it is and what it is (never the pseudonym)."""
+
+    file: str
+    what: str
+    kind: Literal["pseudonym", "cpr", "small_count", "unreadable"] = "pseudonym"
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.what}"
+
+
+def mask_pseudonym(token: str) -> str:
+    """A pseudonym as a finding shows it: its first character, the rest starred.
+
+    Enough for a consultant to tell residents from alters (``B***``, ``A***``) without the
+    finding repeating what it found.
+
+    >>> mask_pseudonym("B104"), mask_pseudonym("A7f3c-09ab-1e2d"), mask_pseudonym("7")
+    ('B***', 'A**************', '*')
+    """
+    if len(token) <= 1:
+        return _MASK
+    return token[0] + _MASK * (len(token) - 1)
+
+
 def pseudonyms(ds: Dataset) -> set[str]:
     """Every pseudonym of a person in the data set."""
     found: set[str] = set()
@@ -68,78 +123,365 @@ def pseudonyms(ds: Dataset) -> set[str]:
     return found
 
 
-def _text_findings(text: str, where: str, names: set[str], min_cell: int) -> list[str]:
+def _names_in(text: str, names: set[str]) -> dict[str, int]:
+    """The pseudonyms in a text, each with the position of its first occurrence.
+
+    A pseudonym is found as a word of its own, also at the end of a sentence (``B104.``) or
+    joined to other words by ``-``, ``_`` or ``.`` (``B104-netværk.csv``). Each distinct word
+    of the text is looked at once (a report repeats its style sheet's words thousands of times).
+    """
+    if not names:
+        return {}
+    found: set[str] = set()
+    for token in set(_TOKEN.findall(text)):
+        found.update(c for c in _candidates(token) if c in names)
+    return {name: _first_position(text, name) for name in found}
+
+
+def mask_text(text: str, names: set[str]) -> str:
+    """``text`` with every pseudonym of ``names`` masked and the digits of a CPR-like number
+    hidden: for messages that leave the audit (a failed report's error in the index).
+
+    >>> mask_text("cell 4: KeyError: 'B104' (010190-1234)", {"B104"})
+    "cell 4: KeyError: 'B***' (######-####)"
+    """
+    for name in sorted(_names_in(text, names), key=len, reverse=True):
+        pattern = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
+        text = re.sub(pattern, mask_pseudonym(name), text)
+    return _CPR_LIKE.sub(
+        lambda m: re.sub(r"\d", "#", m.group(0)) if find_cpr(m.group(0)) else m.group(0), text
+    )
+
+
+def _first_position(text: str, name: str) -> int:
+    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])", text)
+    return m.start() if m else max(text.find(name), 0)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _candidates(token: str) -> tuple[str, ...]:
+    """The token and every run of its ``.``/``-``/``_``-separated parts.
+
+    Pseudonyms may hold these characters (``A7f3c-09ab-1e2d``), and so may the text around
+    one (``B104-netværk.csv``, ``B104.``): every run of whole parts is a candidate.
+
+    >>> _candidates("B104-net")
+    ('B104-net', 'B104', 'net')
+    """
+    spans = [m.span() for m in _PART.finditer(token)]
+    if len(spans) <= 1 or len(spans) > 12:  # no pseudonym has that many parts: parts alone
+        return tuple(dict.fromkeys([token, *(token[a:b] for a, b in spans)]))
+    out = [token]
+    for i in range(len(spans)):
+        for j in range(i, len(spans)):
+            out.append(token[spans[i][0] : spans[j][1]])
+    return tuple(dict.fromkeys(out))
+
+
+def _clean(text: str) -> str:
+    return _BASE64.sub(lambda m: " " + "\n" * m.group(0).count("\n"), text)
+
+
+def _text_findings(text: str, where: str, names: set[str], min_cell: int) -> list[Finding]:
     findings = []
-    clean = _BASE64.sub(" ", text)
-    tokens = set(_TOKEN.findall(clean))
-    for token in sorted(tokens & names):
-        findings.append(f"{where}: pseudonym '{token}'")
+    clean = _clean(text)
+    for token, pos in sorted(_names_in(clean, names).items()):
+        line = clean.count("\n", 0, pos) + 1
+        findings.append(Finding(where, f"line {line}: pseudonym '{mask_pseudonym(token)}'"))
     if find_cpr(clean):
-        findings.append(f"{where}: CPR-like number")
+        findings.append(Finding(where, "CPR-like number", "cpr"))
     visible = re.sub(r"<[^>]+>", " ", clean)
     for m in _SENTENCE_COUNT.finditer(visible):
         k = int(re.sub(r"\D", "", m.group(1)))
         if 0 < k < min_cell:
-            findings.append(f"{where}: unsuppressed count '{m.group(0)}' below {min_cell}")
+            findings.append(
+                Finding(where, f"unsuppressed count '{m.group(0)}' below {min_cell}", "small_count")
+            )
     return findings
 
 
-def _table_findings(frame: pd.DataFrame, where: str, names: set[str], min_cell: int) -> list[str]:
-    findings = []
-    cells = frame.astype(str)
-    values = set(cells.to_numpy().ravel().tolist()) | {str(c) for c in frame.columns}
-    for token in sorted(values & names):
-        findings.append(f"{where}: pseudonym '{token}'")
-    for value in values:
-        if find_cpr(value):
-            findings.append(f"{where}: CPR-like number")
-            break
-    for column in frame.columns:
-        if _COUNT_HEADER.match(str(column).strip()):
-            numeric = pd.to_numeric(frame[column].map(count_value), errors="coerce")
+def _table_findings(
+    cells: pd.DataFrame, where: str, names: set[str], min_cell: int
+) -> list[Finding]:
+    """Findings in one table given as text cells, its header as the first row.
+
+    Every cell is read as text, so a pseudonym inside a sentence of a text cell is found;
+    the row of a finding is the row a spreadsheet shows (header = row 1).
+    """
+    findings: list[Finding] = []
+    cells = cells.fillna("").astype(str)
+    if cells.empty:
+        return findings
+    header = [str(h) for h in cells.iloc[0]]
+    values = cells.to_numpy()
+    seen: set[str] = set()
+    cpr_found = False
+    for (r, c), value in _distinct_cells(values):
+        for token in sorted(_names_in(value, names)):
+            if token not in seen:
+                seen.add(token)
+                column = header[c] if r > 0 else ""
+                place = f"row {r + 1}" + (f", column '{column}'" if column else "")
+                findings.append(Finding(where, f"{place}: pseudonym '{mask_pseudonym(token)}'"))
+        if not cpr_found and find_cpr(value):
+            cpr_found = True
+            findings.append(Finding(where, f"row {r + 1}: CPR-like number", "cpr"))
+    body = pd.DataFrame(values[1:], columns=range(len(header)))
+    for c, column in enumerate(header):
+        if _COUNT_HEADER.match(column.strip()):
+            numeric = pd.to_numeric(body[c].map(count_value), errors="coerce")
             small = numeric[(numeric > 0) & (numeric < min_cell)]
             if len(small):
                 findings.append(
-                    f"{where}: column '{column}' shows count {int(small.iloc[0])} below {min_cell}"
+                    Finding(
+                        where,
+                        f"column '{column}' shows count {int(small.iloc[0])} below {min_cell}",
+                        "small_count",
+                    )
                 )
     return findings
 
 
-def audit_files(files: Iterable[Path], root: Path, names: set[str], min_cell: int) -> list[str]:
-    findings: list[str] = []
-    for path in sorted(files):
-        where = str(path.relative_to(root))
-        suffix = path.suffix.lower()
-        if suffix == ".html":
-            findings += _text_findings(path.read_text(encoding="utf-8"), where, names, min_cell)
-        elif suffix == ".csv":
-            frame = pd.read_csv(
-                path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig"
-            )
-            findings += _table_findings(frame, where, names, min_cell)
-        elif suffix == ".xlsx":
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str)
-            for sheet, frame in sheets.items():
-                findings += _table_findings(frame.fillna(""), f"{where}:{sheet}", names, min_cell)
+def _distinct_cells(values) -> list[tuple[tuple[int, int], str]]:
+    """Each distinct non-empty cell text once, with the position where it first occurs."""
+    first: dict[str, tuple[int, int]] = {}
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            if value and value not in first:
+                first[value] = (r, c)
+    return [(pos, value) for value, pos in first.items()]
+
+
+def _notebook_text(path: Path) -> str:
+    """What an executed notebook shows: its outputs and Markdown (not the code, not images)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts: list[str] = []
+
+    def text(value: object) -> str:
+        return "".join(value) if isinstance(value, list) else str(value)
+
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            parts.append(text(cell.get("source", "")))
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                parts.append(text(output["text"]))
+            for mime, value in (output.get("data") or {}).items():
+                if mime.startswith("text/") or mime.endswith("json"):
+                    parts.append(text(value))
+            for key in ("ename", "evalue"):
+                if key in output:
+                    parts.append(str(output[key]))
+    return "\n".join(parts)
+
+
+def _file_findings(path: Path, where: str, names: set[str], min_cell: int) -> list[Finding]:
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return _text_findings(path.read_text(encoding="utf-8"), where, names, min_cell)
+    if suffix == ".ipynb":
+        return _text_findings(_notebook_text(path), where, names, min_cell)
+    if suffix == ".csv":
+        cells = pd.read_csv(
+            path,
+            sep=";",
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            engine="python",
+        )
+        return _table_findings(cells, where, names, min_cell)
+    if suffix == ".xlsx":
+        findings = []
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
+        for sheet, cells in sheets.items():
+            place = f"{where}:{sheet}"
+            for token in sorted(_names_in(str(sheet), names)):
+                findings.append(Finding(place, f"sheet name: pseudonym '{mask_pseudonym(token)}'"))
+            findings += _table_findings(cells, place, names, min_cell)
+        return findings
+    return []
+
+
+def _name_findings(where: str, names: set[str]) -> list[Finding]:
+    """A file or folder named after a person: its name is published with the file."""
+    findings = [
+        Finding(where, f"file name: pseudonym '{mask_pseudonym(t)}'")
+        for t in sorted(_names_in(where, names))
+    ]
+    if find_cpr(where):
+        findings.append(Finding(where, "file name: CPR-like number", "cpr"))
     return findings
 
 
-def audit_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5) -> list[str]:
-    """Every finding in the published files of a run (executed notebooks are not published)."""
+def scan_files(files: Iterable[Path], root: Path, names: set[str], min_cell: int) -> list[Finding]:
+    """Every finding in ``files`` (paths under ``root``): their names and their contents.
+
+    A file that cannot be read is a finding itself (``unreadable``): what the audit cannot
+    read, it cannot vouch for.
+    """
+    findings: list[Finding] = []
+    for path in sorted(files):
+        where = path.relative_to(root).as_posix()
+        findings += _name_findings(where, names)
+        try:
+            findings += _file_findings(path, where, names, min_cell)
+        except Exception as err:  # noqa: BLE001 - any unreadable file fails the audit
+            findings.append(
+                Finding(where, f"could not be read ({type(err).__name__})", "unreadable")
+            )
+    return findings
+
+
+def audit_files(files: Iterable[Path], root: Path, names: set[str], min_cell: int) -> list[str]:
+    """The findings of :func:`scan_files` as lines (file: what), pseudonyms masked."""
+    return [str(f) for f in scan_files(files, root, names, min_cell)]
+
+
+def published_files(run_dir: Path) -> list[Path]:
+    """Every file of a run the steering group receives (all but the withheld folder)."""
     run_dir = Path(run_dir)
-    names = pseudonyms(ds)
-    files = [
+    return sorted(
         p
         for p in run_dir.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in (".html", ".csv", ".xlsx")
-        and "notebooks" not in p.parts
-    ]
-    return audit_files(files, run_dir, names, min_cell)
+        if p.is_file() and p.relative_to(run_dir).parts[0] != WITHHELD_DIR
+    )
+
+
+def scan_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5) -> list[Finding]:
+    """Every finding in the published files of a run."""
+    run_dir = Path(run_dir)
+    return scan_files(published_files(run_dir), run_dir, pseudonyms(ds), min_cell)
+
+
+def audit_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5) -> list[str]:
+    """Every finding in the published files of a run, as lines; pseudonyms masked."""
+    return [str(f) for f in scan_run(run_dir, ds, min_cell=min_cell)]
+
+
+# ----------------------------------------------------------------------------- enforcing
+
+
+@dataclass
+class AuditOutcome:
+    """What :func:`enforce` did.
+
+    ``findings`` (pseudonyms masked) are for the terminal and the consultant-only findings
+    file; ``public`` holds one sentence per withheld report for ``index.html`` and
+    ``run.json`` — which report, never what was found in it.
+    """
+
+    findings: list[str] = field(default_factory=list)
+    public: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
+
+
+def _job_files(job: Job) -> list[str]:
+    """A report's files in the run folder: its HTML and tables, and its executed notebook."""
+    files = list(job.files)
+    for f in job.files:
+        if f.endswith(".html") and "/" not in f:
+            files.append(f"notebooks/{Path(f).stem}.ipynb")
+    return files
+
+
+def _withhold(run_dir: Path, relative: str) -> bool:
+    source = run_dir / relative
+    if not source.is_file():
+        return False
+    target = run_dir / WITHHELD_DIR / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
+    parent = source.parent
+    while parent != run_dir and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+    return True
+
+
+_PUBLIC = {
+    "da": "Rapporten {name} er tilbageholdt: revisionen fandt noget, der kan genkende en person. "
+    "Den er ikke i denne mappe; konsulenten finder den og revisionens fund i mappen {folder}/ "
+    "(må ikke deles).",
+    "en": "The report {name} is withheld: the audit found something that could identify a "
+    "person. It is not in this folder; the consultant finds it and the audit's findings in the "
+    "folder {folder}/ (not to be shared).",
+}
+_WITHHELD_STATUS = {
+    "da": "Tilbageholdt af revisionen (se {folder}/, kun for konsulenter)",
+    "en": "Withheld by the audit (see {folder}/, for consultants only)",
+}
+_README = {
+    "da": "KUN FOR KONSULENTER – MÅ IKKE DELES MED STYREGRUPPEN.\n\n"
+    "Revisionen af kørslen fandt oplysninger, der kan genkende en person, i de filer, der er "
+    "flyttet hertil. Pseudonymer er maskeret: kun det første tegn vises (B***). Ret årsagen og kør "
+    "rapporterne igen.\n\nFund:\n",
+    "en": "FOR CONSULTANTS ONLY – DO NOT SHARE WITH THE STEERING GROUP.\n\n"
+    "The audit of the run found information that could identify a person in the files moved "
+    "here. Pseudonyms are masked: only the first character is shown (B***). Fix the cause and run the reports "
+    "again.\n\nFindings:\n",
+}
+
+
+def enforce(
+    run_dir: Path,
+    ds: Dataset,
+    jobs: Sequence[Job],
+    *,
+    min_cell: int = 5,
+    lang: Literal["da", "en"] = "da",
+) -> AuditOutcome:
+    """Audit a steering run and withhold every report with a finding.
+
+    The files of a report with a finding (its HTML, its tables and its executed notebook),
+    and any other file with a finding, are moved from ``run_dir`` into
+    ``run_dir/tilbageholdt/`` (same relative paths), with ``revision.txt``: the findings,
+    pseudonyms masked, headed "for consultants only". A withheld report's job gets status
+    ``"withheld"``, no files, and a short status as its error. Called before ``index.html``
+    and ``run.json`` are written; give them :attr:`AuditOutcome.public`, never the findings.
+
+    Returns
+    -------
+    AuditOutcome
+        ``findings`` for the terminal, ``public`` for the index and the run record,
+        ``withheld`` the files moved (relative paths).
+    """
+    run_dir = Path(run_dir)
+    names = pseudonyms(ds)
+    for job in jobs:  # a failed report's error goes into the index: no pseudonym in it
+        if job.error:
+            job.error = mask_text(job.error, names)
+    findings = scan_files(published_files(run_dir), run_dir, names, min_cell)
+    outcome = AuditOutcome(findings=[str(f) for f in findings])
+    if not findings:
+        return outcome
+    bad_files = {f.file.split(":", 1)[0] for f in findings}
+    for job in jobs:
+        files = _job_files(job)
+        if not bad_files & set(files):
+            continue
+        outcome.withheld += [f for f in files if _withhold(run_dir, f)]
+        job.status = "withheld"
+        job.files = []
+        status = _WITHHELD_STATUS[lang].format(folder=WITHHELD_DIR)
+        job.error = f"{job.error}; {status}" if job.error else status
+        outcome.public.append(_PUBLIC[lang].format(name=job.name, folder=WITHHELD_DIR))
+    for relative in sorted(bad_files - set(outcome.withheld)):
+        if _withhold(run_dir, relative):  # a file of no report: withheld on its own
+            outcome.withheld.append(relative)
+            outcome.public.append(_PUBLIC[lang].format(name=relative, folder=WITHHELD_DIR))
+    (run_dir / WITHHELD_DIR / FINDINGS_FILE).write_text(
+        _README[lang] + "".join(f"- {f}\n" for f in outcome.findings), encoding="utf-8"
+    )
+    return outcome
 
 
 def audit_command_run(run_dir: Path, data: Path | None = None) -> tuple[list[str], int]:
-    """Audit a finished run folder; the data set and min_cell are read from its run.json."""
+    """Audit a finished run folder; the data set and min_cell are read from its run.json.
+
+    The withheld folder is not audited: it is the consultant's, not the steering group's.
+    """
     from analyse.prepare import load
 
     run_dir = Path(run_dir)

@@ -99,7 +99,7 @@ class Job:
     name: str  # site code, or "samlet" for the overview
     notebook: Path
     parameters: dict[str, object]
-    status: Literal["pending", "ok", "failed"] = "pending"
+    status: Literal["pending", "ok", "failed", "withheld"] = "pending"
     seconds: float = 0.0
     error: str | None = None
     files: list[str] = field(default_factory=list)
@@ -473,11 +473,14 @@ def run_report(
         )
         with atomic_folder(Path(out)) as tmp:
             _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
-            findings: list[str] = []
-            if audience == "steering":
-                from analyse.audit import audit_run
+            from analyse.audit import AuditOutcome, enforce
 
-                findings = audit_run(tmp, ds, min_cell=min_cell)
+            # Steering: reports with a finding are moved to the consultant-only folder.
+            audit = (
+                enforce(tmp, ds, jobs, min_cell=min_cell, lang=lang)
+                if audience == "steering"
+                else AuditOutcome()
+            )
             record = {
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "parameters": {
@@ -503,13 +506,13 @@ def run_report(
                     | {"notebook": j.notebook.name}
                     for j in jobs
                 ],
-                "audit": findings,
+                "audit": audit.public,
             }
             (tmp / "run.json").write_text(
                 json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
             )
-            write_index(tmp, jobs, lang=lang, audience=audience, audit=findings)
-    return RunResult(Path(out), jobs, findings)
+            write_index(tmp, jobs, lang=lang, audience=audience, audit=audit.public)
+    return RunResult(Path(out), jobs, audit.findings)
 
 
 def _execute_inprocess(job: Job, out_dir: Path) -> Job:

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from analyse.config import DEFAULT_SEED
@@ -370,7 +371,7 @@ def report_command(
     for job in failed:
         err_console.print(f"[bold red]{tr('error', lang.value)}:[/] {job.name}: {job.error}")
     for finding in result.audit_findings:
-        err_console.print(f"[bold red]Audit:[/] {finding}")
+        err_console.print(f"[bold red]Audit:[/] {escape(finding)}")
     console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")
     if not result.ok:
         raise typer.Exit(code=1)
@@ -393,7 +394,7 @@ def audit_command(
 
     findings, min_cell = audit_command_run(run, data)
     for finding in findings:
-        err_console.print(f"[bold red]Audit:[/] {finding}")
+        err_console.print(f"[bold red]Audit:[/] {escape(finding)}")
     if findings:
         raise typer.Exit(code=1)
     ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"

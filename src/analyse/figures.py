@@ -138,6 +138,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "lost_1": {"da": "mistet", "en": "lost"},
     "lost_n": {"da": "mistede", "en": "lost"},
     "gives_in": {"da": "Giver i {g} af {n}", "en": "Gives in {g} of {n}"},
+    "gives_not_asked": {"da": "Giver: ikke spurgt", "en": "Gives: not asked"},
     "marker": {"da": "Markering", "en": "Marker"},
     "circle_1": {"da": "Inderst", "en": "Inner"},
     "circle_2": {"da": "Midt", "en": "Middle"},
@@ -442,6 +443,9 @@ def relationship_map(
     rel["alter_type"] = rel["alter_type"].astype(str)
     assessed = set(ds.outcomes.loc[ds.outcomes["resident_id"] == resident_id, "wave"].astype(str))
     angles = _positions(rel[rel["wave"].isin(waves)])
+    # A protocol may not ask whether the resident gives (every answer empty): then no dot says
+    # "does not give" and no count of giving is shown.
+    gives_asked = rel.empty or bool(rel["resident_gives"].notna().any())
 
     with theme_context():
         fig = _new_figure(figsize=(4.6 * len(waves) + 0.4, 5.6))
@@ -457,7 +461,8 @@ def relationship_map(
                 previous = None
                 continue
             for gives, face in ((True, None), (False, "white")):
-                part = mine[mine["resident_gives"].fillna(False).astype(bool) == gives]
+                flag = mine["resident_gives"].fillna(False).astype(bool) | (not gives_asked)
+                part = mine[flag == gives]
                 if part.empty:
                     continue
                 theta = part["alter_id"].map(angles).to_numpy(float)
@@ -524,9 +529,10 @@ def relationship_map(
                 )
             else:
                 g = int(mine["resident_gives"].fillna(False).astype(bool).sum())
-                ax.text(
-                    0, -3.12, _t("gives_in", lang, g=g, n=n), ha="center", va="top", fontsize=9.5
+                caption = (
+                    _t("gives_in", lang, g=g, n=n) if gives_asked else _t("gives_not_asked", lang)
                 )
+                ax.text(0, -3.12, caption, ha="center", va="top", fontsize=9.5)
             previous = mine
 
         present = [
@@ -577,6 +583,12 @@ def relationship_map(
                 label=_t("not_gives", lang),
             ),
         ]
+        if not gives_asked:
+            handles = [
+                h
+                for h in handles
+                if h.get_label() not in (_t("gives", lang), _t("not_gives", lang))
+            ]
         if len(waves) > 1:
             handles.append(
                 Line2D(

@@ -28,6 +28,7 @@ is the command line (``analyse import-networkcanvas``).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import hmac
@@ -140,6 +141,8 @@ _REQUIRED_KEYS = (
     "resident_receives",
 )
 _OPTIONAL_KEYS = ("site_id", "initiative")
+#: Questions a protocol may not have asked (``not_asked = true``): never replaced by a constant.
+_NOT_ASKABLE = ("resident_gives", "resident_receives")
 _BOOL_FIELDS = ("resident_gives", "resident_receives")
 _BOOL_CODE = {"true": "yes", "false": "no", "yes": "yes", "no": "no"}
 _PSEUDONYM = re.compile(r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$")
@@ -160,7 +163,8 @@ class FieldSpec:
     kind
         ``column`` (one column of the ego or attribute list), ``categorical`` (Network Canvas's
         ``V_<option>`` columns), ``layout`` (sociogram coordinates ``L_x``/``L_y``, closeness
-        only) or ``constant``.
+        only), ``constant``, or ``not_asked`` (the protocol has no such question: the column
+        stays empty and the import report says so; ``resident_gives``/``resident_receives``).
     source
         The variable's name in the export (``None`` for a constant).
     constant
@@ -185,7 +189,7 @@ class FieldSpec:
     """
 
     name: str
-    kind: Literal["column", "categorical", "layout", "constant"]
+    kind: Literal["column", "categorical", "layout", "constant", "not_asked"]
     source: str | None = None
     constant: Any = None
     values: MappingABC[str, str] = field(default_factory=dict)
@@ -407,14 +411,17 @@ def _parse_field(name: str, raw: Any, src: str) -> FieldSpec:
             f"{src}: {name} must be a column name or a table (variable/categorical/value); "
             f"received {raw!r}."
         )
-    kinds = [k for k in ("variable", "categorical", "layout", "value") if k in raw]
+    kinds = [k for k in ("variable", "categorical", "layout", "value", "not_asked") if k in raw]
     if len(kinds) != 1:
         raise ConfigError(
             f"{src}: [{name}] must have exactly one of variable, categorical"
-            f"{', layout' if name == 'closeness' else ''} or value; it has "
+            f"{', layout' if name == 'closeness' else ''} or value"
+            f"{' (or not_asked = true)' if name in _NOT_ASKABLE else ''}; it has "
             f"{', '.join(kinds) or 'none'}."
         )
     kind = kinds[0]
+    if kind == "not_asked":
+        return _parse_not_asked(name, raw, src)
     allowed_keys = {
         "variable": {"variable", "values", "empty"},
         "categorical": {"categorical", "values", "empty"},
@@ -471,6 +478,24 @@ def _parse_field(name: str, raw: Any, src: str) -> FieldSpec:
         values=values,
         empty=empty,
     )
+
+
+def _parse_not_asked(name: str, raw: MappingABC, src: str) -> FieldSpec:
+    """``not_asked = true``: the protocol never asked this question (no constant invented)."""
+    if name not in _NOT_ASKABLE:
+        raise ConfigError(
+            f"{src}: [{name}].not_asked is only possible for {' and '.join(_NOT_ASKABLE)}; "
+            f"{name} is needed by every report."
+        )
+    if raw["not_asked"] is not True:
+        raise ConfigError(
+            f"{src}: [{name}].not_asked must be true (or leave it out); received "
+            f"{raw['not_asked']!r}."
+        )
+    if len(raw) > 1:
+        others = ", ".join(sorted(set(raw) - {"not_asked"}))
+        raise ConfigError(f"{src}: [{name}] with not_asked = true takes no other key ({others}).")
+    return FieldSpec(name=name, kind="not_asked")
 
 
 def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
@@ -757,6 +782,10 @@ class ImportReport:
     warnings: list[str]
     edge_lists_ignored: int = 0
     node_type: str = ""
+    #: Questions the protocol did not ask (``not_asked = true``): empty in ``relations.csv``.
+    not_asked: list[str] = field(default_factory=list)
+    #: Node types of the export other than ``node_type``, with how many nodes they hold.
+    other_node_types: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -851,6 +880,12 @@ def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
     return frame.reset_index(drop=True)
 
 
+def _count_rows(file: _File) -> int:
+    """The number of nodes in an attribute list that is not read (0 if it cannot be read)."""
+    frame = _read_csv(file, [])
+    return 0 if frame is None else len(frame)
+
+
 def _escape_entity(name: str) -> str:
     # What Network Canvas does to a node type before putting it in a file name.
     return re.sub(r"[^A-Za-z0-9_]", "", name)
@@ -865,6 +900,51 @@ def _row(frame: pd.DataFrame, index: Any) -> int | None:
 
 
 # --------------------------------------------------------------------------- evaluating fields
+
+
+def _comparable(text: str) -> str:
+    """An option or variable name as a person reads it: case, ``_``, ``-`` and spaces aside."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    return " ".join(re.sub(r"[_\-]+", " ", text).split())
+
+
+def _closest(value: str, candidates: Any) -> str | None:
+    """The candidate closest to ``value`` (:func:`difflib.get_close_matches`), if any is close.
+
+    >>> _closest("Less_than_weekly", ["less than weekly", "daily"])
+    'less than weekly'
+    >>> _closest("ContactFrq", ["ContactFreq", "Close"])
+    'ContactFreq'
+    >>> _closest("xyz", ["daily"]) is None
+    True
+    """
+    by_form: dict[str, str] = {}
+    for c in candidates:
+        by_form.setdefault(_comparable(c), str(c))
+    hits = difflib.get_close_matches(_comparable(value), list(by_form), n=1, cutoff=0.6)
+    return by_form[hits[0]] if hits else None
+
+
+def _column_hint(column: str, columns: Any) -> str:
+    """The hint "Did you mean 'X'?" for the closest column of the file, or nothing."""
+    hit = _closest(column, [c for c in columns if c != column])
+    return f" Did you mean {hit!r}?" if hit else ""
+
+
+def _option_hint(spec: FieldSpec, value: str) -> str:
+    """A hint for an export option the mapping lacks: the mapping's closest option, if any.
+
+    Mapping options are matched as the export spells them (case aside): an option *label*
+    typed instead of its *value* (``Less than weekly`` for ``Less_than_weekly``) is not found.
+    """
+    hit = _closest(value, spec.values)
+    if hit is None:
+        return ""
+    code = spec.values[hit]  # the mapping's options are stored case-folded
+    return (
+        f" Did you mean the mapping's {hit!r} (under {code})? Write the option as the export "
+        f"spells it: {code} = {value!r}."
+    )
 
 
 def _evaluate(
@@ -882,6 +962,8 @@ def _evaluate(
     n = len(frame)
     if spec.kind == "constant":
         return pd.Series([spec.constant] * n, index=frame.index, dtype=object)
+    if spec.kind == "not_asked":
+        return pd.Series([pd.NA] * n, index=frame.index, dtype=object)
     if spec.kind == "layout":
         return _evaluate_layout(spec, frame, file, problems, counts, warnings, where=where)
     if spec.kind == "categorical":
@@ -897,7 +979,7 @@ def _evaluate(
                 col,
                 None,
                 f"The mapping reads {spec.name} from {col!r}, but the file has no such column; check "
-                f"the spelling (columns are case-sensitive).",
+                f"the spelling (columns are case-sensitive).{_column_hint(col, frame.columns)}",
                 code="missing_column",
             )
         )
@@ -923,6 +1005,7 @@ def _evaluate(
                 rule = (
                     f"The option {raw[idx]!r} of {col!r} is not in the mapping's [{spec.name}] "
                     f"values; add it under the code it means ({', '.join(_CODES[spec.name])})."
+                    + _option_hint(spec, raw[idx])
                 )
             elif spec.name == "wave":
                 rule = (
@@ -939,7 +1022,9 @@ def _evaluate(
         ).items():
             counts[(spec.name, value, code)] += k
     result[is_empty] = pd.NA
-    _fill_empty(spec, frame, result, is_empty, file, col, problems, required=required, where=where)
+    _fill_empty(
+        spec, frame, result, is_empty, file, col, problems, counts, required=required, where=where
+    )
     return result
 
 
@@ -951,16 +1036,19 @@ def _fill_empty(
     file: str,
     column: str,
     problems: list[Problem],
+    counts: Counter[tuple[str, str, str]],
     *,
     required: bool,
     where: str,
 ) -> None:
+    """Give unanswered cells the mapping's ``empty`` code (counted in ``values_mapped`` as the
+    export value ``""``), or report them when the field is required."""
     if not is_empty.any():
         return
     if spec.empty is not None:
-        result[is_empty] = (
-            ("yes" if spec.empty else "no") if isinstance(spec.empty, bool) else spec.empty
-        )
+        code = ("yes" if spec.empty else "no") if isinstance(spec.empty, bool) else spec.empty
+        result[is_empty] = code
+        counts[(spec.name, "", str(code))] += int(is_empty.sum())
         return
     if not required:
         return
@@ -1005,7 +1093,8 @@ def _evaluate_categorical(
                 spec.source,
                 None,
                 f"The mapping reads {spec.name} from the categorical variable {spec.source!r}, but the "
-                f"file has no {prefix}<option> columns.",
+                f"file has no {prefix}<option> columns."
+                + _column_hint(spec.source or "", {c.rsplit("_", 1)[0] for c in frame.columns}),
                 code="missing_column",
             )
         )
@@ -1028,7 +1117,7 @@ def _evaluate_categorical(
                         options[c],
                         f"The option {options[c]!r} of {spec.source!r} is not in the mapping's "
                         f"[{spec.name}] values; add it under the code it means "
-                        f"({', '.join(_CODES[spec.name])}).",
+                        f"({', '.join(_CODES[spec.name])})." + _option_hint(spec, options[c]),
                         code="unmapped_option",
                     )
                 )
@@ -1064,6 +1153,7 @@ def _evaluate_categorical(
         file,
         spec.source or "",
         problems,
+        counts,
         required=required,
         where=where,
     )
@@ -1093,7 +1183,11 @@ def _evaluate_layout(
                 ", ".join(missing),
                 None,
                 f"The mapping reads closeness from the layout {spec.source!r}, but the file has no "
-                f"{' and '.join(missing)} column.",
+                f"{' and '.join(missing)} column."
+                + _column_hint(
+                    spec.source or "",
+                    {c[:-2] for c in frame.columns if c.lower().endswith(("_x", "_y"))},
+                ),
                 code="missing_column",
             )
         )
@@ -1165,10 +1259,88 @@ def _evaluate_layout(
 # --------------------------------------------------------------------------- the import
 
 
-def _problem_error(problems: list[Problem]) -> DataError:
+def _problem_error(problems: list[Problem], mask: _Masker | None = None) -> DataError:
+    if mask is not None:
+        problems = [mask.problem(p) for p in problems]
     if any(p.code == "privacy" for p in problems):
         return PrivacyError(problems)
     return DataError(problems)
+
+
+#: Shown instead of a value that may be a name.
+MASKED = "<masked>"
+_SESSION_FILE = re.compile(
+    r"^(?P<case>.+?)_[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _is_pseudonym(value: str) -> bool:
+    return bool(_PSEUDONYM.match(value)) and not _looks_like_cpr(value)
+
+
+class _Masker:
+    """Hides every value that may be a name wherever it occurs in a message.
+
+    The names are the alters' ``alter_match`` values, and every case ID or resident id that
+    is not a pseudonym (Network Canvas also writes the case ID into each file's name). A name
+    is found as a whole word, ignoring case; names shorter than two characters are left (a
+    single letter identifies no one, and masking it would garble every sentence).
+
+    >>> m = _Masker(["Hanne", "Ole"])
+    >>> m.text("Resident Hanne has 2 interviews; see Hanne_54ba71fa-808e-4ed5-a65a-b7a06668164f_ego.csv")
+    'Resident <masked> has 2 interviews; see <masked>_54ba71fa-808e-4ed5-a65a-b7a06668164f_ego.csv'
+    >>> m.text("Olesen and HANNE")
+    'Olesen and <masked>'
+    """
+
+    def __init__(self, names: set[str] | list[str]) -> None:
+        self._words = sorted(
+            {n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True
+        )
+
+    @functools.cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        # Compiled at the first message only: an import without problems never needs it.
+        if not self._words:
+            return None
+        alternatives = "|".join(re.escape(w) for w in self._words)
+        return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+    def text(self, value: str | None) -> str | None:
+        if value is None or self._pattern is None:
+            return value
+        return self._pattern.sub(MASKED, str(value))
+
+    def problem(self, p: Problem) -> Problem:
+        return Problem(
+            self.text(p.file) or "",
+            p.row,
+            p.column,
+            self.text(p.value),
+            self.text(p.rule) or "",
+            p.code,
+        )
+
+
+def _names_to_mask(files: list[_File], units: list[_Unit], spec: NetworkCanvasMapping) -> set[str]:
+    """Every value of an export that may be a name (see :class:`_Masker`)."""
+    names: set[str] = set()
+    for f in files:
+        m = _SESSION_FILE.match(f.name.replace("\\", "/").rsplit("/", 1)[-1])
+        if m and not _is_pseudonym(m.group("case")):
+            names.add(m.group("case"))
+    id_columns = {CASE_ID}
+    if spec.resident_id.kind == "column" and spec.resident_id.source:
+        id_columns.add(spec.resident_id.source)
+    for unit in units:
+        for column in id_columns & set(unit.ego.columns):
+            names.update(
+                v for v in unit.ego[column].astype(str).str.strip() if v and not _is_pseudonym(v)
+            )
+        for _, nodes in unit.nodes:
+            if spec.alter_match in nodes.columns:
+                names.update(v for v in nodes[spec.alter_match].astype(str).str.strip() if v)
+    return names
 
 
 def _looks_like_cpr(value: str) -> bool:
@@ -1190,7 +1362,11 @@ class _Unit:
 
 
 def _csv_units(
-    files: list[_File], spec: NetworkCanvasMapping, problems: list[Problem], path: Any
+    files: list[_File],
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    path: Any,
+    other_nodes: Counter[str] | None = None,
 ) -> tuple[list[_Unit], int]:
     ego_files = [f for f in files if f.name.endswith("_ego.csv")]
     prefixes = {f.name[: -len("_ego.csv")]: f for f in ego_files}
@@ -1224,7 +1400,10 @@ def _csv_units(
             # attributeList.csv without a type: Network Canvas's file for a session without nodes
             attribute_files[owner].append(f)
         elif rest.startswith("attributeList_"):
-            other_types.add(rest[len("attributeList_") : -len(".csv")])
+            other = rest[len("attributeList_") : -len(".csv")]
+            other_types.add(other)
+            if other_nodes is not None:
+                other_nodes[other] += _count_rows(f)
     if (
         not any(any(f.name.endswith(node_suffix) for f in fs) for fs in attribute_files.values())
         and other_types
@@ -1285,7 +1464,10 @@ _NC_NS = "{http://schema.networkcanvas.com/xmlns}"
 
 
 def _graphml_units(
-    files: list[_File], spec: NetworkCanvasMapping, problems: list[Problem]
+    files: list[_File],
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    other_nodes: Counter[str] | None = None,
 ) -> tuple[list[_Unit], int]:
     """Sessions of Network Canvas GraphML files as the CSV export's ego and attribute lists.
 
@@ -1344,7 +1526,10 @@ def _graphml_units(
                     keys.get(d.get("key"), d.get("key")): (d.text or "").strip()
                     for d in node.findall(f"{_GRAPHML_NS}data")
                 }
-                if data.get("networkCanvasType", spec.node_type) != spec.node_type:
+                node_type = data.get("networkCanvasType", spec.node_type)
+                if node_type != spec.node_type:
+                    if other_nodes is not None:
+                        other_nodes[node_type] += 1
                     continue
                 rows.append({"nodeID": node.get("id"), EGO_UUID: ego_row[EGO_UUID], **data})
                 ids.append(node.get("id"))
@@ -1396,12 +1581,13 @@ def load_export(
 
     has_csv = any(f.name.endswith("_ego.csv") for f in files)
     graphml = [f for f in files if f.name.lower().endswith(".graphml")]
+    other_nodes: Counter[str] = Counter()
     if has_csv:
-        units, edge_lists = _csv_units(files, spec, problems, path)
+        units, edge_lists = _csv_units(files, spec, problems, path, other_nodes)
         if graphml:
             warnings.append(f"{len(graphml)} GraphML file(s) ignored: the CSV files were read.")
     elif graphml:
-        units, edge_lists = _graphml_units(graphml, spec, problems)
+        units, edge_lists = _graphml_units(graphml, spec, problems, other_nodes)
     else:
         raise DataError(
             [
@@ -1418,6 +1604,7 @@ def load_export(
             ]
         )
 
+    mask = _Masker(_names_to_mask(files, units, spec))
     session_rows: list[dict[str, Any]] = []
     node_frames: list[pd.DataFrame] = []
     for unit in units:
@@ -1526,7 +1713,8 @@ def load_export(
                         None,
                         spec.alter_match,
                         None,
-                        f"alter_match reads {spec.alter_match!r}, but the file has no such column.",
+                        f"alter_match reads {spec.alter_match!r}, but the file has no such column."
+                        + _column_hint(spec.alter_match, nodes.columns),
                         code="missing_column",
                     )
                 )
@@ -1612,23 +1800,24 @@ def load_export(
             )
         )
     if problems:
-        raise _problem_error(problems)
+        raise _problem_error(problems, mask)
 
     nodes_all["alter_id"] = pseudonymise(nodes_all["resident_id"], nodes_all["x_match"], secret)
     collide = nodes_all.duplicated(["x_ego", "alter_id"], keep=False)
     if collide.any():  # two different values hashed alike: astronomically rare, never silent
-        raise DataError(
+        raise _problem_error(
             [
                 Problem(
                     r.x_file,
                     r.x_row,
                     spec.alter_match,
-                    "<masked>",
+                    MASKED,
                     "Two alters got the same pseudonym; use another key.",
                     code="collision",
                 )
                 for r in nodes_all[collide].itertuples()
-            ]
+            ],
+            mask,
         )
 
     relations = nodes_all.reindex(columns=list(RELATION_COLUMNS))
@@ -1656,6 +1845,18 @@ def load_export(
         ),
         key=lambda s: (s.resident_id, wave_order[s.wave]),
     )
+    not_asked = [f.name for f in spec.node_fields() if f.kind == "not_asked"]
+    for name in not_asked:
+        warnings.append(
+            f"{name} was not asked (not_asked = true in the mapping): it is empty in "
+            "relations.csv, and the reports say it was not asked instead of showing a figure."
+        )
+    if other_nodes:
+        listed = ", ".join(f"{t} ({n} node(s))" for t, n in sorted(other_nodes.items()))
+        warnings.append(
+            f"Node type(s) not read: {listed}. Only node_type {spec.node_type!r} holds the "
+            "alters; set node_type in the mapping if another type holds them."
+        )
     values_mapped: dict[str, list[dict[str, Any]]] = {}
     for (name, value, code), k in sorted(counts.items()):
         if name in ("resident_id", "site_id"):
@@ -1667,9 +1868,11 @@ def load_export(
         relations=len(relations),
         sessions=records,
         values_mapped=values_mapped,
-        warnings=_dedupe(warnings),
+        warnings=[mask.text(w) or "" for w in _dedupe(warnings)],
         edge_lists_ignored=edge_lists,
         node_type=spec.node_type,
+        not_asked=not_asked,
+        other_node_types=dict(sorted(other_nodes.items())),
     )
     sites = None
     if spec.site_id is not None:
@@ -1824,22 +2027,53 @@ def import_export(
 # --------------------------------------------------------------------------- command line
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: object) -> str:
+    """Text from an export or a mapping as the terminal shows it: never read as rich markup
+    (``[contact].values`` stays as written) and control characters made visible."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text)))
+
+
+def group_problems(problems: list[Problem]) -> list[tuple[Problem, int, int]]:
+    """Problems that say the same thing (column, value, rule) as one line each.
+
+    Returns ``(first problem, number of places, number of files)`` in the order of first
+    occurrence: one misspelt variable in 10 interviews is one line, not ten.
+    """
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.column, p.value, p.rule), []).append(p)
+    return [(ps[0], len(ps), len({p.file for p in ps})) for ps in groups.values()]
+
+
 def _print_problems(exc: AnalyseError) -> None:
+    """Print an import's problems once each, as a table (or a configuration error as a line)."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(stderr=True)
     problems = getattr(exc, "problems", None)
     if not problems:
-        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        console.print(f"[bold red]Error:[/] {_shown(exc)}", highlight=False)
         return
-    table = Table(title=str(exc), show_lines=False)
+    grouped = group_problems(problems)
+    n = len(problems)
+    title = f"{n} problem{'s' if n != 1 else ''} in the export"
+    if len(grouped) < n:
+        title += f" ({len(grouped)} different)"
+    table = Table(title=title, show_lines=False, highlight=False)
     for col in ("file", "row", "column", "value", "rule"):
         table.add_column(col, overflow="fold")
-    for p in problems:
-        table.add_row(
-            p.file, "" if p.row is None else str(p.row), p.column or "", p.value or "", p.rule
-        )
+    for p, places, files in grouped:
+        where = p.file + (f" (+{files - 1} more file(s))" if files > 1 else "")
+        row = "" if p.row is None else str(p.row)
+        if places > 1 and p.row is not None:
+            row += f" (+{places - 1} more)"
+        table.add_row(*(_shown(v) for v in (where, row, p.column or "", p.value or "", p.rule)))
     console.print(table)
 
 
@@ -1885,8 +2119,8 @@ def import_networkcanvas_command(
     console = Console()
     console.print(
         f"Read {report.sessions_read} interview(s) of {report.residents} resident(s): "
-        f"{report.relations} relation(s) written to {Path(out) / 'relations.csv'}.",
+        f"{report.relations} relation(s) written to {_shown(Path(out) / 'relations.csv')}.",
         highlight=False,
     )
     for w in report.warnings:
-        console.print(f"[yellow]Warning:[/] {w}", highlight=False)
+        console.print(f"[yellow]Warning:[/] {_shown(w)}", highlight=False)

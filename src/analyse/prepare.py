@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analyse.dataset import Dataset
@@ -117,10 +118,20 @@ def is_prepared(path: str | Path) -> bool:
     )
 
 
-def read_prepared(path: str | Path) -> Dataset:
-    """Read a prepared folder back as a :class:`~analyse.dataset.Dataset`."""
+def read_prepared(path: str | Path, *, lang: Lang = "da") -> Dataset:
+    """Read a prepared folder back as a :class:`~analyse.dataset.Dataset`.
+
+    The tables are screened again like raw data (:func:`screen_prepared`): a prepared folder
+    can be edited, or come from someone else, after :func:`prepare` screened it.
+
+    Raises
+    ------
+    PrivacyError
+        A cell or column that could identify a person, with file, row, column (value masked).
+    """
     path = Path(path)
     frames = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
+    screen_prepared(path, frames, lang=lang)
     ds = Dataset.from_frames(**{n: apply_dtypes(n, f) for n, f in frames.items()})
     info = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     ds.sources = {n: f"{path.name}/{n}.parquet" for n in TABLES}
@@ -129,5 +140,53 @@ def read_prepared(path: str | Path) -> Dataset:
 
 
 def load(path: str | Path, *, lang: Lang = "da") -> Dataset:
-    """A data set from a raw folder, an XLSX workbook or a prepared folder."""
-    return read_prepared(path) if is_prepared(path) else read_dataset(path, lang=lang)
+    """A data set from a raw folder, an XLSX workbook or a prepared folder (screened again)."""
+    return read_prepared(path, lang=lang) if is_prepared(path) else read_dataset(path, lang=lang)
+
+
+def _as_text(column: pd.Series) -> np.ndarray:
+    """A column's values as the text a raw file would hold (missing: ``""``), as an object
+    array; each distinct value is converted once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    text = np.array([str(u) for u in uniques] + [""], dtype=object)
+    return text[codes]  # code -1 (missing) takes the last entry, ""
+
+
+def screen_prepared(path: Path, frames: dict[str, pd.DataFrame], *, lang: Lang = "da") -> None:
+    """Screen the tables of a prepared folder like raw data (:mod:`analyse.screen`).
+
+    Every cell is read as text: CPR numbers and e-mail addresses anywhere, phone numbers in
+    free text and in columns outside the contract, and columns outside the contract by their
+    header and content. A finding names ``<folder>/<table>.parquet``, the row (first data row
+    = 2, as in a spreadsheet) and the column, with the value masked.
+
+    Raises
+    ------
+    PrivacyError
+        With every finding.
+    """
+    from analyse import screen
+    from analyse.errors import PrivacyError
+    from analyse.io import RawTable
+    from analyse.problems import Problem
+    from analyse.schema import table_spec
+    from analyse.validate import rule_text
+
+    problems: list[Problem] = []
+    for name, frame in frames.items():
+        contract = {c.name for c in table_spec(name).columns}
+        text = pd.DataFrame(
+            {str(c): _as_text(frame[c]) for c in frame.columns},
+            index=pd.RangeIndex(2, len(frame) + 2),
+        )
+        rt = RawTable(name, f"{path.name}/{name}.parquet", text)
+        known = {c: c for c in text.columns if c in contract}
+        unknown = [c for c in text.columns if c not in contract]
+        for (file, row, column, value, code), fields in screen.screen_table(
+            rt, known=known, unknown=unknown, lang=lang
+        ):
+            problems.append(
+                Problem(file, row, column, value, rule_text(code, lang, **fields), code)
+            )
+    if problems:
+        raise PrivacyError(problems)

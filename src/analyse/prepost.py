@@ -247,7 +247,15 @@ def _numeric(data: pd.DataFrame, value: str) -> pd.Series:
                 "Recode it to numbers first."
             )
         column = converted
-    return column.astype("Float64").astype(float)
+    out = column.astype("Float64").astype(float)
+    infinite = np.isinf(out.to_numpy())
+    if infinite.any():
+        row = out.index[int(np.argmax(infinite))]
+        raise ConfigError(
+            f"column {value!r} must hold finite numbers; row {row} holds {out[row]}. "
+            "Recode it as a score or as missing (NA)."
+        )
+    return out
 
 
 def _check_waves(data: pd.DataFrame, wave: str, pre: str, post: str) -> None:
@@ -337,16 +345,61 @@ def _nct_interval(t: np.ndarray, df: np.ndarray, ci: float) -> tuple[np.ndarray,
 
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        lo[ok] = solve(lambda nc: stats.nct.sf(tt, dd, nc) - tail)
-        hi[ok] = solve(lambda nc: tail - stats.nct.cdf(tt, dd, nc))
-    return lo, hi
+        lo[ok] = solve(lambda nc: _nct_tail(tt, dd, nc, upper=True) - tail)
+        hi[ok] = solve(lambda nc: tail - _nct_tail(tt, dd, nc, upper=False))
+    # an interval is two limits or none: one limit alone is not reported
+    both = np.isfinite(lo) & np.isfinite(hi)
+    return np.where(both, lo, np.nan), np.where(both, hi, np.nan)
+
+
+def _nct_tail(t: np.ndarray, df: np.ndarray, nc: np.ndarray, *, upper: bool) -> np.ndarray:
+    """P(T >= t | nc) (``upper``) or P(T <= t | nc) of the noncentral t.
+
+    SciPy's ``nct.cdf``/``nct.sf`` return NaN far in a tail (e.g. ``nct.cdf(-2, 2, 12)``);
+    there the complementary function is still accurate and gives the tail as 1 - it.
+    """
+    direct = stats.nct.sf(t, df, nc) if upper else stats.nct.cdf(t, df, nc)
+    other = stats.nct.cdf(t, df, nc) if upper else stats.nct.sf(t, df, nc)
+    return np.where(np.isnan(direct), 1 - other, direct)
 
 
 _RANKED = ("w", "p_w", "w_method", "rank_biserial", "rank_biserial_ci_low", "rank_biserial_ci_high")
 
+WilcoxonMethod = Literal["auto", "exact", "normal"]
+_WILCOXON_METHODS = ("auto", "exact", "normal")
 
-def _wilcoxon(diff: np.ndarray, ci: float) -> dict[str, object]:
-    """Wilcoxon signed-rank test and the matched-pairs rank-biserial correlation."""
+
+Standardizer = Literal["rms", "mean"]
+
+
+def _check_standardizer(standardizer: object) -> None:
+    if standardizer not in ("rms", "mean"):
+        raise ConfigError(
+            f"standardizer must be 'rms' (Algina & Keselman 2003, Cumming 2012) or 'mean' "
+            f"(Lakens 2013, eq. 10); got {standardizer!r}."
+        )
+
+
+def _check_wilcoxon(method: object, correction: object) -> None:
+    if method not in _WILCOXON_METHODS:
+        raise ConfigError(
+            f"method must be one of {list(_WILCOXON_METHODS)} (the Wilcoxon p-value); "
+            f"got {method!r}."
+        )
+    if not isinstance(correction, (bool, np.bool_)):
+        raise ConfigError(f"correction must be True or False; got {correction!r}.")
+
+
+def _wilcoxon(
+    diff: np.ndarray, ci: float, *, method: str = "auto", correction: bool = False
+) -> dict[str, object]:
+    """Wilcoxon signed-rank test and the matched-pairs rank-biserial correlation.
+
+    ``method``: ``"auto"`` exact without ties among at most 50 non-zero differences,
+    else normal; ``"exact"`` exact unless there are ties (then normal, as R); ``"normal"``
+    always the normal approximation. ``correction``: continuity correction of the
+    normal approximation (scipy ``correction=``, R ``correct=``).
+    """
     nonzero = diff[diff != 0]
     m = len(nonzero)
     out: dict[str, object] = {
@@ -375,13 +428,18 @@ def _wilcoxon(diff: np.ndarray, ci: float) -> dict[str, object]:
     out["rank_biserial_ci_low"] = float(np.tanh(rf - z * se))
     out["rank_biserial_ci_high"] = float(np.tanh(rf + z * se))
     ties = len(np.unique(np.abs(nonzero))) < m
-    method = "exact" if (m <= 50 and not ties) else "approx"
+    exact = not ties and (method == "exact" or (method == "auto" and m <= 50))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        res = stats.wilcoxon(nonzero, zero_method="wilcox", correction=False, method=method)
+        res = stats.wilcoxon(
+            nonzero,
+            zero_method="wilcox",
+            correction=bool(correction),
+            method="exact" if exact else "approx",
+        )
     out["w"] = float(res.statistic)
     out["p_w"] = float(res.pvalue)
-    out["w_method"] = "exact" if method == "exact" else "normal"
+    out["w_method"] = "exact" if exact else "normal"
     return out
 
 
@@ -394,6 +452,9 @@ def _group_stats(
     min_cell: int,
     *,
     lean: bool = False,
+    method: str = "auto",
+    correction: bool = False,
+    standardizer: str = "rms",
 ) -> pd.DataFrame:
     """Every statistic of :func:`paired` for each group code 0 .. n_groups - 1 at once.
 
@@ -429,18 +490,24 @@ def _group_stats(
         t = np.where(positive, mean_diff / se, np.where(se == 0, mean_diff / se, np.nan))
         p_t = 2 * stats.t.sf(np.abs(t), df)
         d_z = np.where(positive, mean_diff / sd_diff, np.nan)
-        # Lakens (2013) eq. 10: d_av standardises by the mean of the two SDs.
-        sd_av = (sd_pre + sd_post) / 2
+        # d_av standardises by the root mean square of the two SDs (Algina & Keselman
+        # 2003; Cumming 2012), or by their mean (Lakens 2013, eq. 10); the interval below
+        # uses the same standardiser.
+        if standardizer == "mean":
+            sd_av = (sd_pre + sd_post) / 2
+        else:
+            sd_av = np.sqrt((sd_pre**2 + sd_post**2) / 2)
         d_av = np.where(sd_av > 0, mean_diff / sd_av, np.nan)
         # Lakens (2013) eq. 4 applied to d_av (his spreadsheet): J = 1 - 3 / (4(n1+n2) - 9).
         j = 1 - 3 / (4 * (2 * n) - 9)
-        # Algina & Keselman (2003): noncentral-t limits of the paired t rescaled to the
-        # root-mean-square SD (as in Cumming's ESCI, which Lakens 2013 quotes).
+        # Algina & Keselman (2003): noncentral-t limits of the paired t, converted to the
+        # effect size's scale with the factor that converts t itself: d_av = t se / sd_av,
+        # so the limits are nc se / sd_av and d_av always lies inside its interval.
         if lean:
             lo = hi = np.full(n_groups, np.nan)
         else:
             lo, hi = _nct_interval(np.where(sd_av > 0, t, np.nan), df, ci)
-        scale = se / np.sqrt((sd_pre**2 + sd_post**2) / 2)
+        scale = se / sd_av
     out = pd.DataFrame(
         {
             "n": n.astype("int64"),
@@ -473,7 +540,12 @@ def _group_stats(
         )
     else:
         ranked = pd.DataFrame(
-            [_wilcoxon(d[order][bounds[k] : bounds[k + 1]], ci) for k in range(n_groups)],
+            [
+                _wilcoxon(
+                    d[order][bounds[k] : bounds[k + 1]], ci, method=method, correction=correction
+                )
+                for k in range(n_groups)
+            ],
             index=out.index,
             columns=_RANKED,
         )
@@ -501,6 +573,9 @@ def _paired_table(
     min_cell: int,
     *,
     lean: bool = False,
+    method: str = "auto",
+    correction: bool = False,
+    standardizer: str = "rms",
 ) -> pd.DataFrame:
     """:func:`paired` per group of ``keys`` (all data when empty): key columns + stats."""
     wide = _wide(data, subject, wave, value, pre, post, keys)
@@ -513,7 +588,18 @@ def _paired_table(
     else:
         codes = np.zeros(len(wide), dtype=np.int64)
         labels = pd.DataFrame(index=range(1))
-    stats_ = _group_stats(wide, codes, len(labels), ci, min_pairs, min_cell, lean=lean)
+    stats_ = _group_stats(
+        wide,
+        codes,
+        len(labels),
+        ci,
+        min_pairs,
+        min_cell,
+        lean=lean,
+        method=method,
+        correction=correction,
+        standardizer=standardizer,
+    )
     return pd.concat([labels, stats_], axis=1)
 
 
@@ -528,6 +614,9 @@ def paired(
     ci: float = 0.95,
     min_pairs: int = DEFAULT_MIN_PAIRS,
     min_cell: int = DEFAULT_MIN_CELL,
+    method: WilcoxonMethod = "auto",
+    correction: bool = False,
+    standardizer: Standardizer = "rms",
 ) -> pd.DataFrame:
     """Paired pre/post comparison over complete pairs, with effect sizes and a rank test.
 
@@ -544,6 +633,25 @@ def paired(
         Confidence level of every interval.
     min_pairs, min_cell : int
         The small-n rule of :func:`guard`.
+    method : {"auto", "exact", "normal"}, default "auto"
+        p-value of the Wilcoxon test. ``"auto"``: exact when there are at most 50
+        non-zero differences and no ties, else the normal approximation (R
+        ``wilcox.test``'s rule, except that R switches at fewer than 50; SciPy's own
+        ``"auto"`` stays "exact" with ties, where it is no longer exact).
+        ``"exact"``: the exact distribution, falling back to the normal approximation
+        when there are ties, as R ``wilcox.test(exact = TRUE)``. ``"normal"``: always the
+        normal approximation with tie correction, as R ``wilcox.test(exact = FALSE)``
+        and SciPy ``wilcoxon(method="approx")``, whose numbers each option reproduces.
+    correction : bool, default False
+        Continuity correction of the normal approximation: ``True`` is R's default
+        (``correct = TRUE``) and SciPy's ``correction=True``; ``False`` is SciPy's
+        default. Has no effect on an exact p-value.
+    standardizer : {"rms", "mean"}, default "rms"
+        The SD that standardises ``d_av`` and ``g_av`` and their intervals: the root mean
+        square ``sqrt((sd_pre**2 + sd_post**2) / 2)`` of Algina & Keselman (2003) and
+        Cumming's (2012) ESCI, whose interval it reproduces, or the plain mean
+        ``(sd_pre + sd_post) / 2`` of Lakens (2013, eq. 10 and his spreadsheet), whose
+        estimate it reproduces. Either way estimate and interval use the same SD.
 
     Returns
     -------
@@ -561,8 +669,10 @@ def paired(
           and two-sided p; ``w_method`` says ``"exact"`` or ``"normal"`` (Notes).
         - ``r_pre_post``: Pearson correlation of pre and post.
         - ``d_z``: ``mean_diff / sd(diff)`` (Lakens eq. 6).
-        - ``d_av``: ``mean_diff / ((sd_pre + sd_post) / 2)`` (Lakens eq. 10), with
-          ``d_av_ci_low``, ``d_av_ci_high``.
+        - ``d_av``: ``mean_diff / sqrt((sd_pre**2 + sd_post**2) / 2)`` (Cumming 2012;
+          Algina & Keselman 2003; ``standardizer="mean"``: Lakens' mean SD; Notes), with
+          ``d_av_ci_low``, ``d_av_ci_high`` (Notes; NaN when the SDs are 0 or every
+          difference is the same).
         - ``g_av``: Hedges' bias-corrected ``d_av``, with ``g_av_ci_low``, ``g_av_ci_high``.
         - ``rank_biserial``: matched-pairs rank-biserial correlation (positive: post
           larger), with ``rank_biserial_ci_low``, ``rank_biserial_ci_high``.
@@ -582,20 +692,29 @@ def paired(
     ordinal, the Wilcoxon test and the rank-biserial correlation are the non-parametric
     check: when they disagree with the t test, say so.
 
-    **Formulas.** :math:`g_{av} = d_{av} (1 - 3 / (4 (2n) - 9))`, the correction Lakens
-    (2013, eq. 4 and supplementary spreadsheet) applies to :math:`d_{av}`. The interval of
-    :math:`d_{av}` is the approximate method of Algina & Keselman (2003), as in Cumming's
-    ESCI: the 95% interval of the noncentrality parameter of the paired t (df = n - 1,
-    found by inverting the noncentral t distribution) multiplied by
-    :math:`s_{diff} / (\\sqrt{n}\\, s_{rms})`, with :math:`s_{rms} = \\sqrt{(s_{pre}^2 +
-    s_{post}^2) / 2}`; the interval of :math:`g_{av}` is that interval times the same
-    correction factor.
+    **Formulas.** One published method for estimate and interval, Algina & Keselman
+    (2003) as in Cumming's (2012) ESCI: :math:`d_{av} = \\bar d / s_{av}` with
+    :math:`s_{av} = \\sqrt{(s_{pre}^2 + s_{post}^2) / 2}`, so :math:`d_{av} = t\\,
+    s_{diff} / (\\sqrt{n}\\, s_{av})`; its interval is the 95% interval of the
+    noncentrality parameter of the paired t (df = n - 1, found by inverting the
+    noncentral t distribution) times the same factor :math:`s_{diff} / (\\sqrt{n}\\,
+    s_{av})`, so the estimate always lies inside its interval. Lakens (2013, eq. 10)
+    divides by the plain mean :math:`(s_{pre} + s_{post}) / 2` instead; the two agree when
+    the SDs are equal and round to the same published values in his example
+    (``standardizer="mean"`` gives his estimate, with an interval on the same scale). Versions
+    before issue 14 used Lakens' mean for the estimate but the root mean square for the
+    interval, which could put :math:`d_{av}` outside its own interval when the SDs differ.
+    :math:`g_{av} = d_{av} (1 - 3 / (4 (2n) - 9))`, the correction Lakens (2013, eq. 4 and
+    supplementary spreadsheet) applies to :math:`d_{av}`; the interval of :math:`g_{av}`
+    is that of :math:`d_{av}` times the same correction factor.
 
-    **Wilcoxon.** Zero differences are dropped (Wilcoxon's method, R's default). The
-    p-value is exact (scipy, ``method="exact"``) when at most 50 non-zero differences
-    remain and none of their absolute values are tied; otherwise it is the normal
-    approximation with tie correction and without continuity correction. Ordinal scores
-    nearly always tie, so expect ``"normal"``. The rank-biserial correlation is Kerby's
+    **Wilcoxon.** Zero differences are dropped (Wilcoxon's method, R's default). By
+    default (``method="auto"``, ``correction=False``) the p-value is exact (scipy,
+    ``method="exact"``) when at most 50 non-zero differences remain and none of their
+    absolute values are tied; otherwise it is the normal approximation with tie
+    correction and without continuity correction. Ordinal scores nearly always tie, so
+    expect ``"normal"``. R's ``wilcox.test(paired = TRUE)`` uses the continuity
+    correction: pass ``correction=True`` to get R's number. The rank-biserial correlation is Kerby's
     (2014) simple difference formula :math:`r = (T^+ - T^-) / (T^+ + T^-)` over the ranks
     of the non-zero differences; its interval is Fisher-z with
     :math:`SE = \\sqrt{(2m^3 + 3m^2 + m) / 6} / (m(m+1)/2)` as in R's effectsize
@@ -619,6 +738,9 @@ def paired(
     Algina, J., & Keselman, H. J. (2003). Approximate confidence intervals for effect
     sizes. Educational and Psychological Measurement, 63(4), 537-553.
 
+    Cumming, G. (2012). *Understanding the New Statistics: Effect Sizes, Confidence
+    Intervals, and Meta-Analysis*. Routledge (ch. 11, paired design; ESCI).
+
     Kerby, D. S. (2014). The simple difference formula: an approach to teaching
     nonparametric correlation. Comprehensive Psychology, 3, 11.IT.3.1.
 
@@ -636,10 +758,10 @@ def paired(
     >>> df = pd.DataFrame({"id": list(range(10)) * 2, "wave": ["pre"] * 10 + ["post"] * 10,
     ...                    "rating": movie_2 + movie_1})
     >>> res = paired(df, "id", "wave", "rating").iloc[0]
-    >>> [round(res[c], 2) for c in ("t", "p_t", "ci_low", "ci_high", "d_z", "d_av", "g_av")]
+    >>> [round(float(res[c]), 2) for c in ("t", "p_t", "ci_low", "ci_high", "d_z", "d_av", "g_av")]
     [4.74, 0.0, 0.52, 1.48, 1.5, 1.13, 1.08]
-    >>> round(res["p_t"], 3), round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2)
-    (0.001, 0.42, 1.8)
+    >>> print(round(res["p_t"], 3), round(res["d_av_ci_low"], 2), round(res["d_av_ci_high"], 2))
+    0.001 0.42 1.8
     >>> res["withheld"]
     'none'
     """
@@ -648,7 +770,23 @@ def paired(
     _check_waves(data, wave, pre, post)
     _check_min_pairs(min_pairs)
     _check_min_cell(min_cell)
-    return _paired_table(data, [], subject, wave, value, pre, post, ci, min_pairs, min_cell)
+    _check_wilcoxon(method, correction)
+    _check_standardizer(standardizer)
+    return _paired_table(
+        data,
+        [],
+        subject,
+        wave,
+        value,
+        pre,
+        post,
+        ci,
+        min_pairs,
+        min_cell,
+        method=method,
+        correction=bool(correction),
+        standardizer=standardizer,
+    )
 
 
 PAdjust = Literal["holm", "fdr_bh", "none"]
@@ -667,6 +805,9 @@ def by_group(
     padjust: PAdjust = "holm",
     min_pairs: int = DEFAULT_MIN_PAIRS,
     min_cell: int = DEFAULT_MIN_CELL,
+    method: WilcoxonMethod = "auto",
+    correction: bool = False,
+    standardizer: Standardizer = "rms",
 ) -> pd.DataFrame:
     """:func:`paired` per group (practice, site ...) and indicator, with adjusted p-values.
 
@@ -681,7 +822,7 @@ def by_group(
         Subject id and wave columns.
     value : str or sequence of str
         The indicator column(s) compared.
-    pre, post, ci, min_pairs, min_cell
+    pre, post, ci, min_pairs, min_cell, method, correction, standardizer
         As in :func:`paired`.
     padjust : {"holm", "fdr_bh", "none"}, default "holm"
         Multiplicity adjustment across the indicators within each group
@@ -736,6 +877,8 @@ def by_group(
         raise ConfigError(f"padjust must be 'holm', 'fdr_bh' or 'none'; got {padjust!r}.")
     _check_min_pairs(min_pairs)
     _check_min_cell(min_cell)
+    _check_wilcoxon(method, correction)
+    _check_standardizer(standardizer)
     membership = data[[subject, *groups]].drop_duplicates()
     if membership[subject].duplicated().any():
         who = membership.loc[membership[subject].duplicated(), subject].iloc[0]
@@ -746,7 +889,19 @@ def by_group(
     parts = []
     for indicator in values:
         part = _paired_table(
-            data, groups, subject, wave, indicator, pre, post, ci, min_pairs, min_cell
+            data,
+            groups,
+            subject,
+            wave,
+            indicator,
+            pre,
+            post,
+            ci,
+            min_pairs,
+            min_cell,
+            method=method,
+            correction=bool(correction),
+            standardizer=standardizer,
         )
         part.insert(len(groups), "indicator", indicator)
         part["_order"] = len(parts)
@@ -802,6 +957,33 @@ class ReliableChange(NamedTuple):
 CATEGORIES = ("improved", "unchanged", "deteriorated")
 
 
+def _change_counts(
+    subjects: pd.DataFrame, key: str, labels: list[object], min_cell: int
+) -> pd.DataFrame:
+    """Counts per category for every group in ``labels`` (a group without a complete pair
+    keeps its row with ``n`` = 0), guarded by :func:`guard`."""
+    tab = pd.crosstab(subjects[key], subjects["category"]) if len(subjects) else None
+    counts = pd.DataFrame(0, index=pd.Index(labels, name=key), columns=list(CATEGORIES))
+    if tab is not None:
+        tab = tab.reindex(columns=list(CATEGORIES), fill_value=0)
+        extra = [g for g in tab.index if g not in counts.index]
+        counts = counts.reindex(list(counts.index) + extra, fill_value=0)
+        counts.loc[tab.index, list(CATEGORIES)] = tab.to_numpy()
+    counts = counts.astype("Int64")
+    counts.insert(0, "n", counts.sum(axis=1).astype("int64"))
+    counts = counts.rename_axis(key).reset_index()
+    verdicts = [guard(int(n), min_pairs=min_cell, min_cell=min_cell) for n in counts["n"]]
+    counts["withheld"] = [g.withheld for g in verdicts]
+    reasons = [
+        "no complete pair: no subject has both a pre and a post score" if n == 0 else g.reason
+        for n, g in zip(counts["n"], verdicts, strict=True)
+    ]
+    counts["reason"] = pd.array(reasons, dtype="string")
+    hidden = (counts["withheld"] != "none").to_numpy()
+    counts.loc[hidden, list(CATEGORIES)] = pd.NA
+    return counts
+
+
 def reliable_change(
     data: pd.DataFrame,
     subject: str,
@@ -850,7 +1032,9 @@ def reliable_change(
         ``change`` (post - pre), ``rci`` and ``category`` (ordered categorical
         improved < unchanged < deteriorated).
 
-        ``counts``: the group column (or ``group`` = ``"all"``), ``n`` (complete pairs),
+        ``counts``: one row per group (every group with a row in ``pre`` or ``post``,
+        also one without any complete pair, whose ``n`` is 0 and ``reason`` says so):
+        the group column (or ``group`` = ``"all"``), ``n`` (complete pairs),
         ``improved``, ``unchanged``, ``deteriorated`` (counts; NA when withheld),
         ``sd_pre``, ``s_diff`` (standard error of the difference), ``critical_change``
         (the smallest raw change that counts as reliable, :math:`z\\, S_{diff}`),
@@ -875,7 +1059,7 @@ def reliable_change(
 
     Christensen, L., & Mendoza, J. L. (1986). A method of assessing change in a single
     subject: An alteration of the RC index. Behavior Therapy, 17, 305-308 (the
-    :math:`\sqrt{2}` in :math:`S_{diff}`).
+    :math:`\\sqrt{2}` in :math:`S_{diff}`).
 
     Hughes, M. E., Waite, L. J., Hawkley, L. C., & Cacioppo, J. T. (2004). A short scale for
     measuring loneliness in large surveys. Research on Aging, 26(6), 655-672 (the 3-item
@@ -896,8 +1080,8 @@ def reliable_change(
     0  a    10.0      improved
     1  b     5.0     unchanged
     2  c   -10.0  deteriorated
-    >>> round(rc.counts.loc[0, "s_diff"], 3), round(rc.counts.loc[0, "critical_change"], 2)
-    (4.743, 9.3)
+    >>> print(round(rc.counts.loc[0, "s_diff"], 3), round(rc.counts.loc[0, "critical_change"], 2))
+    4.743 9.3
     """
     columns = [subject, wave, value] + ([group] if group is not None else [])
     _check_frame(data, columns)
@@ -938,25 +1122,19 @@ def reliable_change(
         subjects = subjects.merge(membership, on=subject, how="left")
         subjects = subjects[[subject, group, "pre", "post", "change", "rci", "category"]]
         key = group
+        in_waves = data[wave].astype("string").isin([pre, post]).fillna(False).to_numpy(bool)
+        labels = sorted(data.loc[in_waves, group].dropna().unique().tolist())
     else:
         subjects["group"] = "all"
         key = "group"
-    counts = (
-        pd.crosstab(subjects[key], subjects["category"], dropna=False)
-        .reindex(columns=list(CATEGORIES), fill_value=0)
-        .astype("Int64")
-    )
-    counts.columns = list(CATEGORIES)
-    counts.insert(0, "n", counts.sum(axis=1).astype("int64"))
-    counts = counts.reset_index()
-    verdicts = [guard(int(n), min_pairs=min_cell, min_cell=min_cell) for n in counts["n"]]
+        labels = ["all"]
+    counts = _change_counts(subjects, key, labels, min_cell)
     counts["sd_pre"] = float(sd_pre)
     counts["s_diff"] = s_diff
     counts["critical_change"] = z * s_diff
-    counts["withheld"] = [g.withheld for g in verdicts]
-    counts["reason"] = pd.array([g.reason for g in verdicts], dtype="string")
-    hidden = counts["withheld"] != "none"
-    counts.loc[hidden, list(CATEGORIES)] = pd.NA
+    counts = counts[
+        [key, "n", *CATEGORIES, "sd_pre", "s_diff", "critical_change", "withheld", "reason"]
+    ]
     if group is None:
         subjects = subjects.drop(columns="group")
     return ReliableChange(subjects.reset_index(drop=True), counts)
@@ -1387,8 +1565,8 @@ def attrition(
     >>> result.lost[["resident_id", "loneliness"]]
       resident_id  loneliness
     0          B2         9.0
-    >>> result.comparison.loc[0, ["n_completed", "n_lost", "withheld"]].tolist()
-    [1, 1, 'all']
+    >>> print(*result.comparison.loc[0, ["n_completed", "n_lost", "withheld"]])
+    1 1 all
     """
     _check_dataset(ds)
     min_cell = _check_min_cell(min_cell)

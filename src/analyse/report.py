@@ -531,6 +531,38 @@ def _relabel(
     return frame.reset_index()
 
 
+def gives_asked(ds: Dataset) -> bool:
+    """Whether the data answer "does the resident give in this relationship".
+
+    A Network Canvas protocol may never ask it (``not_asked = true`` in the import mapping):
+    then every ``resident_gives`` is empty, and a report shows "not asked" where a figure on
+    giving would stand, never a figure computed from empty answers.
+    """
+    gives = ds.relations["resident_gives"]
+    return len(gives) == 0 or bool(gives.notna().any())
+
+
+def _not_asked_text(ctx: Context) -> str:
+    return ctx.t("ikke spurgt", "not asked")
+
+
+def _mark_not_asked(
+    ctx: Context, display: pd.DataFrame, *, columns: Sequence[str] = (), row: str | None = None
+) -> pd.DataFrame:
+    """``display`` with its cells on giving (``columns``, or the row labelled ``row``) shown as
+    "not asked" when the question was not asked (:func:`gives_asked`)."""
+    if gives_asked(ctx.ds):
+        return display
+    display = display.astype(object)
+    for c in columns:
+        if c in display.columns:
+            display[c] = _not_asked_text(ctx)
+    if row is not None:
+        hit = display.iloc[:, 0].astype(str).eq(row).to_numpy()
+        display.loc[hit, display.columns[1:]] = _not_asked_text(ctx)
+    return display
+
+
 def _fmt(value: object, lang: Lang, decimals: int = 1) -> str:
     return text.fmt_number(value, decimals, lang)
 
@@ -712,6 +744,19 @@ def kortlaegning(ctx: Context) -> list[Item]:
         "mean_nonstaff": ctx.t("Heraf ikke personale (gns.)", "Of which not staff (mean)"),
     }
     display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
+    display = _mark_not_asked(ctx, display, columns=[labels["gives_any"]])
+    if not gives_asked(ctx.ds):
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Om borgeren giver noget i sine relationer, blev ikke spurgt i denne "
+                    "dataindsamling; tallene om at give vises som »ikke spurgt«.",
+                    "Whether the resident gives in their relationships was not asked in this "
+                    "data collection; the figures on giving are shown as 'not asked'.",
+                ),
+                "note",
+            )
+        )
     # Sentences from the same suppressed values the table shows.
     values = st.values
     for wave in values.index:
@@ -1098,6 +1143,7 @@ def behov(ctx: Context) -> list[Item]:
         ),
     }
     display = _relabel(st.display(ctx.lang), labels, text.label("wave", ctx.lang), ctx.wave_label)
+    display = _mark_not_asked(ctx, display, columns=[labels["wants_more_gives_none"]])
     k, n = _na(st.values.iloc[0]["wants_more"]), _na(st.values.iloc[0]["n"])
     if k is not None and n is not None:
         items.append(
@@ -1543,10 +1589,13 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
     }
     display = st.display(ctx.lang, decimals={"g_av": 2})
     display = _relabel(display, labels, ctx.t("Mål", "Measure"), lambda v: _value_label(ctx, v))
+    display = _mark_not_asked(ctx, display, row=_value_label(ctx, "n_gives"))
     items: list[Item] = []
     for value in st.values.index:
         row, mask = st.values.loc[value], st.mask.loc[value]
         if mask["mean_diff"] or pd.isna(row["mean_diff"]):
+            continue
+        if value == "n_gives" and not gives_asked(ctx.ds):
             continue
         what = _value_label(ctx, value)
         diff = _fmt(row["mean_diff"], ctx.lang)
@@ -1663,8 +1712,27 @@ def om_rapporten(ctx: Context) -> list[Item]:
             )
         )
     )
-    inputs = ctx.manifest.get("inputs", [])
-    if inputs:
-        files = ", ".join(f"{i['file']} (SHA-256 {i['sha256'][:12]}…)" for i in inputs)
-        items.append(Paragraph(ctx.t(f"Datagrundlag: {files}.", f"Data: {files}."), "note"))
+    items += _data_basis(ctx)
     return items
+
+
+def _data_basis(ctx: Context) -> list[Item]:
+    """The input files a report rests on, by their SHA-256 only.
+
+    A file's name is the user's and may name a person ("Hanne Jensen borgerliste.xlsx");
+    the hash identifies the file for anyone who holds it and tells nothing to anyone else.
+    """
+    inputs = ctx.manifest.get("inputs", [])
+    if not inputs:
+        return []
+    hashes = ", ".join(f"{i['sha256'][:12]}…" for i in inputs)
+    n = len(inputs)
+    return [
+        Paragraph(
+            ctx.t(
+                f"Datagrundlag: {n} {'fil' if n == 1 else 'filer'} med SHA-256 {hashes}.",
+                f"Data: {n} file{'' if n == 1 else 's'} with SHA-256 {hashes}.",
+            ),
+            "note",
+        )
+    ]

@@ -310,6 +310,8 @@ class Relations(pa.DataFrameModel):
         label_en="Resident gives",
         kind="bool",
         codes=YES_NO,
+        # Empty in every row when the question was not asked (validate: all rows or none).
+        required=False,
     )
     resident_receives: Series[pd.StringDtype] = col(
         "The resident receives help, care, company or joy in this relationship.",
@@ -318,6 +320,8 @@ class Relations(pa.DataFrameModel):
         label_en="Resident receives",
         kind="bool",
         codes=YES_NO,
+        # Empty in every row when the question was not asked (validate: all rows or none).
+        required=False,
     )
     initiative: Series[pd.StringDtype] = col(
         "Who usually takes the initiative to contact.",

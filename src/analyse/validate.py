@@ -107,6 +107,12 @@ RULES: dict[str, dict[str, str]] = {
         "da": "Værdien mangler, men kolonnen skal udfyldes",
         "en": "The value is missing but the column is required",
     },
+    "partly_answered": {
+        "da": "Værdien mangler; udfyld den i hver række, eller lad kolonnen stå tom i alle rækker, "
+        "hvis spørgsmålet ikke blev stillet",
+        "en": "The value is missing; fill it in in every row, or leave the column empty in every "
+        "row if the question was not asked",
+    },
     "not_pseudonym": {
         "da": "Skal være et pseudonym (bogstaver og cifre, mindst ét ciffer, ingen mellemrum, højst 32 tegn) – aldrig et navn",
         "en": "Must be a pseudonym (letters and digits, at least one digit, no spaces, at most 32 characters) – never a name",
@@ -827,6 +833,7 @@ def _cross_table(
                     "not_assessed",
                     wave=written,
                 )
+    _partly_answered(tables, headers, files, out)
     # required tables with no rows
     for table in ("residents",):
         if table in tables and tables[table].empty:
@@ -834,6 +841,30 @@ def _cross_table(
 
 
 _NO_VALUES = np.empty(0, dtype=object)
+
+#: Questions a data collection may not have asked: empty in every row, or answered in every row.
+NOT_ASKABLE = {"relations": ("resident_gives", "resident_receives")}
+
+
+def _partly_answered(
+    tables: Mapping[str, _Coded],
+    headers: Mapping[str, Mapping[str, str]],
+    files: Mapping[str, str],
+    out: _Collector,
+) -> None:
+    """A question that may be not asked (empty everywhere) must otherwise be answered in every
+    row: a missing answer among answers is a problem, never silently "no"."""
+    for table, columns in NOT_ASKABLE.items():
+        if table not in tables:
+            continue
+        f = tables[table]
+        for column in columns:
+            if column not in headers[table]:
+                continue
+            missing = f.columns[column][0] == -1
+            if missing.any() and not missing.all():
+                for row in f.index[missing]:
+                    out.add(files[table], int(row), headers[table][column], "", "partly_answered")
 
 
 def _combined_codes(

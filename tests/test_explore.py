@@ -1,0 +1,238 @@
+"""analyse.explore: what the exploration notebooks show, and that they never crash on data."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse import explore, prepost
+from analyse.config import DEMO_DATA
+
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+PSEUDONYM = re.compile(r"\bB\d{3,5}\b")
+
+ANALYSES = {
+    "overview": (),
+    "composition": (),
+    "prepost": (),
+    "turnover": (),
+    "relationship_map": (),
+    "needs_by_site": (),
+    "needs_crosstab": (),
+    "needs_residents": (),
+    "close_nonstaff": (),
+    "staff_agreement": (),
+    "alpha": (),
+    "roles": (),
+    "change": (),
+    "assessments": (),
+    "outcome_change": (),
+    "network_change": (),
+    "reliable_change": (),
+    "attrition": (),
+}
+
+
+def _all_views(ex: explore.Exploration) -> dict[str, explore.View]:
+    return {name: getattr(ex, name)(*args) for name, args in ANALYSES.items()}
+
+
+@pytest.fixture(scope="module")
+def demo() -> explore.Exploration:
+    return explore.open(DEMO_DATA, interactive=False)
+
+
+def test_display_table_labels_headers_and_formats_danish() -> None:
+    frame = pd.DataFrame(
+        {
+            "wave": ["pre", "post"],
+            "practice": ["P1", "none"],
+            "n": [12, 1234],
+            "mean_diff": [-0.456, 1.25],
+            "only_staff_close": [True, False],
+            "p_t_adj": [0.0004, 0.0312],
+        }
+    )
+    shown = explore.display_table(frame, "da", pvalues=["p_t_adj"])
+    assert list(shown.columns) == [
+        "Måling",
+        "Praksis",
+        "Antal borgere",
+        "Ændring (efter − før)",
+        "Kun personale tæt på",
+        "p (t-test, Holm)",
+    ]
+    assert shown.iloc[0].tolist() == ["før", "P1", "12", "-0,5", "ja", "<0,001"]
+    assert shown.iloc[1].tolist() == [
+        "efter",
+        "ingen (sammenligning)",
+        "1.234",
+        "1,3",
+        "nej",
+        "0,031",
+    ]
+    english = explore.display_table(frame, "en", pvalues=["p_t_adj"])
+    assert english.iloc[1].tolist() == ["after", "none (comparison)", "1,234", "1.3", "no", "0.031"]
+
+
+def test_every_demo_analysis_has_danish_headers_and_a_figure(demo) -> None:
+    for name, view in _all_views(demo).items():
+        assert view.kind == "result", (name, view.texts)
+        assert view.figures, f"{name} draws no figure"
+        for _title, table in view.tables:
+            raw = [c for c in table.columns if SNAKE_CASE.match(str(c))]
+            assert not raw, f"{name} shows raw column names {raw}"
+
+
+def test_steering_views_hold_no_pseudonym_and_no_resident_level_view() -> None:
+    ex = explore.open(DEMO_DATA, audience="steering", interactive=False)
+    views = _all_views(ex)
+    for name in ("relationship_map", "needs_residents"):
+        assert views[name].kind == "absent" and not views[name].figures
+    for name, view in views.items():
+        assert not PSEUDONYM.search(view.html()), f"{name} shows a pseudonym to the steering group"
+
+
+def test_invalid_data_gives_the_problem_table_never_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(DEMO_DATA, folder)
+    path = folder / "borgermaal.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    cells = lines[1].split(";")
+    cells[header.index("tilfredshed")] = "17"
+    lines[1] = ";".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ex = explore.open(folder, interactive=False)
+    assert ex.problem is not None and ex.problem.kind == "problem"
+    ((_title, table),) = ex.problem.tables
+    assert list(table.columns) == ["Fil", "Række", "Kolonne", "Værdi", "Regel"]
+    row = table.iloc[0]
+    assert (row["Fil"], row["Række"], row["Kolonne"], row["Værdi"]) == (
+        "borgermaal.csv",
+        "2",
+        "tilfredshed",
+        "17",
+    )
+    assert ex.summary() is ex.problem
+    for name, view in _all_views(ex).items():
+        assert view.kind == "problem" and not view.figures, name
+
+
+def test_a_wrong_site_names_the_sites_that_exist() -> None:
+    ex = explore.open(DEMO_DATA, site="h2", interactive=False)
+    (message,) = ex.problem.texts
+    assert "'h2'" in message and "H1, H2, H3, H4, H5, H6, H7, H8" in message and "H2?" in message
+    english = explore.open(DEMO_DATA, site="X9", lang="en", interactive=False)
+    assert english.problem.texts[0].startswith(
+        "Site 'X9' is not in the data. Sites in the data: H1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"audience": "board"}, "audience"),
+        ({"min_cell": 1}, "min_cell"),
+        ({"lang": "de"}, "lang"),
+    ],
+)
+def test_a_bad_parameter_is_a_sentence(kwargs: dict, words: str) -> None:
+    ex = explore.open(DEMO_DATA, interactive=False, **kwargs)
+    assert ex.problem is not None and words in ex.problem.texts[0]
+
+
+def test_a_missing_folder_is_a_sentence(tmp_path: Path) -> None:
+    ex = explore.open(tmp_path / "nowhere", interactive=False)
+    assert ex.problem is not None and ex.problem.kind == "problem"
+    ((_title, table),) = ex.problem.tables
+    assert table.loc[0, "Regel"] == "Stien findes ikke"
+
+
+def test_without_optional_tables_the_sections_say_what_is_missing(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("borgere", "relationer", "borgermaal", "praksisser"):
+        shutil.copy(DEMO_DATA / f"{name}.csv", folder)
+    ex = explore.open(folder, interactive=False)
+    assert ex.problem is None
+    assert any("forstaaelse" in t for t in ex.summary().texts)
+    for name in ("staff_agreement", "alpha", "roles", "change"):
+        view = getattr(ex, name)()
+        assert view.kind == "absent" and "forstaaelse" in view.texts[0], name
+    assert "vurderinger" in ex.assessments().texts[0]
+    assert ex.overview().figures and ex.outcome_change().figures
+
+
+def test_one_site_restricts_every_table(demo) -> None:
+    ex = explore.open(DEMO_DATA, site="H3", interactive=False)
+    assert set(ex.indicators()["site_id"]) == {"H3"}
+    ((_t, table),) = ex.turnover().tables
+    assert table["Botilbud"].tolist() == ["H3"]
+
+
+def test_consultants_see_the_attrition_means_of_the_rows_they_see(demo) -> None:
+    """Never an aggregate hidden next to the rows it sums (issue 16): prepost.attrition
+    withholds the means of 3 lost residents, the consultant view shows them."""
+    withheld = prepost.attrition(demo.ds).comparison
+    assert (withheld["withheld"] == "all").all()
+    view = demo.attrition()
+    (_t1, comparison), (_t2, lost) = view.tables
+    scores = pd.to_numeric(lost["Ensomhed"].str.replace(",", "."), errors="coerce")
+    shown = comparison.set_index("Mål").loc["Ensomhed", "Gns. før, faldet fra"]
+    assert shown == f"{scores.mean():.1f}".replace(".", ",")
+
+
+def test_reliable_change_counts_and_sentence_agree_with_prepost(demo) -> None:
+    view = demo.reliable_change("loneliness")
+    long = prepost.outcomes_long(demo.ds)
+    rc = prepost.reliable_change(
+        long, "resident_id", "wave", "loneliness", 0.72, lower_is_better=True, group="practice"
+    )
+    ((_t, counts),) = view.tables
+    improved = counts.set_index("Praksis")["Pålideligt bedre"]
+    expected = rc.subjects.groupby("practice")["category"].apply(
+        lambda c: int((c == "improved").sum())
+    )
+    assert improved["P3"] == str(expected["P3"]) and int(improved.astype(int).sum()) == int(
+        expected.sum()
+    )
+    critical = rc.counts.loc[0, "critical_change"]
+    # Jacobson & Truax (1991): critical change = 1.96 * sqrt(2) * SD_pre * sqrt(1 - r)
+    assert critical == pytest.approx(
+        1.959964 * np.sqrt(2) * rc.counts.loc[0, "sd_pre"] * np.sqrt(1 - 0.72), rel=1e-5
+    )
+    assert f"mindst {critical:.1f} point".replace(".", ",") in view.texts[0]
+    assert "Hughes" in view.texts[1]
+
+
+def test_reliability_is_a_parameter(demo) -> None:
+    looser = demo.reliable_change("loneliness", {"loneliness": 0.9}).texts[0]
+    assert "reliabilitet 0,90" in looser
+    unknown = demo.reliable_change("satisfaction")
+    assert unknown.kind == "absent" and "ét spørgsmål" in unknown.texts[0]
+    assert demo.reliable_change("satisfaction", {"satisfaction": 0.7}).figures
+
+
+def test_interactive_views_offer_dropdowns(demo) -> None:
+    pytest.importorskip("ipywidgets")
+    ex = explore.open(DEMO_DATA, interactive=True)
+    view = ex.relationship_map()
+    pickers, _out = view.widget.children
+    site, resident = pickers.children
+    assert site.options[:2] == ("H1", "H2") and resident.value == resident.options[0]
+    site.value = "H2"
+    first_h2 = sorted(ex.ds.residents.loc[ex.ds.residents["site_id"] == "H2", "resident_id"])[0]
+    assert resident.value == first_h2
+    measure, _out = ex.outcome_change().widget.children
+    assert [v for _label, v in measure.options] == ["loneliness", "satisfaction"]
+
+
+def test_view_html_escapes_text() -> None:
+    view = explore.View(["<script>x</script>"], [("t", pd.DataFrame({"A": ["<b>"]}))])
+    assert "<script>" not in view.html() and "&lt;b&gt;" in view.html()
