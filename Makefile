@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 PYVER  := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 STAMP  := $(VENV)/.installed-py$(PYVER)
 DEMO   := data/raw/demo
+RUN    ?= reports/demo
+HEIGHT ?= 6000
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
@@ -40,15 +42,16 @@ report: install ## Run the main job on the bundled demo data: one HTML report pe
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
 	@echo "Open: $(CURDIR)/reports/demo/index.html"
 
-screenshots: ## Render the demo reports in headless Chromium to reports/demo/screenshots/*.png
+screenshots: ## Render a run's reports in headless Chromium to RUN/screenshots/*.png (RUN=reports/demo)
 	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	test -f reports/demo/index.html || $(MAKE) report
-	mkdir -p reports/demo/screenshots
-	for f in reports/demo/*.html; do n=$$(basename $$f .html); chromium --headless --no-sandbox --disable-gpu \
+	test "$(RUN)" != reports/demo || test -f reports/demo/index.html || $(MAKE) report
+	test -f $(RUN)/index.html
+	mkdir -p $(RUN)/screenshots
+	for f in $(RUN)/*.html; do n=$$(basename $$f .html); chromium --headless --no-sandbox --disable-gpu \
 	  --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync \
-	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1100,3000 \
-	  --screenshot=reports/demo/screenshots/$$n.png file://$(CURDIR)/$$f 2>/dev/null; done
-	@echo "Screenshots: reports/demo/screenshots/"
+	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1100,$(HEIGHT) \
+	  --screenshot=$$(realpath $(RUN))/screenshots/$$n.png file://$$(realpath $$f) 2>/dev/null; done
+	@echo "Screenshots: $(RUN)/screenshots/"
 
 # JupyterLab refuses to run as root without --allow-root; containers often run as root, so
 # pass it then and only then. transport_encryption=auto gives each kernel CurveZMQ keys

@@ -134,3 +134,58 @@ def test_suppression_is_consistent_across_reports(data: Path) -> None:
     assert checked > 0
     # and the site with four residents hides its numbers
     assert shown["H6"].mask["n"].all()
+
+
+def _sections(html: str) -> list[tuple[str, str]]:
+    """(heading, html up to the next h2) for every h2 of a report, in order."""
+    parts = re.split(r"<h2[^>]*>(.*?)</h2>", html, flags=re.S)
+    return [(re.sub(r"<[^>]+>", "", parts[i]).replace("¶", "").strip(), parts[i + 1]) for i in range(1, len(parts), 2)]
+
+
+@pytest.mark.parametrize("name", ["H1", "H2", "samlet"])
+def test_each_report_with_numbers_opens_with_hovedresultater_and_a_figure(steering_run, name) -> None:
+    out, _ = steering_run
+    sections = _sections((out / f"{name}.html").read_text(encoding="utf-8"))
+    heading, body = sections[0]
+    assert heading == "Hovedresultater"
+    assert body.count("data:image/png;base64,") == 1  # one figure
+    visible = _visible(body)
+    assert "skala 3–9, højere = mere ensom" in visible
+    assert re.search(r"\((bedre|værre|usikkert)\)", visible)
+
+
+def test_overview_sets_each_practice_against_the_comparison_group(steering_run) -> None:
+    out, _ = steering_run
+    sections = dict(_sections((out / "samlet.html").read_text(encoding="utf-8")))
+    body = sections["Praksis mod sammenligningsgruppe"]
+    assert "Ændring i praksis minus ændring i sammenligningsgruppen" in _visible(body)
+    assert "ikke lodtrukket" in _visible(body) and "Holm" in _visible(body)
+    table = pd.read_csv(out / "tabeller" / "samlet" / "praksis_mod_sammenligning.csv", sep=";")
+    assert {"Forskel i ændring (model)", "Simpel forskel"} <= set(table.columns)
+    shown = table["Forskel i ændring (model)"].notna().any()
+    assert ("data:image/png;base64," in body) == bool(shown or table["Simpel forskel"].notna().any())
+
+
+def test_index_marks_the_tiny_site_instead_of_ok(steering_run) -> None:
+    out, _ = steering_run
+    index = _visible((out / "index.html").read_text(encoding="utf-8"))
+    row = re.search(r"Botilbud H6\s+(.*?)\s+Botilbud|Botilbud H6\s+(.*)$", index, flags=re.S)
+    assert row and "For få borgere – indgår i den samlede rapport" in row.group(0)
+    assert re.search(r"Botilbud H1\s+tabeller \(xlsx\)\s+OK", index)
+
+
+def test_xlsx_numbers_are_numbers(steering_run) -> None:
+    from openpyxl import load_workbook
+
+    out, _ = steering_run
+    wb = load_workbook(out / "tabeller" / "H1.xlsx")
+    ws = wb["noegletal"]
+    header = [c.value for c in ws[1]]
+    n_col = header.index("Antal borgere") + 1
+    values = [ws.cell(row=r, column=n_col) for r in range(2, ws.max_row + 1)]
+    assert values and all(c.data_type == "n" or c.value in (None, "<5") or str(c.value)[:1].isalpha() for c in values)
+    assert any(isinstance(c.value, int) for c in values)
+    numeric = [c for row in ws.iter_rows(min_row=2) for c in row if c.data_type == "n"]
+    assert any(isinstance(c.value, float) for c in numeric)  # means are numbers too
+    for path in (out / "tabeller" / "H1").glob("*.csv"):
+        assert "'-" not in path.read_text(encoding="utf-8-sig")  # no apostrophe before numbers

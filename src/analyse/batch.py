@@ -53,6 +53,8 @@ from pathlib import Path
 from typing import Literal
 
 import nbformat
+import numpy as np
+import pandas as pd
 
 from analyse.config import (
     DEFAULT_MIN_CELL,
@@ -267,31 +269,208 @@ def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> lis
     files.append(html_path.name)
     tables = collected_tables(nb)
     if tables:
-        table_dir = out_dir / "tabeller" / _safe_name(name)
-        table_dir.mkdir(parents=True, exist_ok=True)
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        wb.remove(wb.active)
-        used: set[str] = set()
-        for table_name, frame in tables:
-            safe = _safe_name(table_name)
-            csv_path = table_dir / f"{safe}.csv"
-            neutralised = frame.map(neutralise_cell)
-            neutralised.to_csv(csv_path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
-            files.append(str(csv_path.relative_to(out_dir)))
-            sheet = safe[:31]
-            while sheet in used:
-                sheet = sheet[:28] + f"_{len(used)}"
-            used.add(sheet)
-            ws = wb.create_sheet(sheet)
-            ws.append([neutralise_cell(c) for c in frame.columns])
-            for row in neutralised.itertuples(index=False):
-                ws.append(list(row))
-        xlsx_path = out_dir / "tabeller" / f"{_safe_name(name)}.xlsx"
-        wb.save(xlsx_path)
-        files.append(str(xlsx_path.relative_to(out_dir)))
+        files += _write_tables(tables, out_dir, name, lang=lang)
     return files
+
+
+def _write_tables(
+    tables: list[tuple[str, pd.DataFrame]], out_dir: Path, name: str, *, lang: str
+) -> list[str]:
+    """Each published table as a CSV file, and all of them as sheets of one XLSX workbook."""
+    from openpyxl import Workbook
+
+    files = []
+    table_dir = out_dir / "tabeller" / _safe_name(name)
+    table_dir.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for table_name, frame in tables:
+        safe = _safe_name(table_name)
+        sheet_table = spreadsheet_table(frame, lang=lang)
+        csv_path = table_dir / f"{safe}.csv"
+        csv_table(sheet_table).to_csv(csv_path, sep=";", index=False, encoding="utf-8-sig")
+        files.append(str(csv_path.relative_to(out_dir)))
+        sheet = safe[:31]
+        while sheet in used:
+            sheet = sheet[:28] + f"_{len(used)}"
+        used.add(sheet)
+        _fill_sheet(wb.create_sheet(sheet), sheet_table)
+    xlsx_path = out_dir / "tabeller" / f"{_safe_name(name)}.xlsx"
+    wb.save(xlsx_path)
+    files.append(str(xlsx_path.relative_to(out_dir)))
+    return files
+
+
+@dataclass
+class SheetTable:
+    """A published table ready for a spreadsheet: typed cells and their number formats.
+
+    ``values``: numbers as ``int``/``float`` (a share as a proportion), text as ``str``
+    (neutralised against formulas), missing as ``None``; ``formats``: the Excel number format
+    of each numeric cell (``None`` for text); ``decimals``: digits after the decimal sign as
+    the report shows them; ``percent``: cells shown as percentages. A note column is added
+    when a row holds a hidden or interval cell.
+    """
+
+    values: pd.DataFrame
+    formats: pd.DataFrame
+    decimals: pd.DataFrame
+    percent: pd.DataFrame
+
+
+_NUMBER_PATTERNS = {
+    "da": re.compile(r"^([-\u2212]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$"),
+    "en": re.compile(r"^([-\u2212]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$"),
+}
+_PERCENT = re.compile(r"^(.*?)[\s\u00a0\u202f]?%$")
+#: Cells that say "no value" in a report (the text module's MISSING and empty).
+_MISSING_TEXT = ("", "–", "-")
+_SMALL_MARKER = re.compile(r"^<\s?\d+$")
+
+
+def spreadsheet_number(cell: object, *, lang: str = "da") -> tuple[float | int, int, bool] | None:
+    """A number as a report shows it, read back: ``(value, decimals, is_percent)`` or None.
+
+    >>> spreadsheet_number("1.234,5"), spreadsheet_number("-1,0"), spreadsheet_number("25\u00a0%")
+    ((1234.5, 1, False), (-1.0, 1, False), (0.25, 0, True))
+    >>> spreadsheet_number("<5") is None, spreadsheet_number("3,927", lang="en")
+    (True, (3927, 0, False))
+    """
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, int | float):
+        if isinstance(cell, float) and not np.isfinite(cell):
+            return None
+        return cell, (0 if isinstance(cell, int) else 2), False
+    raw = str(cell).strip()
+    percent = _PERCENT.match(raw)
+    body = percent.group(1).strip() if percent else raw
+    m = _NUMBER_PATTERNS["da" if lang == "da" else "en"].match(body)
+    if not m:
+        return None
+    sign, whole, frac = m.groups()
+    digits = re.sub(r"\D", "", whole)
+    decimals = len(frac) if frac else 0
+    value: float | int = int(digits) if not frac else float(f"{digits}.{frac}")
+    if sign:
+        value = -value
+    if percent:
+        return round(float(value) / 100, decimals + 2), decimals, True
+    return value, decimals, False
+
+
+def spreadsheet_table(frame: pd.DataFrame, *, lang: str = "da") -> SheetTable:
+    """Type a published table's cells for Excel: numbers as numbers, markers as text.
+
+    A cell that reads as a number (Danish or English as ``lang`` writes them) becomes the
+    number; ``–`` and empty become missing; anything else in a column of numbers (``<5``, an
+    interval) stays text as shown, and its row gets a note (the table's footnote, from
+    ``frame.attrs["note"]``). Formula neutralisation (:func:`neutralise_cell`) applies to
+    text cells only, never to numbers.
+    """
+    values, formats, decimals, percent = {}, {}, {}, {}
+    marked = np.zeros(len(frame), dtype=bool)
+    for col in frame.columns:
+        parsed = [spreadsheet_number(v, lang=lang) for v in frame[col]]
+        numeric_column = any(p is not None for p in parsed)
+        col_values, col_formats, col_dec, col_pct = [], [], [], []
+        for i, (cell, p) in enumerate(zip(frame[col], parsed, strict=True)):
+            if p is not None:
+                value, d, pct = p
+                col_values.append(value)
+                col_formats.append(_number_format(d, pct))
+                col_dec.append(d)
+                col_pct.append(pct)
+                continue
+            text_cell = "" if cell is None else str(cell)
+            if text_cell.strip() in _MISSING_TEXT:
+                col_values.append(None)
+            else:
+                col_values.append(neutralise_cell(text_cell))
+                if numeric_column or _SMALL_MARKER.match(text_cell.strip()):
+                    marked[i] = True
+            col_formats.append(None)
+            col_dec.append(0)
+            col_pct.append(False)
+        values[col], formats[col], decimals[col], percent[col] = (
+            col_values,
+            col_formats,
+            col_dec,
+            col_pct,
+        )
+    out = SheetTable(
+        pd.DataFrame(values, columns=frame.columns, dtype=object),
+        pd.DataFrame(formats, columns=frame.columns, dtype=object),
+        pd.DataFrame(decimals, columns=frame.columns),
+        pd.DataFrame(percent, columns=frame.columns),
+    )
+    if marked.any():
+        note = frame.attrs.get("note") or (
+            "Skjult eller kun vist som interval, så ingen kan genkendes."
+            if lang == "da"
+            else "Hidden or shown as an interval only, so that no one can be recognised."
+        )
+        header = "Note" if lang != "da" else "Bemærkning"
+        note_cells = [neutralise_cell(note) if m else None for m in marked]
+        out.values[header] = pd.Series(note_cells, index=out.values.index, dtype=object)
+        out.formats[header] = None
+        out.decimals[header] = 0
+        out.percent[header] = False
+    return out
+
+
+def _number_format(decimals: int, percent: bool) -> str:
+    places = "." + "0" * decimals if decimals else ""
+    return f"0{places}%" if percent else f"#,##0{places}"
+
+
+def csv_table(table: SheetTable) -> pd.DataFrame:
+    """The CSV cells: numbers with a decimal comma and no thousands separator, no apostrophe.
+
+    Percentages are written as shown (``25 %``), which Danish Excel reads as a number.
+    """
+    out = {}
+    for col in table.values.columns:
+        cells = []
+        for v, d, pct in zip(
+            table.values[col], table.decimals[col], table.percent[col], strict=True
+        ):
+            if _empty(v):
+                cells.append("")
+            elif isinstance(v, str):
+                cells.append(v)
+            elif pct:
+                cells.append(f"{v * 100:.{d}f}".replace(".", ",") + " %")
+            else:
+                cells.append(f"{v:.{d}f}".replace(".", ",") if isinstance(v, float) else str(v))
+        out[col] = cells
+    return pd.DataFrame(out, columns=table.values.columns)
+
+
+def _empty(value: object) -> bool:
+    return value is None or (isinstance(value, float) and not np.isfinite(value))
+
+
+def _fill_sheet(ws, table: SheetTable) -> None:
+    from openpyxl.cell.cell import TYPE_STRING
+
+    ws.append([neutralise_cell(str(c)) for c in table.values.columns])
+    for r, row in enumerate(table.values.itertuples(index=False), start=2):
+        for c, value in enumerate(row, start=1):
+            if _empty(value):
+                continue
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            if isinstance(value, str):
+                cell.data_type = TYPE_STRING  # text is text: never read as a formula
+            else:
+                cell.number_format = table.formats.iat[r - 2, c - 1]
+    for c, col in enumerate(table.values.columns, start=1):
+        longest = max([len(str(col))] + [len(str(v)) for v in table.values[col] if not _empty(v)])
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(
+            max(10, longest + 2), 60
+        )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -337,6 +516,27 @@ def self_contained(body: str, *, lang: str = "da") -> str:
     return body
 
 
+def _index_status(job: Job, *, da: bool) -> str:
+    """What the index says of a report: OK, failed, withheld by the audit, or a site too small.
+
+    A site report that published no table is one the privacy gate left without numbers
+    (fewer than ``min_cell`` residents): its residents count in the overview, and the index
+    says so instead of "OK".
+    """
+    if job.status == "withheld":
+        return "Tilbageholdt" if da else "Withheld"
+    if job.status != "ok":
+        return "FEJLET" if da else "FAILED"
+    has_tables = any(f.endswith((".xlsx", ".csv")) for f in job.files)
+    if job.name != OVERVIEW and not has_tables:
+        return (
+            "For få borgere – indgår i den samlede rapport"
+            if da
+            else "Too few residents – included in the overview"
+        )
+    return "OK"
+
+
 def write_index(
     out_dir: Path, jobs: Sequence[Job], *, lang: str, audience: str, audit: list[str]
 ) -> Path:
@@ -359,10 +559,11 @@ def write_index(
             f'<a href="{html.escape(t)}">{"tabeller (xlsx)" if da else "tables (xlsx)"}</a>'
             for t in tables
         )
-        status = "OK" if job.status == "ok" else ("FEJLET" if da else "FAILED")
+        status = _index_status(job, da=da)
         err = f"<br><small>{html.escape(job.error)}</small>" if job.error else ""
+        css = "small" if job.status == "ok" and status != "OK" else job.status
         rows.append(
-            f'<tr class="{job.status}"><td>{link}</td><td>{tlinks}</td><td>{status}{err}</td></tr>'
+            f'<tr class="{css}"><td>{link}</td><td>{tlinks}</td><td>{status}{err}</td></tr>'
         )
     title = "Nære relationer – rapporter" if da else "Nære relationer – reports"
     audience_text = {
@@ -386,7 +587,7 @@ def write_index(
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}}
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.5rem;text-align:left}}
-tr.failed td{{background:#fde8e8}}.audit{{background:#fde8e8;padding:1rem;margin:1rem 0}}
+tr.failed td{{background:#fde8e8}}tr.small td{{color:#555}}.audit{{background:#fde8e8;padding:1rem;margin:1rem 0}}
 </style></head><body>
 <h1>{title}</h1><p>{html.escape(audience_text)}</p>{audit_html}
 <table><thead><tr><th>{"Rapport" if da else "Report"}</th><th>{"Tabeller" if da else "Tables"}</th><th>Status</th></tr></thead>

@@ -46,7 +46,10 @@ __all__ = [
     "ALTER_TYPE_COLOURS",
     "INDICATOR_LABELS",
     "OKABE_ITO",
+    "before_after_means",
+    "change_dots",
     "composition_bars",
+    "forest_plot",
     "prepost_paired",
     "relationship_map",
     "set_theme",
@@ -963,4 +966,335 @@ def prepost_paired(
                 )
             )
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), fontsize=8.5)
+    return fig
+
+
+# --------------------------------------------------------------------------- steering: changes
+
+#: Colour of each kind of group in the steering figures of changes (Okabe-Ito).
+KIND_COLOURS: dict[str, str] = {"site": "#0072B2", "practice": "#E69F00", "comparison": "#7F7F7F"}
+
+_STEER_TEXT: dict[str, dict[str, str]] = {
+    "change": {"da": "Ændring fra før til efter", "en": "Change from before to after"},
+    "change_title": {
+        "da": "Ændring fra før til efter med 95 %-konfidensinterval",
+        "en": "Change from before to after with 95% confidence interval",
+    },
+    "did": {"da": "Forskel i ændring", "en": "Difference in change"},
+    "did_title": {
+        "da": "Ændring i praksis minus ændring i sammenligningsgruppen (95 %-konfidensinterval)",
+        "en": "Change in practice minus change in comparison group (95% confidence interval)",
+    },
+    "model": {"da": "Model med 95 %-KI", "en": "Model with 95% CI"},
+    "plain": {"da": "Simpel forskel", "en": "Plain difference"},
+    "hidden": {"da": "skjult / for få", "en": "hidden / too few"},
+    "no_interval": {"da": "for få til et interval", "en": "too few for an interval"},
+    "better_left": {"da": "← bedre", "en": "← better"},
+    "better_right": {"da": "bedre →", "en": "better →"},
+    "means_title": {
+        "da": "Gennemsnit før og efter (borgere målt begge gange)",
+        "en": "Means before and after (residents assessed both times)",
+    },
+    "pre": {"da": "Før", "en": "Before"},
+    "post": {"da": "Efter", "en": "After"},
+}
+
+#: +1 where a higher value is better (the side "bedre" points to), per outcome.
+_BETTER_SIDE: dict[str, int] = {"loneliness": -1}
+
+
+def _st(key: str, lang: Lang) -> str:
+    return _STEER_TEXT[key][lang]
+
+
+def _outcomes_of(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame["outcome"].astype(str)))
+
+
+def _n_label(label: str, n: object) -> str:
+    try:
+        missing = n is None or bool(pd.isna(n))
+    except (TypeError, ValueError):
+        missing = True
+    return label if missing else f"{label} (n={int(float(n))})"  # type: ignore[arg-type]
+
+
+def _dot_rows(
+    ax, rows: pd.DataFrame, y: dict[str, float], *, value: str, low: str, high: str, lang: Lang
+) -> None:
+    for _, r in rows.iterrows():
+        pos = y[r["group"]]
+        colour = KIND_COLOURS.get(str(r.get("kind", "practice")), "#0072B2")
+        v = r[value]
+        if pd.isna(v):
+            ax.text(
+                0, pos, _st("hidden", lang), ha="center", va="center", fontsize=8, color="#555555"
+            )
+            continue
+        lo, hi = r[low], r[high]
+        if not (pd.isna(lo) or pd.isna(hi)):
+            ax.plot([lo, hi], [pos, pos], color=colour, linewidth=2.2, solid_capstyle="round")
+        else:
+            ax.annotate(
+                _st("no_interval", lang),
+                (v, pos),
+                xytext=(0, -11),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=7.5,
+                color="#555555",
+            )
+        ax.plot([v], [pos], marker="o", markersize=8, color=colour, linestyle="none")
+
+
+def _better_hint(ax, outcome: str, lang: Lang, what: str = "change") -> None:
+    side = _BETTER_SIDE.get(outcome, 1)
+    ax.set_xlabel(
+        f"{_st(what, lang)}   {_st('better_left', lang) if side < 0 else _st('better_right', lang)}",
+        fontsize=9,
+    )
+
+
+def _symmetric_limits(ax, values: np.ndarray) -> None:
+    finite = values[np.isfinite(values)]
+    reach = float(np.abs(finite).max()) if finite.size else 1.0
+    reach = max(reach * 1.15, 0.5)
+    ax.set_xlim(-reach, reach)
+
+
+def change_dots(
+    changes: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: Lang = "da"
+) -> Figure | None:
+    """Each outcome's change with its 95 % CI for a few groups: dots and whiskers.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Published (gated) values, one row per group and outcome: ``group`` (label),
+        ``kind`` (``site``, ``practice`` or ``comparison``: the colour), ``outcome``,
+        ``n``, ``mean_diff``, ``ci_low``, ``ci_high``; NaN where a value is hidden or not
+        computed (e.g. :func:`analyse.main_results.changes`).
+    labels : dict, optional
+        A panel title per outcome (the outcome code by default).
+    lang : {"da", "en"}, default "da"
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        One panel per outcome, groups as rows (labelled with their number of residents),
+        a vertical line at 0 and the side that is better named on the x axis. ``None``
+        when every change is hidden: draw nothing and say so in a sentence instead.
+    """
+    lang = _check_lang(lang)
+    frame = _check_changes(changes, ["group", "outcome", "mean_diff", "ci_low", "ci_high"])
+    if frame["mean_diff"].isna().all():
+        return None
+    return _dot_panels(
+        frame, labels or {}, lang, value="mean_diff", title=_st("change_title", lang), plain=False
+    )
+
+
+def forest_plot(
+    comparison: pd.DataFrame, *, labels: dict[str, str] | None = None, lang: Lang = "da"
+) -> Figure | None:
+    """Each practice's change minus the comparison group's, per outcome: a forest plot.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Published (gated) values, one row per practice and outcome: ``group`` (label),
+        ``outcome``, ``estimate``, ``ci_low``, ``ci_high`` (the model's difference in
+        differences) and ``plain_diff`` (the plain difference in mean changes, drawn as an
+        open diamond); NaN where hidden or not computed.
+    labels : dict, optional
+        A panel title per outcome.
+    lang : {"da", "en"}, default "da"
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        One panel per outcome; ``None`` when nothing can be drawn.
+    """
+    lang = _check_lang(lang)
+    frame = _check_changes(
+        comparison, ["group", "outcome", "estimate", "ci_low", "ci_high", "plain_diff"]
+    )
+    if frame["estimate"].isna().all() and frame["plain_diff"].isna().all():
+        return None
+    frame = frame.assign(kind="practice")
+    return _dot_panels(
+        frame, labels or {}, lang, value="estimate", title=_st("did_title", lang), plain=True
+    )
+
+
+def _check_changes(frame: object, columns: Sequence[str]) -> pd.DataFrame:
+    if not isinstance(frame, pd.DataFrame):
+        raise ConfigError(
+            f"expected a DataFrame of published changes, received {type(frame).__name__}"
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"the frame has no column(s) {missing}; it has {list(frame.columns)}")
+    out = frame.copy()
+    for c in columns[2:]:
+        out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    return out
+
+
+def _dot_panels(
+    frame: pd.DataFrame, labels: dict[str, str], lang: Lang, *, value: str, title: str, plain: bool
+) -> Figure:
+    outcomes = _outcomes_of(frame)
+    groups = list(dict.fromkeys(frame["group"].astype(str)))
+    ncols = 2 if len(outcomes) > 1 else 1
+    nrows = math.ceil(len(outcomes) / ncols)
+    with theme_context():
+        fig = _new_figure(figsize=(10, 0.9 + nrows * (0.9 + 0.42 * len(groups))))
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+        for ax, outcome in zip(axes, outcomes, strict=False):
+            rows = frame[frame["outcome"].astype(str) == outcome]
+            y = {g: float(i) for i, g in enumerate(groups)}
+            ax.axvline(0, color="#333333", linewidth=0.9, zorder=1)
+            _dot_rows(ax, rows, y, value=value, low="ci_low", high="ci_high", lang=lang)
+            if plain:
+                for _, r in rows.iterrows():
+                    if not pd.isna(r["plain_diff"]):
+                        ax.plot(
+                            [r["plain_diff"]],
+                            [y[r["group"]]],
+                            marker="D",
+                            markersize=7,
+                            markerfacecolor="white",
+                            markeredgecolor="#000000",
+                            linestyle="none",
+                        )
+            n_by_group = rows.set_index("group")["n"] if "n" in rows else pd.Series(dtype=float)
+            first_column = list(axes).index(ax) % ncols == 0
+            ax.set_yticks(
+                [y[g] for g in groups],
+                [_n_label(g, n_by_group.get(g)) for g in groups] if first_column else [],
+                fontsize=9,
+            )
+            ax.set_ylim(len(groups) - 0.5, -0.5)
+            values = rows[
+                [value, "ci_low", "ci_high", *(["plain_diff"] if plain else [])]
+            ].to_numpy(float)
+            _symmetric_limits(ax, values.ravel())
+            ax.set_title(labels.get(outcome, outcome), fontsize=10)
+            _better_hint(ax, outcome, lang, "did" if plain else "change")
+            number_axis(ax, lang, "x")
+            ax.grid(axis="y", visible=False)
+        for ax in axes[len(outcomes) :]:
+            ax.set_visible(False)
+        fig.suptitle(title, fontsize=12)
+        if plain:
+            handles = [
+                Line2D(
+                    [],
+                    [],
+                    color=KIND_COLOURS["practice"],
+                    marker="o",
+                    linewidth=2.2,
+                    label=_st("model", lang),
+                ),
+                Line2D(
+                    [],
+                    [],
+                    color="#000000",
+                    marker="D",
+                    markerfacecolor="white",
+                    linestyle="none",
+                    label=_st("plain", lang),
+                ),
+            ]
+            fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9)
+    return fig
+
+
+def before_after_means(
+    changes: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    ranges: dict[str, tuple[float, float | None]] | None = None,
+    lang: Lang = "da",
+) -> Figure | None:
+    """Means before and after of a few groups per outcome: a slope chart of aggregates.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Published (gated) values, one row per group and outcome: ``group``, ``kind``,
+        ``outcome``, ``n``, ``mean_pre``, ``mean_post`` (NaN where hidden).
+    labels : dict, optional
+        A panel title per outcome.
+    ranges : dict, optional
+        ``{outcome: (low, high)}``: the y axis spans the whole scale (``high`` None: up to
+        the largest mean plus a margin), so a small change looks small.
+    lang : {"da", "en"}, default "da"
+
+    Returns
+    -------
+    matplotlib.figure.Figure or None
+        One panel per outcome, one line per group from before to after (never a single
+        resident); ``None`` when no line can be drawn.
+    """
+    lang = _check_lang(lang)
+    frame = _check_changes(changes, ["group", "outcome", "mean_pre", "mean_post"])
+    drawable = frame["mean_pre"].notna() & frame["mean_post"].notna()
+    if not drawable.any():
+        return None
+    outcomes = _outcomes_of(frame)
+    ncols = 2 if len(outcomes) > 1 else 1
+    nrows = math.ceil(len(outcomes) / ncols)
+    with theme_context():
+        fig = _new_figure(figsize=(9, 0.8 + 3.0 * nrows))
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+        seen: dict[str, Line2D] = {}
+        for ax, outcome in zip(axes, outcomes, strict=False):
+            rows = frame[(frame["outcome"].astype(str) == outcome) & drawable]
+            for _, r in rows.iterrows():
+                colour = KIND_COLOURS.get(str(r.get("kind", "practice")), "#0072B2")
+                (line,) = ax.plot(
+                    [0, 1], [r["mean_pre"], r["mean_post"]], marker="o", color=colour, linewidth=2.2
+                )
+                seen.setdefault(str(r["group"]), line)
+                n = r.get("n")
+                if n is not None and not pd.isna(n):
+                    ax.annotate(
+                        f"n={int(n)}",
+                        (1, r["mean_post"]),
+                        xytext=(6, 0),
+                        textcoords="offset points",
+                        va="center",
+                        fontsize=8,
+                        color=colour,
+                    )
+            ax.set_xticks([0, 1], [_st("pre", lang), _st("post", lang)])
+            ax.set_xlim(-0.25, 1.25)
+            ax.set_title(labels.get(outcome, outcome) if labels else outcome, fontsize=10)
+            number_axis(ax, lang, "y")
+            low, high = (ranges or {}).get(outcome, (None, None))
+            if low is not None:
+                top = high
+                if top is None:
+                    top = (
+                        float(
+                            np.nanmax(rows[["mean_pre", "mean_post"]].to_numpy(float), initial=1.0)
+                        )
+                        * 1.25
+                    )
+                ax.set_ylim(low, top)
+            else:
+                ax.margins(y=0.25)
+        for ax in axes[len(outcomes) :]:
+            ax.set_visible(False)
+        fig.suptitle(_st("means_title", lang), fontsize=12)
+        fig.legend(
+            list(seen.values()),
+            list(seen),
+            loc="outside lower center",
+            ncols=min(len(seen), 3),
+            fontsize=9,
+        )
     return fig

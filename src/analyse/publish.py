@@ -47,6 +47,7 @@ def table_bundle(
     payload = {
         "name": name,
         "title": title,
+        "note": note,
         "columns": [str(c) for c in frame.columns],
         "data": [
             [
@@ -73,7 +74,11 @@ def show_table(
 
 
 def collected_tables(nb: Any) -> list[tuple[str, pd.DataFrame]]:
-    """The tables a notebook published, in order, from an executed notebook node."""
+    """The tables a notebook published, in order, from an executed notebook node.
+
+    Each frame's ``attrs`` hold the table's ``title`` and ``note`` (the footnote that explains
+    its markers), for the spreadsheet export.
+    """
     tables: list[tuple[str, pd.DataFrame]] = []
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -85,5 +90,7 @@ def collected_tables(nb: Any) -> list[tuple[str, pd.DataFrame]]:
                 if isinstance(payload, str):
                     payload = json.loads(payload)
                 frame = pd.DataFrame(payload["data"], columns=payload["columns"])
+                frame.attrs["title"] = payload.get("title")
+                frame.attrs["note"] = payload.get("note")
                 tables.append((payload["name"], frame))
     return tables

@@ -243,10 +243,14 @@ def precompute(
     """Everything the reports of a run share: computed once, by building the overview."""
     import matplotlib.pyplot as plt
 
+    from analyse import main_results
+
     ctx = Context(ds, ALL, "steering", lang, min_cell, seed)
     ctx.cache["waves"] = ds.waves
     ctx.cache["sites"] = ds.sites
-    for section in (kortlaegning, behov, faelles_forstaaelse, afproevning):
+    sections = (kortlaegning, behov, faelles_forstaaelse, afproevning)
+    sections += (main_results.hovedresultater, main_results.sammenligning)
+    for section in sections:
         for item in section(ctx):
             if isinstance(item, Figure):
                 plt.close(item.figure)
@@ -866,6 +870,16 @@ def _composition(ctx: Context) -> list[Item]:
             note=st.note(ctx.lang),
         ),
     ]
+    if _nothing_to_draw(st.values):
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Der er ingen figur over relationstyperne, fordi alle tal i den er skjult.",
+                    "There is no figure of the relationship types, because every number in it is hidden.",
+                )
+            )
+        )
+        return items
     items.append(
         Figure(
             _bars(
@@ -878,6 +892,12 @@ def _composition(ctx: Context) -> list[Item]:
         )
     )
     return items
+
+
+def _nothing_to_draw(values: pd.DataFrame) -> bool:
+    """True when every cell a bar chart would draw is hidden or zero: draw no empty chart."""
+    numbers = values.apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
+    return bool(np.nan_to_num(numbers).sum() == 0)
 
 
 def _bars(
@@ -1208,6 +1228,11 @@ def behov(ctx: Context) -> list[Item]:
 # ----------------------------------------------------------------------------- fælles forståelse
 
 AGREEMENT_STATS = ("rwg_j", "ad_m", "alpha")
+#: Fewest staff respondents for r_wg(J) (LeBreton & Senter 2008, question 11).
+MIN_RWG_RATERS = 3
+#: Short citation of the published bands each statistic is read by (see
+#: :data:`analyse.agreement.INTERPRETATION`).
+AGREEMENT_BANDS_SOURCE = {"rwg_j": "LeBreton & Senter 2008", "alpha": "Krippendorff 2004"}
 
 
 def staff_agreement(understanding: pd.DataFrame, *, seed: int) -> pd.DataFrame:
@@ -1222,7 +1247,10 @@ def staff_agreement_by_site(
     """Per site and wave: staff respondents, r_wg(J), AD_M and Krippendorff's alpha (ordinal).
 
     Vectorised over sites and waves (one grouped r_wg(J), one grouped alpha). Statistics need
-    at least two staff respondents. ``seed`` is kept for the signature: no bootstrap is drawn.
+    at least two staff respondents, r_wg(J) at least :data:`MIN_RWG_RATERS` (with two raters
+    the within-group variance rests on one degree of freedom per item, and r_wg(J) is close to
+    1 for almost any pair of answers; LeBreton & Senter 2008 advise against small groups).
+    ``seed`` is kept for the signature: no bootstrap is drawn.
     """
     from analyse.agreement import krippendorff_alpha_by, rwg_j
 
@@ -1252,6 +1280,8 @@ def staff_agreement_by_site(
             row = {"n": k, "rwg_j": np.nan, "ad_m": np.nan, "alpha": np.nan}
             if k >= 2:
                 row.update({c: float(stats_.at[key, c]) for c in ("rwg_j", "ad_m", "alpha")})
+            if k < MIN_RWG_RATERS:
+                row["rwg_j"] = np.nan
             rows[wave] = row
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "wave"
@@ -1262,7 +1292,6 @@ def staff_agreement_by_site(
 
 def faelles_forstaaelse(ctx: Context) -> list[Item]:
     """Step 3: do staff share an understanding of what a good relationship is?"""
-    from analyse.agreement import interpret
 
     items: list[Item] = [Heading(text.label("section_understanding", ctx.lang))]
     if ctx.too_small:
@@ -1310,45 +1339,9 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
         table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell
     )
     st.mask.loc[hidden, :] = True
-    labels = {
-        "n": ctx.t("Antal medarbejdere", "Staff respondents"),
-        "rwg_j": "r_wg(J)",
-        "ad_m": "AD_M",
-        "alpha": "Krippendorffs α" if ctx.lang == "da" else "Krippendorff's α",
-    }
-    display = st.display(ctx.lang, decimals=2)
-    display[ctx.t("Fortolkning", "Interpretation")] = [
-        (interpret("rwg", v, ctx.lang) or text.MISSING)
-        if not pd.isna(v) and not m
-        else text.MISSING
-        for v, m in zip(st.values["rwg_j"], st.mask["rwg_j"], strict=True)
-    ]
-    display = _relabel(display, labels, text.label("wave", ctx.lang), ctx.wave_label)
-    items.append(
-        Paragraph(
-            ctx.t(
-                "r_wg(J) måler, hvor enige medarbejderne er om udsagnene (1 = helt enige, 0 = som tilfældige svar); "
-                "AD_M er den gennemsnitlige afvigelse fra gennemsnittet på skalaen 1–5 (0 = helt enige).",
-                "r_wg(J) measures how much staff agree on the statements (1 = full agreement, 0 = as random answers); "
-                "AD_M is the average deviation from the mean on the 1–5 scale (0 = full agreement).",
-            ),
-            "note",
-        )
-    )
-    for wave in st.values.index:
-        v = st.values.at[wave, "rwg_j"]
-        if not pd.isna(v) and not st.mask.at[wave, "rwg_j"]:
-            band = interpret("rwg", float(v), ctx.lang)
-            items.append(
-                Paragraph(
-                    ctx.t(
-                        f"{ctx.wave_label(wave).capitalize()}: medarbejdernes enighed er r_wg(J) = {_fmt(v, ctx.lang, 2)}"
-                        + (f" ({band})." if band else "."),
-                        f"{ctx.wave_label(wave).capitalize()}: staff agreement is r_wg(J) = {_fmt(v, ctx.lang, 2)}"
-                        + (f" ({band})." if band else "."),
-                    )
-                )
-            )
+    display = _agreement_display(ctx, st)
+    items.append(Paragraph(_agreement_explained(ctx), "note"))
+    items += _agreement_sentences(ctx, st)
     items.append(
         Table(
             display,
@@ -1357,11 +1350,97 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
                 "Enighed blandt medarbejderne om, hvad en god relation er",
                 "Staff agreement on what a good relationship is",
             ),
-            note=st.note(ctx.lang),
+            note=_agreement_note(ctx, st),
         )
     )
     items += _roles(ctx)
     return items
+
+
+def _agreement_display(ctx: Context, st: privacy.SuppressedTable) -> pd.DataFrame:
+    """The agreement table: each statistic beside its own interpretation, never another's."""
+    from analyse.agreement import interpret
+
+    labels = {
+        "n": ctx.t("Antal medarbejdere", "Staff respondents"),
+        "rwg_j": "r_wg(J)",
+        "ad_m": "AD_M",
+        "alpha": "Krippendorffs α" if ctx.lang == "da" else "Krippendorff's α",
+    }
+    display = st.display(ctx.lang, decimals=2)
+    out = pd.DataFrame(index=display.index)
+    out[labels["n"]] = display["n"]
+    for stat in ("rwg_j", "alpha"):
+        out[labels[stat]] = display[stat]
+        out[ctx.t(f"{labels[stat]}: betydning", f"{labels[stat]}: meaning")] = [
+            (interpret(stat, float(v), ctx.lang) or text.MISSING)
+            if not (pd.isna(v) or m)
+            else text.MISSING
+            for v, m in zip(st.values[stat], st.mask[stat], strict=True)
+        ]
+    out[labels["ad_m"]] = display["ad_m"]
+    return _relabel(out, {}, text.label("wave", ctx.lang), ctx.wave_label)
+
+
+def _agreement_explained(ctx: Context) -> str:
+    return ctx.t(
+        "r_wg(J) måler, hvor tæt medarbejdernes svar ligger på hinanden i forhold til tilfældige svar "
+        "(1 = helt enige); Krippendorffs α måler, om medarbejderne skelner ens mellem udsagnene "
+        "(1 = samme rangorden). De kan være uenige: svarer alle 4 eller 5 på næsten alle udsagn, ligger "
+        "svarene tæt (høj r_wg), men der er næsten ingen forskel mellem udsagnene at være enige om "
+        "(lav α). AD_M er den gennemsnitlige afvigelse fra gennemsnittet på skalaen 1–5 (0 = helt "
+        f"enige). Hvert tal læses efter sine egne grænser; r_wg(J) vises kun for mindst "
+        f"{MIN_RWG_RATERS} medarbejdere.",
+        "r_wg(J) measures how close staff answers lie to each other compared with random answers "
+        "(1 = full agreement); Krippendorff's α measures whether staff tell the statements apart in "
+        "the same way (1 = the same ranking). They can disagree: if everyone answers 4 or 5 to almost "
+        "every statement, the answers lie close (high r_wg) but there is hardly any difference "
+        "between statements to agree on (low α). AD_M is the average deviation from the mean on the "
+        "1–5 scale (0 = full agreement). Each number is read by its own bands; r_wg(J) is shown only "
+        f"for at least {MIN_RWG_RATERS} staff.",
+    )
+
+
+def _agreement_sentences(ctx: Context, st: privacy.SuppressedTable) -> list[Item]:
+    """Per wave, one sentence: each published statistic with its own band and source."""
+    from analyse.agreement import interpret
+
+    names = {"rwg_j": "r_wg(J)", "alpha": ctx.t("Krippendorffs α", "Krippendorff's α")}
+    items: list[Item] = []
+    for wave in st.values.index:
+        parts = []
+        for stat in ("rwg_j", "alpha"):
+            v = st.values.at[wave, stat]
+            if pd.isna(v) or st.mask.at[wave, stat]:
+                continue
+            band = interpret(stat, float(v), ctx.lang)
+            source = AGREEMENT_BANDS_SOURCE[stat]
+            parts.append(
+                f"{names[stat]} = {_fmt(v, ctx.lang, 2)}"
+                + (f" ({band} efter {source})" if band and ctx.lang == "da" else "")
+                + (f" ({band} by {source})" if band and ctx.lang == "en" else "")
+            )
+        if parts:
+            joined = "; ".join(parts)
+            items.append(Paragraph(f"{ctx.wave_label(wave).capitalize()}: {joined}."))
+    return items
+
+
+def _agreement_note(ctx: Context, st: privacy.SuppressedTable) -> str:
+    note = ctx.t(
+        f"{text.MISSING}: kan ikke beregnes (r_wg(J) kræver mindst {MIN_RWG_RATERS} medarbejdere, "
+        "α mindst 2). Grænser: r_wg(J) efter LeBreton & Senter (2008), α efter Krippendorff (2004).",
+        f"{text.MISSING}: cannot be computed (r_wg(J) needs at least {MIN_RWG_RATERS} staff, α at "
+        "least 2). Bands: r_wg(J) by LeBreton & Senter (2008), α by Krippendorff (2004).",
+    )
+    if ctx.overview:
+        note += " " + ctx.t(
+            "I den samlede rapport er r_wg(J), α og AD_M medianen af botilbuddenes værdier.",
+            "In the overview, r_wg(J), α and AD_M are the median of the sites' values.",
+        )
+    if st.any_suppressed:
+        note = st.note(ctx.lang) + " " + note
+    return note
 
 
 def _roles(ctx: Context) -> list[Item]:
@@ -1553,16 +1632,7 @@ def afproevning(ctx: Context) -> list[Item]:
             items.append(Paragraph(ctx.t(f"Afprøvet praksis: {name}.", f"Practice tried: {name}.")))
             if isinstance(desc, str) and desc:
                 items.append(Paragraph(desc, "note"))
-    st = _family(
-        ctx,
-        "trial",
-        lambda: _trial_by_site(ctx, long),
-        count_cols=[],
-        n_col="n",
-        stat_cols=list(TRIAL_STATS),
-        margins="none",
-        force=lambda tables: _force_rows(ctx, tables, lambda site, v: ("trial", site, v)),
-    )
+    st = trial_family_table(ctx, long)
     items += _trial_items(
         ctx,
         st,
@@ -1575,6 +1645,52 @@ def afproevning(ctx: Context) -> list[Item]:
     if ctx.overview:
         items += _by_practice(ctx, long)
     return items
+
+
+def trial_family_table(ctx: Context, long: pd.DataFrame) -> privacy.SuppressedTable:
+    """This report's gated before/after table (its site's, or all sites' in the overview)."""
+    return _family(
+        ctx,
+        "trial",
+        lambda: _trial_by_site(ctx, long),
+        count_cols=[],
+        n_col="n",
+        stat_cols=list(TRIAL_STATS),
+        margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, v: ("trial", site, v)),
+    )
+
+
+def trial_long(ctx: Context) -> pd.DataFrame:
+    """The run's long table of outcomes and indicators per resident and wave (cached)."""
+    return ctx.cached("trial_long", lambda: _trial_long(ctx))
+
+
+def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.SuppressedTable:
+    """This report's gated before/after table of practice ``code`` (its site's, or all sites')."""
+
+    def build():
+        sub = long[long["practice"].astype(str) == code]
+        cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
+        empty = _empty_trial_table()
+        per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
+        per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
+        return per_site
+
+    return _family(
+        ctx,
+        f"trial_practice:{code}",
+        build,
+        n_col="n",
+        stat_cols=list(TRIAL_STATS),
+        margins="none",
+        unpublished=list(ctx.ds.sites),  # a site's part of a practice is shown nowhere
+        force=lambda tables: _force_rows(
+            ctx,
+            tables,
+            lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
+        ),
+    )
 
 
 def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: str) -> list[Item]:
@@ -1645,29 +1761,7 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
     for code in sorted(
         long["practice"].dropna().astype(str).unique(), key=lambda c: (c == "none", c)
     ):
-
-        def build(code=code):
-            sub = long[long["practice"].astype(str) == code]
-            cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
-            empty = _empty_trial_table()
-            per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
-            per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
-            return per_site
-
-        st = _family(
-            ctx,
-            f"trial_practice:{code}",
-            build,
-            n_col="n",
-            stat_cols=list(TRIAL_STATS),
-            margins="none",
-            unpublished=list(ctx.ds.sites),  # a site's part of a practice is shown nowhere
-            force=lambda tables, code=code: _force_rows(
-                ctx,
-                tables,
-                lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
-            ),
-        )
+        st = practice_family(ctx, long, code)
         name = (
             ctx.t("Sammenligningsgruppe (ingen ny praksis)", "Comparison group (no new practice)")
             if code == "none"
@@ -1683,6 +1777,8 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
 
 def om_rapporten(ctx: Context) -> list[Item]:
     """How the numbers were made, in plain words, and what data they rest on."""
+    from analyse.prepost import DEFAULT_MIN_PAIRS
+
     items: list[Item] = [Heading(text.label("section_about", ctx.lang))]
     items.append(
         Paragraph(
@@ -1709,6 +1805,18 @@ def om_rapporten(ctx: Context) -> list[Item]:
                 "The before/after comparison uses only residents assessed both times. The change is the mean after minus the "
                 "mean before with a 95% confidence interval; the effect size is Hedges' g_av (Lakens 2013). Small groups give "
                 "uncertain results, and a change may have other causes than the practice tried.",
+            )
+        )
+    )
+    items.append(
+        Paragraph(
+            ctx.t(
+                f"Et konfidensinterval eller en effektstørrelse vises som {text.MISSING}, når færre end {DEFAULT_MIN_PAIRS} borgere er målt "
+                "begge gange: så er tallet for usikkert til at beregne. Ensomhed måles på en skala fra 3 til 9 (højere = "
+                "mere ensom), tilfredshed med relationer fra 1 til 5 (højere = mere tilfreds).",
+                f"A confidence interval or effect size is shown as {text.MISSING} when fewer than {DEFAULT_MIN_PAIRS} residents were "
+                "assessed both times: the number is then too uncertain to compute. Loneliness is measured on a scale "
+                "from 3 to 9 (higher = lonelier), satisfaction with relationships from 1 to 5 (higher = more satisfied).",
             )
         )
     )

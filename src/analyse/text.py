@@ -496,8 +496,8 @@ def suppressed_note(
         ``"da"`` or ``"en"``.
     kinds
         The statuses the table shows (:attr:`analyse.privacy.SuppressedTable.status`):
-        ``"primary"`` (``<5``), ``"secondary"`` (``(s)``), ``"interval"``. Default: the
-        first two.
+        ``"primary"`` (``<5``), ``"secondary"`` (``(s)``), ``"interval"``. Default: all
+        three (use :meth:`analyse.privacy.SuppressedTable.note` for a table's own).
 
     Examples
     --------
@@ -508,7 +508,7 @@ def suppressed_note(
     """
     m = _check_min_cell(min_cell)
     _check_lang(lang)
-    wanted = {"primary", "secondary"} if kinds is None else set(kinds)
+    wanted = {"primary", "secondary", "interval"} if kinds is None else set(kinds)
     parts = []
     if "primary" in wanted:
         parts.append(label("suppressed_note", lang).format(marker=f"<{m}", min_cell=m))
@@ -619,12 +619,12 @@ def sentence_close_nonstaff(
     if n_ is None or k_ is None:
         if lang == "da":
             return (
-                f"For botilbud {site} vises antallet af borgere med mindst én nær relation, som ikke "
-                "er personale, ikke, så ingen kan genkendes."
+                f"{_where(site, 'for', lang)} vises antallet af borgere med mindst én nær relation, "
+                "som ikke er personale, ikke, så ingen kan genkendes."
             )
         return (
-            f"For site {site}, the number of residents with at least one close relationship that is "
-            "not with staff is not shown, so that no one can be recognised."
+            f"{_where(site, 'for', lang)}, the number of residents with at least one close "
+            "relationship that is not with staff is not shown, so that no one can be recognised."
         )
     if 0 < k_ < m:
         k_words = fewer_than(m, lang)
@@ -634,8 +634,21 @@ def sentence_close_nonstaff(
         k_words = fmt_int(k_, lang)
     n_words = count_phrase(n_, "resident", lang)
     if lang == "da":
-        return f"I botilbud {site} har {k_words} af {n_words} mindst én nær relation, som ikke er personale."
-    return f"In site {site}, {k_words} of {n_words} have at least one close relationship that is not with staff."
+        return f"{_where(site, 'in', lang)} har {k_words} af {n_words} mindst én nær relation, som ikke er personale."
+    return f"{_where(site, 'in', lang)}, {k_words} of {n_words} have at least one close relationship that is not with staff."
+
+
+def _where(site: str, preposition: str, lang: str) -> str:
+    """``I botilbud H1`` / ``For botilbud H1``, and ``I alle botilbud`` for the overview.
+
+    >>> _where("H1", "for", "da"), _where("Alle botilbud", "for", "da"), _where("all", "in", "en")
+    ('For botilbud H1', 'I alle botilbud', 'In all sites')
+    """
+    if site in ("all", LABELS["all_sites"]["da"], LABELS["all_sites"]["en"]):
+        return {"da": "I alle botilbud", "en": "In all sites"}[lang]
+    if lang == "da":
+        return f"{'I' if preposition == 'in' else 'For'} botilbud {site}"
+    return f"{'In' if preposition == 'in' else 'For'} site {site}"
 
 
 def uncertainty_words(
