@@ -494,7 +494,8 @@ def _group_gate(ctx: Context) -> pd.Series:
     )
 
 
-def _hidden_group(ctx: Context, key: tuple) -> bool:
+def group_hidden(ctx: Context, key: tuple) -> bool:
+    """Whether the run's group gate hides the numbers of group ``key`` (see :func:`_groups`)."""
     gate = _group_gate(ctx)
     return bool(gate.get(key, False))
 
@@ -623,7 +624,7 @@ def title(ctx: Context) -> list[Item]:
                 )
             )
         )
-    elif _hidden_group(ctx, ("residents", str(ctx.site))):
+    elif group_hidden(ctx, ("residents", str(ctx.site))):
         # The number would let a reader subtract another published group (issue 15).
         items.append(
             Paragraph(
