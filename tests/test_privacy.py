@@ -233,8 +233,13 @@ def test_worked_example_site_by_practice_with_margins():
     assert out.mask.loc[["H1", "H2"], ["P1", "P2"]].to_numpy().all()
     assert not out.mask.loc["I alt"].any() and not out.mask["n"].any()
     assert out.primary.loc["H2", "P1"] and not out.primary.loc["H1", "P1"]
-    # one marker for primary and secondary suppressions
-    assert set(out.display().loc[["H1", "H2"], ["P1", "P2"]].to_numpy().ravel()) == {"<5"}
+    # issue 15: <5 only for the small cell; the others show the true interval the
+    # published totals and the <5 already imply (12 is 11 to 15: 15 minus 0 to 4)
+    d = out.display()
+    assert d.loc["H2", "P1"] == "<5"
+    assert d.loc["H1", ["P1", "P2"]].tolist() == ["11 til 15", "5 til 9"]
+    assert d.loc["H2", "P2"] == "8 til 12"
+    assert out.status.loc["H1", "P1"] == "interval" and out.status.loc["H2", "P1"] == "primary"
 
 
 def test_zero_is_not_chosen_as_complement_when_another_cell_can_be():

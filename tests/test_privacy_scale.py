@@ -179,7 +179,9 @@ def block_path(monkeypatch):
 SITES = {"count_cols": ["c0", "c1"], "n_col": None}
 KEY = {"count_cols": ["a", "b", "c"], "n_col": "n", "of_n": ["a", "b", "c"], "margins": "none"}
 BEFORE = [
-    ("sites", 40, 2, {**SITES, "margins": "columns"}, 240, "fe0d37dc2bdb"),
+    # issue 15: 4 more cells (240, fe0d37dc2bdb before): the attacker that reads the markers
+    # ("(s)" is at least 5) pins small cells the exact check left, and the gate hides more.
+    ("sites", 40, 2, {**SITES, "margins": "columns"}, 244, "4a07e4cd0e16"),
     ("sites", 120, 5, {**SITES, "margins": "columns"}, 753, "a80d1ded53fc"),
     ("sites", 60, 7, {**SITES, "margins": "both"}, 440, "427b558bc2dc"),
     ("key_figures", 150, 3, KEY, 731, "c98b3cea0bb1"),

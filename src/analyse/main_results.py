@@ -43,6 +43,7 @@ from analyse.report import (
     Item,
     Paragraph,
     Table,
+    group_hidden,
     practice_family,
     trial_family_table,
     trial_long,
@@ -551,8 +552,20 @@ def comparison_gated(ctx: Context) -> tuple[privacy.SuppressedTable, pd.DataFram
         },
         index=pd.Index(index, name="comparison"),
     )
+    # The practice's pairs (and the comparison group's) are groups of the run: where the run's
+    # group gate hides them, the model's row is hidden too (issue 15, "means leak too").
+    hidden = [
+        group_hidden(ctx, ("trial", ("practice", str(p)), str(o)))
+        or group_hidden(ctx, ("trial", ("practice", COMPARISON), str(o)))
+        for p, o in zip(did["practice"], did["outcome"], strict=True)
+    ]
     st = privacy.suppress(
-        table, n_col="n", stat_cols=list(COMPARISON_STATS), margins="none", min_cell=ctx.min_cell
+        table,
+        n_col="n",
+        stat_cols=list(COMPARISON_STATS),
+        margins="none",
+        min_cell=ctx.min_cell,
+        force=pd.DataFrame({"n": hidden}, index=table.index),
     )
     plain, n_comp = [], []
     for p, o in zip(did["practice"], did["outcome"], strict=True):
@@ -733,5 +746,5 @@ def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:
         "residents assessed both times, or the model could not be fitted.",
     )
     if st.any_suppressed:
-        note = text.suppressed_note(ctx.min_cell, ctx.lang) + " " + note
+        note = st.note(ctx.lang) + " " + note
     return note

@@ -10,7 +10,12 @@ numbers: the site tables and the overview, the waves and their change). The gate
 2. **secondary (complementary) suppression** — hides further cells until no hidden cell can
    be worked out from what is shown: not from a row or column total, not by subtracting
    other sites' numbers from the overview, not from another wave and the change;
-3. **checks the output**: :func:`assert_no_pseudonyms` refuses a table with a pseudonym
+3. **publishes what is safe**: a hidden count shows the true interval the published numbers
+   imply where that is narrow (``11 til 15``), a cell hidden to protect another shows
+   ``(s)``, never ``<5`` (see *Markers that never lie*);
+4. **links groups of persons** across tables (:func:`suppress_groups`: means, shares and
+   ``n`` of overlapping groups are sums that subtract);
+5. **checks the output**: :func:`assert_no_pseudonyms` refuses a table with a pseudonym
    column (``resident_id``, ``alter_id``, ``respondent_id``, ``rater_id`` or their Danish
    headers) or pseudonym values; :func:`find_leaks` searches rendered text or HTML for
    pseudonyms and CPR-like numbers (used by ``analyse audit``).
@@ -41,12 +46,26 @@ residents have a friend* for a group that must not be characterised as a whole).
 never chosen as secondary suppressions while another cell can be, because a hidden zero
 protects nothing: next to a hidden ``1`` with a known sum of 1 it gives the ``1`` back.
 
-*One marker.* Primary and secondary suppressions are shown with the same marker
-(``<5`` for ``min_cell=5``), as statistics offices do. With two markers a reader would know
-that a secondary cell is at least ``min_cell``, and a hidden 1 beside a hidden 5 in a row
-whose remainder is 6 would be given back. The footnote
-(:func:`analyse.text.suppressed_note`) says that ``<5`` also marks numbers hidden to protect
-another.
+*Markers that never lie* (issue 15). A primary cell shows ``<5`` (``min_cell=5``): fewer
+than 5. A cell hidden for any other reason — to protect another cell, across tables,
+reports or waves, or because :func:`suppress_groups` says its group isolates a few persons —
+never shows ``<5`` when it is 5 or more: it shows ``(s)`` (*skjult*, with its own footnote,
+:func:`analyse.text.suppressed_note`), or, for a count, the true interval that the published
+numbers already imply (``11 til 15``: 15 minus a ``<5``), as τ-ARGUS and sdcTable publish
+intervals of suppressed cells. A 0 hidden as a complement shows ``<5`` (0 is fewer than 5, so
+the marker stays true and says nothing new). A sub-group never shows more than its parent:
+``subsets`` makes the parent a sum of the sub-group and a remainder, so a published sub-group
+is a lower bound of a hidden parent.
+
+The old argument for one marker was that with two a reader knows a secondary cell is at
+least ``min_cell``, so a hidden 1 beside a hidden 5 in a row whose remainder is 6 comes back.
+That is true, and the gate now includes it: its attacker (below) reads ``<5`` as 0-4 (and,
+as zeros are published, a ``<5`` as at least 1), ``(s)`` as at least ``min_cell``, an interval
+as its bounds, and solves linear programmes over all the equations; where a small cell keeps
+fewer than two possible sizes the gate hides one more published cell beside it and checks
+again. A printed interval is computed by bound propagation from what a reader can see, so it
+is implied by the published numbers and never narrower than a reader's own bound: printing
+it tells nothing new.
 
 *Secondary suppression.* Cells and the sums that link them form a system of linear
 equations (each published total, shown or known from elsewhere, is one equation). A hidden
@@ -73,10 +92,28 @@ the same test as the dense null space, done with many small SVDs and one of
 solution per block, then the coupling), so both paths choose the same complements. A family
 of 2,000 sites and its overview is suppressed in about two seconds.
 
-Limits: protection is against *exact* recovery. Bounds can be narrowed (a hidden cell is
-known to be at most the sum it belongs to); the marker ``<5`` states that bound anyway.
-A group that no split turns into small blocks (many wide equations) falls back to one dense
-SVD, which is slow beyond a few thousand linked hidden cells.
+*Means leak too.* ``n × mean`` is a sum, a share ``k/n`` gives ``k``, a confidence limit
+or SD a sum of squares: every published statistic of a group is a sum over its persons.
+:func:`suppress_groups` takes every group a run publishes (sites, practices, overview,
+waves, all assessed and paired, per measure) with its persons, splits the persons into atoms
+(persons in exactly the same groups) and runs this same engine with the atoms as
+never-published cells and each group's ``n`` as their published sum: a group it hides must
+show no statistic. The reports pass its result to every family as ``force``.
+
+*The attacker with linear programmes.* After the exact check, every small unknown cell of a
+group of up to :data:`_LP_LIMIT` linked unknown cells is attacked: the largest (and if need be
+smallest) value it can take given the published cells, the equations and the markers'
+bounds (cf. sdcTable's ``attack()``). Hiding more only widens ranges, so a cell found safe is
+not attacked again.
+
+Limits: protection is against *exact* recovery, and against pinning a small cell to one
+size with the markers' bounds in groups of up to :data:`_LP_LIMIT` linked unknown cells;
+larger groups (many sites linked through the overview) get the exact check only. Bounds can
+be narrowed otherwise; the printed intervals state such bounds. :func:`suppress_groups`
+protects each atom; a set of several small atoms whose sum the groups determine together
+but not one by one is not checked. A group that no split turns into small blocks (many
+wide equations) falls back to one dense SVD, which is slow beyond a few thousand linked
+hidden cells.
 
 References
 ----------
@@ -94,6 +131,10 @@ Disclosure Control*, 2nd ed., ch. 4-5. https://sdctools.github.io/HandbookSDC/
 Langsrud, Ø. (2024). Secondary cell suppression by Gaussian elimination: an algorithm
 suitable for handling issues with zeros and singletons. *Journal of Official Statistics*,
 40(4). R package GaussSuppression.
+
+Meindl, B. sdcTable: Methods for Statistical Disclosure Control in Tabular Data (CRAN),
+``attack()``: lower and upper bounds of primary cells from the suppression pattern; τ-ARGUS
+(de Wolf et al.) publishes intervals of suppressed cells the same way.
 """
 
 from __future__ import annotations
@@ -115,6 +156,7 @@ from analyse.config import DEFAULT_MIN_CELL, MIN_CELL_FLOOR
 from analyse.errors import ConfigError, PrivacyError
 from analyse.problems import Problem
 from analyse.schema import fold, specs
+from analyse.text import SECONDARY_MARKER
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +248,10 @@ def site_too_small(n_residents: object, min_cell: int = DEFAULT_MIN_CELL) -> boo
 # --------------------------------------------------------------------------- result type
 
 
+
+Status = Literal["shown", "primary", "secondary", "interval"]
+
+
 @dataclass(frozen=True)
 class SuppressedTable:
     """A table that passed the gate.
@@ -213,16 +259,16 @@ class SuppressedTable:
     Attributes
     ----------
     values
-        The table with every suppressed cell set to ``pd.NA``: count columns as ``Int64``,
-        statistic columns as ``Float64``, other columns (labels) unchanged. Use it for
-        figures and sentences.
+        The table with every cell that is not shown exactly set to ``pd.NA``: count columns
+        as ``Int64``, statistic columns as ``Float64``, other columns (labels) unchanged. Use
+        it for figures and sentences.
     mask
-        Boolean frame of the same shape: ``True`` where a cell is suppressed.
+        Boolean frame of the same shape: ``True`` where a cell is not shown exactly
+        (``status`` is not ``"shown"``).
     primary
         Boolean frame: ``True`` where a cell is suppressed because it is itself below
         ``min_cell`` (or, for a statistic, rests on fewer than ``min_cell`` persons or on a
-        suppressed count). ``mask & ~primary`` are the secondary suppressions. For audit by
-        consultants only; never publish which cells are primary (see the module notes).
+        suppressed count). ``mask & ~primary`` are the secondary suppressions.
     min_cell
         The threshold used.
     count_cols, stat_cols
@@ -233,6 +279,19 @@ class SuppressedTable:
         column whose total must not be published either, because it is small or hides
         another cell. Always ``False`` where the table shows its totals itself
         (``total_col``/``total_row``; see ``mask``) or where the margin is not additive.
+    status
+        Frame of strings, what each cell shows: ``"shown"`` (its value), ``"primary"``
+        (:attr:`marker`, ``<5``: fewer than ``min_cell``; also a 0 hidden to protect
+        another cell, which is fewer than ``min_cell`` too), ``"secondary"``
+        (:data:`SECONDARY_MARKER`: hidden so that another number cannot be worked out; a
+        count so marked is at least ``min_cell``), ``"interval"`` (a count hidden to protect
+        another, shown as the true interval ``lower .. upper`` that the published numbers
+        already imply, e.g. *mindst 11*).
+    lower, upper
+        ``Float64`` frames: for count cells, what a reader knows of the value: the value
+        itself when shown, ``0 .. min_cell - 1`` for ``<5``, and for a secondary or interval
+        cell the bounds implied by everything published (``upper`` may be ``inf``). ``NA``
+        for statistics and labels.
     """
 
     values: pd.DataFrame
@@ -243,20 +302,53 @@ class SuppressedTable:
     stat_cols: tuple[str, ...]
     row_total_suppressed: pd.Series
     column_total_suppressed: pd.Series
+    status: pd.DataFrame | None = None
+    lower: pd.DataFrame | None = None
+    upper: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is None:
+            status = pd.DataFrame("shown", index=self.mask.index, columns=self.mask.columns)
+            status = status.astype(object).mask(self.mask, "secondary")
+            object.__setattr__(self, "status", status.mask(self.primary, "primary"))
+        for name in ("lower", "upper"):
+            if getattr(self, name) is None:
+                empty = pd.DataFrame(np.nan, index=self.mask.index, columns=self.mask.columns)
+                object.__setattr__(self, name, empty.astype("Float64"))
 
     @property
     def marker(self) -> str:
-        """What a suppressed cell shows: ``<5`` for ``min_cell=5``."""
+        """What a primary cell shows: ``<5`` for ``min_cell=5``."""
         return f"<{self.min_cell}"
 
     @property
+    def secondary_marker(self) -> str:
+        """What a cell hidden to protect another shows: :data:`SECONDARY_MARKER`."""
+        return SECONDARY_MARKER
+
+    @property
     def n_suppressed(self) -> int:
-        """Number of suppressed cells."""
+        """Number of cells not shown exactly (primary, secondary and interval)."""
         return int(self.mask.to_numpy().sum())
 
     @property
     def any_suppressed(self) -> bool:
         return self.n_suppressed > 0
+
+    def kinds(self) -> set[str]:
+        """The statuses other than ``"shown"`` that occur in the table."""
+        assert self.status is not None
+        return set(np.unique(self.status.to_numpy().astype(str))) - {"shown"}
+
+    def note(self, lang: Literal["da", "en"] = "da") -> str | None:
+        """The footnote for the markers this table shows (``None`` when it shows none):
+        :func:`analyse.text.suppressed_note`."""
+        from analyse import text
+
+        kinds = self.kinds()
+        if not kinds:
+            return None
+        return text.suppressed_note(self.min_cell, lang, kinds=kinds)
 
     def display(
         self,
@@ -265,7 +357,7 @@ class SuppressedTable:
         decimals: int | Mapping[str, int] = 1,
         percent_cols: Sequence[str] = (),
     ) -> pd.DataFrame:
-        """The table as strings for a report: numbers formatted, suppressed cells as ``<5``.
+        """The table as strings for a report: numbers formatted, hidden cells marked.
 
         Parameters
         ----------
@@ -282,8 +374,10 @@ class SuppressedTable:
         pandas.DataFrame
             Same index and columns; every cell a string. Counts via
             :func:`analyse.text.fmt_int`, statistics via :func:`analyse.text.fmt_number` or
-            :func:`analyse.text.fmt_percent`, missing values as ``–``, suppressed cells as
-            :attr:`marker`. Other columns are converted with ``str`` (escaping for HTML is the
+            :func:`analyse.text.fmt_percent`, missing values as ``–``; a primary cell as
+            :attr:`marker` (``<5``), a secondary one as :attr:`secondary_marker` (``(s)``),
+            an interval as :func:`analyse.text.interval_phrase` (``mindst 11``,
+            ``11–15``). Other columns are converted with ``str`` (escaping for HTML is the
             exporter's job).
         """
         from analyse import text
@@ -293,6 +387,7 @@ class SuppressedTable:
             raise ConfigError(
                 f"percent_cols must be statistic columns {list(self.stat_cols)}; received {unknown}."
             )
+        assert self.status is not None and self.lower is not None and self.upper is not None
         out = {}
         for col in self.values.columns:
             s = self.values[col]
@@ -306,7 +401,20 @@ class SuppressedTable:
                     strings = s.map(lambda v, d=d: text.fmt_number(v, d, lang))
             else:
                 strings = s.map(lambda v: text.MISSING if text._is_missing(v) else str(v))
-            out[col] = strings.where(~self.mask[col], self.marker).astype(object)
+            status = self.status[col]
+            strings = strings.astype(object).where(status != "primary", self.marker)
+            strings = strings.where(status != "secondary", self.secondary_marker)
+            interval = status == "interval"
+            if interval.any():
+                phrases = [
+                    text.interval_phrase(lo, hi, lang)
+                    for lo, hi in zip(
+                        self.lower.loc[interval, col], self.upper.loc[interval, col], strict=True
+                    )
+                ]
+                strings = strings.copy()
+                strings[interval] = phrases
+            out[col] = strings.astype(object)
         return pd.DataFrame(out, index=self.values.index)
 
 
@@ -321,6 +429,10 @@ _BLOCK_LIMIT = 200
 _COUPLING_LIMIT = 2000
 #: A null-space entry (or residual) below this is taken as zero: the cell is determined.
 _ZERO = 1e-9
+#: Widest interval printed, in units of ``min_cell - 1`` (the width of a ``<5``).
+_INTERVAL_WIDTH = 2
+#: Groups of linked unknown cells up to this size get the linear-programme attack.
+_LP_LIMIT = 120
 
 
 def _ranges(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -379,15 +491,21 @@ class _System:
     equations as a sparse matrix in compressed-row form (``ptr``, ``cells``, ``coefs``).
     """
 
-    def __init__(self, min_cell: int, zeros: Zeros) -> None:
+    def __init__(self, min_cell: int, zeros: Zeros, *, small_hidden_shown: bool = True) -> None:
         self.min_cell = min_cell
         self.zeros = zeros
+        #: Whether a small never-published cell counts as ``<5`` (a remainder ``n - k``,
+        #: whose interval "11 til 15" says as much); not for the atoms of a group structure,
+        #: of which nothing is printed.
+        self.small_hidden_shown = small_hidden_shown
         self.n = 0
         self._cols: dict[str, list[np.ndarray]] = {
             "value": [],
             "is_total": [],
             "hidden": [],
             "derived": [],
+            "forced": [],
+            "elsewhere": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -402,14 +520,25 @@ class _System:
         is_total: bool | np.ndarray = False,
         hidden: bool = False,
         derived: bool = False,
+        forced: bool | np.ndarray = False,
+        elsewhere: bool = False,
     ) -> np.ndarray:
-        """Add cells with these values; return their ids."""
+        """Add cells with these values; return their ids.
+
+        ``hidden``: never published (a remainder ``n - k``, an atom of a group structure);
+        ``derived``: a difference, not a count of persons; ``forced``: to be suppressed
+        (as a secondary cell) whatever its value, because another gate said so;
+        ``elsewhere``: a total the table does not show (published elsewhere, or if hidden not
+        at all: no marker tells a reader anything about it).
+        """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
         self._cols["value"].append(value)
         self._cols["is_total"].append(np.broadcast_to(np.asarray(is_total, dtype=bool), (k,)))
         self._cols["hidden"].append(np.full(k, hidden))
         self._cols["derived"].append(np.full(k, derived))
+        self._cols["forced"].append(np.broadcast_to(np.asarray(forced, dtype=bool), (k,)))
+        self._cols["elsewhere"].append(np.full(k, elsewhere))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -434,6 +563,22 @@ class _System:
         self._eq_coefs.append(coefs[keep][v])
         self._eq_lens.append(lens[keep])
 
+    def add_sums(self, totals: np.ndarray, parts: np.ndarray, lens: np.ndarray) -> None:
+        """One equation ``totals[i] = sum of its parts`` per total: ``parts`` holds the
+        parts of every total one after the other, ``lens`` how many each has."""
+        totals = np.asarray(totals, dtype=np.int64)
+        lens = np.asarray(lens, dtype=np.int64)
+        keep = lens >= 1
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        cells, coefs = [], []
+        for t, a, k in zip(totals[keep], starts[keep], lens[keep], strict=True):
+            cells.append(np.concatenate((parts[a : a + k], [t])))
+            coefs.append(np.concatenate((np.ones(k), [-1.0])))
+        if cells:
+            self._eq_cells.append(np.concatenate(cells).astype(np.int64))
+            self._eq_coefs.append(np.concatenate(coefs))
+            self._eq_lens.append(lens[keep] + 1)
+
     def values(self) -> np.ndarray:
         if self._values is None:
             vals = self._cols["value"]
@@ -447,11 +592,16 @@ class _System:
     # -- the algorithm ---------------------------------------------------------------
 
     def solve(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return (suppressed, primary) boolean arrays over the cells."""
+        """Return (suppressed, primary) boolean arrays over the cells.
+
+        Also sets :attr:`lower` and :attr:`upper`: the bounds a reader can work out for every
+        cell from everything published (see :meth:`_bounds`).
+        """
         value = self.values()
         hidden = self._array("hidden", bool)
         is_total = self._array("is_total", bool)
         derived = self._array("derived", bool)
+        forced = self._array("forced", bool)
         n = self.n
         lens = np.concatenate(self._eq_lens) if self._eq_lens else np.zeros(0, dtype=np.int64)
         self.eq_cells = (
@@ -473,7 +623,7 @@ class _System:
             small |= value == 0
         small &= ~derived
         primary = small.copy()
-        suppressed = primary & ~hidden
+        suppressed = (primary | forced) & ~hidden
         # Hidden cells are unknown to a reader; the small ones must stay unknown.
         protect_hidden = hidden & primary
         # Preference of a cell as a complement: published non-zero counts first, the
@@ -482,6 +632,8 @@ class _System:
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
         self.rank = rank
+        self.hidden, self.derived = hidden, derived
+        self.elsewhere = self._array("elsewhere", bool)
 
         candidates = np.arange(self.n_eq, dtype=np.int64)
         for _ in range(n + 1):
@@ -491,12 +643,206 @@ class _System:
             unknown = suppressed | hidden
             adds = self._complements(unknown, primary & unknown)
             if not adds:
+                # 3. the markers' own bounds (an attacker with linear programmes)
+                adds = self._attack(suppressed, primary)
+            if not adds:
+                self.lower, self.upper = self._bounds(suppressed, primary)
                 return suppressed, primary
             suppressed[adds] = True
             candidates = self._eqs_of(np.asarray(adds, dtype=np.int64))
         raise PrivacyError(
             [], "Secondary suppression did not converge; report this as a bug."
         )  # pragma: no cover
+
+    # -- bounds: what the markers say, and what a linear programme makes of it ---------
+
+    def _marker_bounds(
+        self, suppressed: np.ndarray, primary: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What a reader knows of each cell from its marker, before solving anything.
+
+        Published: its value. ``<5``: 0 to 4 (``min_cell - 1``): a primary cell, or a zero
+        hidden as a complement (0 is fewer than 5, so the marker stays true); a small
+        never-published remainder counts as ``<5`` too. ``(s)``: at
+        least 5 (a secondary cell that is not 0). Never published: 0 or more. A difference:
+        any number.
+        """
+        value = self.values()
+        lo, hi = value.copy(), value.copy()
+        unknown = suppressed | self.hidden
+        lo[unknown], hi[unknown] = 0.0, np.inf
+        small_marker = suppressed & (primary | (value == 0))
+        hi[small_marker] = self.min_cell - 1.0
+        # A small hidden remainder (``n - k`` of ``of_n``) is taken as if it showed ``<5``: an
+        # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
+        if self.small_hidden_shown:
+            hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
+        lo[suppressed & ~small_marker] = float(self.min_cell)
+        # A hidden total the table does not show has no marker: nothing is known of it.
+        nowhere = suppressed & self.elsewhere
+        lo[nowhere], hi[nowhere] = 0.0, np.inf
+        lo[unknown & self.derived], hi[unknown & self.derived] = -np.inf, np.inf
+        return lo, hi
+
+    def _propagate(
+        self, unknown: np.ndarray, lo: np.ndarray, hi: np.ndarray, rounds: int = 4
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of the unknown cells by propagation along the equations (vectorised).
+
+        For an equation ``sum(a_j x_j) = 0`` each unknown ``x_i`` lies between
+        ``-(sum over j != i of a_j x_j)/a_i`` at the others' extremes. Every bound so found
+        follows from the published numbers and the markers, so a reader can find it too:
+        printing it reveals nothing new (it may be wider than the tightest bound, never
+        narrower). A few rounds, as bounds found in one equation tighten another.
+        """
+        lo, hi = lo.copy(), hi.copy()
+        value = self.values()
+        ent_eq, cells, coefs = self.entry_eq, self.eq_cells, self.eq_coefs
+        unk = unknown[cells]
+        for _ in range(rounds):
+            c_lo = np.where(unk, lo[cells], value[cells])
+            c_hi = np.where(unk, hi[cells], value[cells])
+            t_lo = np.where(coefs > 0, coefs * c_lo, coefs * c_hi)  # smallest a_j x_j
+            t_hi = np.where(coefs > 0, coefs * c_hi, coefs * c_lo)
+            with np.errstate(invalid="ignore"):
+                inf_lo = np.bincount(ent_eq, weights=np.isinf(t_lo), minlength=self.n_eq)
+                inf_hi = np.bincount(ent_eq, weights=np.isinf(t_hi), minlength=self.n_eq)
+                s_lo = np.bincount(
+                    ent_eq, weights=np.where(np.isinf(t_lo), 0.0, t_lo), minlength=self.n_eq
+                )
+                s_hi = np.bincount(
+                    ent_eq, weights=np.where(np.isinf(t_hi), 0.0, t_hi), minlength=self.n_eq
+                )
+                # sums of the others: remove the entry itself (infinite parts by count)
+                own_inf_lo, own_inf_hi = np.isinf(t_lo), np.isinf(t_hi)
+                o_lo = np.where(
+                    inf_lo[ent_eq] - own_inf_lo > 0, -np.inf, s_lo[ent_eq] - np.where(own_inf_lo, 0, t_lo)
+                )
+                o_hi = np.where(
+                    inf_hi[ent_eq] - own_inf_hi > 0, np.inf, s_hi[ent_eq] - np.where(own_inf_hi, 0, t_hi)
+                )
+                # a_i x_i = -(others): between -o_hi and -o_lo
+                x1, x2 = -o_hi / coefs, -o_lo / coefs
+            new_lo = np.where(coefs > 0, x1, x2)
+            new_hi = np.where(coefs > 0, x2, x1)
+            sel = unk & np.isfinite(new_lo)
+            if sel.any():
+                np.maximum.at(lo, cells[sel], new_lo[sel])
+            sel = unk & np.isfinite(new_hi)
+            if sel.any():
+                np.minimum.at(hi, cells[sel], new_hi[sel])
+        return lo, hi
+
+    def _ranges_lp(
+        self,
+        unknown: np.ndarray,
+        lo: np.ndarray,
+        hi: np.ndarray,
+        targets: np.ndarray,
+        *,
+        relax: bool,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Smallest and largest value of every ``targets`` cell; others keep ``lo``/``hi``.
+
+        ``relax=True`` (intervals to publish): bound propagation (:meth:`_propagate`). ``relax=False`` (the attack): one linear programme pair per cell over
+        its whole group of linked unknown cells, for groups of up to :data:`_LP_LIMIT` cells;
+        larger groups (many sites linked through the overview) keep the markers' bounds
+        (see the module notes).
+        """
+        from scipy.optimize import linprog
+
+        out_lo, out_hi = lo.copy(), hi.copy()
+        in_eq = self.cell_ptr[1:] > self.cell_ptr[:-1]
+        targets = targets & in_eq
+        if not targets.any():
+            return out_lo, out_hi
+        if relax:
+            p_lo, p_hi = self._propagate(unknown, lo, hi)
+            out_lo[targets], out_hi[targets] = p_lo[targets], p_hi[targets]
+            return out_lo, out_hi
+        value = self.values()
+        _, cell_label, eq_label, _ = self._components(unknown)
+        for g in np.unique(cell_label[targets & (cell_label >= 0)]):
+            cells = np.flatnonzero(cell_label == g)
+            if len(cells) > _LP_LIMIT:
+                log.debug("no linear-programme attack on a group of %d linked cells", len(cells))
+                continue
+            eqs = np.flatnonzero(eq_label == g)
+            rows, ecells, coefs, inside = self._submatrix(eqs, cells, unknown)
+            a = np.zeros((len(eqs), len(cells)))
+            np.add.at(a, (rows[inside], np.searchsorted(cells, ecells[inside])), coefs[inside])
+            b = np.zeros(len(eqs))
+            np.add.at(b, rows[~inside], -coefs[~inside] * value[ecells[~inside]])
+            bounds = [
+                (None if np.isinf(x) else x, None if np.isinf(y) else y)
+                for x, y in zip(lo[cells], hi[cells], strict=True)
+            ]
+            for j in np.flatnonzero(targets[cells]):
+                c = np.zeros(len(cells))
+                c[j] = 1.0
+                t = cells[j]
+                r_hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if r_hi.status == 0:
+                    out_hi[t] = min(hi[t], -r_hi.fun)
+                if out_hi[t] >= value[t] + 1 - 1e-7 and value[t] >= 1:
+                    continue  # already two sizes (its own and one more): no need for the minimum
+                r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+                if r_lo.status == 0:
+                    out_lo[t] = max(lo[t], r_lo.fun)
+        return out_lo, out_hi
+
+    def _bounds(
+        self, suppressed: np.ndarray, primary: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds of every secondary cell a reader can work out (for interval publication)."""
+        lo, hi = self._marker_bounds(suppressed, primary)
+        targets = suppressed & ~primary & ~self.derived & (self.values() > 0)
+        return self._ranges_lp(suppressed | self.hidden, lo, hi, targets, relax=True)
+
+    def _attack(self, suppressed: np.ndarray, primary: np.ndarray) -> list[int]:
+        """Published cells to hide because an attacker who knows the markers' bounds
+        (:meth:`_marker_bounds`) leaves a small cell fewer than two possible sizes: of 1 or
+        more for a ``<5`` (beside a ``(s)`` in a row whose remainder is 6 it is 0 or 1:
+        pinned, since a reader takes ``<5`` to be at least 1, zeros being published), of 0 or
+        more for a never-published cell (a remainder, an atom). For each such cell: the most preferred
+        published cell of its equations (or the nearest published cell). Empty when every
+        small unknown cell keeps two or more possible sizes.
+        """
+        unknown = suppressed | self.hidden
+        targets = primary & unknown & (self.values() > 0)
+        # Hiding more only widens every range (a published value becomes a range around it),
+        # so a cell found safe once stays safe: only the others are attacked again.
+        safe = getattr(self, "_safe", None)
+        if safe is not None:
+            targets &= ~safe
+        if not targets.any():
+            return []
+        lo, hi = self._marker_bounds(suppressed, primary)
+        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets, relax=False)
+        # A ``<5`` is read as 1 to 4 (zeros are published); a never-published cell may be 0.
+        floor = np.where(self.hidden | self.elsewhere, 0.0, 1.0)
+        sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), floor) + 1
+        pinned = np.flatnonzero(targets & (sizes < 2))
+        self._safe = (safe if safe is not None else np.zeros(self.n, dtype=bool)) | (
+            targets & (sizes >= 2)
+        )
+        adds: set[int] = set()
+        for p in pinned:
+            ring = np.unique(self.eq_cells[_ranges(self.eq_ptr, self._eqs_of(np.array([p])))])
+            ring = ring[~unknown[ring]]
+            if len(ring):
+                adds.add(int(ring[np.argmin(self.rank[ring])]))
+            else:
+                near = self._nearest_published(int(p), unknown)
+                if near:
+                    adds.add(min(near, key=lambda c: self.rank[c]))
+        if pinned.size and not adds:
+            # Every cell near it is hidden already: only the markers themselves pin it (a
+            # ``<5`` that is the sum of two ``<5`` of at least 1 each, in a table of a few
+            # persons). A reader who does not assume ``<5`` is at least 1 (a hidden 0 shows
+            # ``<5`` too) cannot; nothing more can be hidden.
+            log.warning("a small cell is pinned only by the markers of a fully hidden table")
+        return sorted(adds)
 
     def _eqs_of(self, cells: np.ndarray) -> np.ndarray:
         """Equations touching any of ``cells``, ascending."""
@@ -1010,6 +1356,11 @@ class _Spec:
     n_col: str | None
     stat_bases: dict[str, tuple[str, ...]]
     of_n: tuple[str, ...]
+    #: ``(sub, parent)`` count columns: ``sub`` counts some of ``parent``'s persons
+    #: (``of_n`` gives ``(k, n_col)``).
+    subsets: tuple[tuple[str, str], ...]
+    #: ``(total, parts)``: in every row ``total`` is the sum of ``parts`` (count columns).
+    row_sums: tuple[tuple[str, tuple[str, ...]], ...]
     margins: Margins
     total_col: str | None
     total_row: Hashable | None
@@ -1030,6 +1381,8 @@ def _spec(
     total_col: str | None,
     total_row: Hashable | None,
     allow_negative: bool = False,
+    subsets: Mapping[str, str] | None = None,
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> _Spec:
     if not isinstance(table, pd.DataFrame):
         raise ConfigError(f"table must be a pandas DataFrame; received {type(table).__name__}.")
@@ -1069,6 +1422,21 @@ def _spec(
             raise ConfigError(f"of_n column {c!r} must also be in count_cols.")
     if of_n and n_col is None:
         raise ConfigError("of_n needs n_col: the persons the of_n counts are a subset of.")
+    pairs = [(c, n_col) for c in of_n]
+    for sub, parent in (subsets or {}).items():
+        if sub not in counts or parent not in counts:
+            raise ConfigError(
+                f"subsets pairs must name count columns {counts}; received {sub!r}: {parent!r}."
+            )
+        if (sub, parent) not in pairs:
+            pairs.append((sub, parent))
+    sums_ = []
+    for tot, parts_ in (row_sums or {}).items():
+        parts_ = (parts_,) if isinstance(parts_, str) else tuple(parts_)
+        bad = [c for c in (tot, *parts_) if c not in counts]
+        if bad:
+            raise ConfigError(f"row_sums must name count columns {counts}; received {bad}.")
+        sums_.append((tot, parts_))
     if total_row is not None and total_row not in table.index:
         raise ConfigError(
             f"total_row {total_row!r} is not a row of the table; its rows are {list(table.index)}."
@@ -1112,6 +1480,8 @@ def _spec(
         n_col=n_col,
         stat_bases=bases,
         of_n=tuple(of_n),
+        subsets=tuple(pairs),  # type: ignore[arg-type]
+        row_sums=tuple(sums_),
         margins=margins,  # type: ignore[arg-type]
         total_col=total_col,
         total_row=total_row,
@@ -1163,13 +1533,40 @@ def _check_counts(table: pd.DataFrame, counts: Sequence[str], allow_negative: bo
     return _counts_array(table, counts)
 
 
+def _forced(
+    table: pd.DataFrame, spec: _Spec, force: pd.DataFrame | None
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """``force`` (booleans by row label and column; missing: ``False``) as arrays over the
+    table's count columns and statistic columns."""
+    if force is None:
+        return None, None
+    if not isinstance(force, pd.DataFrame):
+        raise ConfigError(
+            f"force must be a DataFrame of booleans by row and column; received {type(force).__name__}."
+        )
+    f = force.reindex(index=table.index, columns=[*spec.count_cols, *spec.stat_bases])
+    f = f.fillna(False).astype(bool).to_numpy()
+    k = len(spec.count_cols)
+    return f[:, :k], f[:, k:]
+
+
 def _add_table(
-    system: _System, key: Hashable, table: pd.DataFrame, spec: _Spec, *, derived: bool = False
+    system: _System,
+    key: Hashable,
+    table: pd.DataFrame,
+    spec: _Spec,
+    *,
+    derived: bool = False,
+    unpublished: bool = False,
+    forced: np.ndarray | None = None,
 ) -> None:
     """Add a table's count cells and its own equations (margins, remainders) to the system.
 
     Cells are numbered row by row; then the totals published elsewhere (row totals, column
-    totals) and the hidden remainders of ``of_n``, each in table order.
+    totals) and the hidden remainders of ``of_n``/``subsets``, each in table order. An
+    ``unpublished`` table (the atoms of a group structure) adds hidden cells only, without
+    margins or remainders. ``forced``: rows x ``count_cols``, cells to suppress whatever
+    their value.
     """
     rows = table.index
     cols = spec.count_cols
@@ -1184,7 +1581,20 @@ def _add_table(
     tr = rows.get_loc(spec.total_row) if spec.total_row is not None else None
     if tr is not None:
         is_total[tr, :] = True
-    ids[valid] = system.add_cells(values[valid], is_total=is_total[valid], derived=derived)
+    for tot, _ in spec.row_sums:
+        is_total[:, col_pos[tot]] = True
+    if unpublished:
+        ids[valid] = system.add_cells(values[valid], hidden=True, derived=derived)
+        system.tables[key] = _TableCells(
+            ids=ids,
+            row_total=np.full(n_rows, -1, dtype=np.int64),
+            column_total=np.full(len(cols), -1, dtype=np.int64),
+        )
+        return
+    force = np.zeros_like(valid) if forced is None else forced
+    ids[valid] = system.add_cells(
+        values[valid], is_total=is_total[valid], derived=derived, forced=force[valid]
+    )
     filled = np.where(valid, values, 0.0)
     row_total = np.full(n_rows, -1, dtype=np.int64)
     column_total = np.full(len(cols), -1, dtype=np.int64)
@@ -1207,7 +1617,7 @@ def _add_table(
             t = np.full(n_rows, -1, dtype=np.int64)
         # A total published elsewhere: a cell of its own, which may have to be hidden.
         need = (t < 0) & (parts >= 0).any(axis=1)
-        t[need] = system.add_cells(expected[need], is_total=True, derived=derived)
+        t[need] = system.add_cells(expected[need], is_total=True, derived=derived, elsewhere=True)
         row_total = np.where(need, t, -1)
         system.add_equations(np.column_stack([parts, t]), np.array([1.0] * len(ic) + [-1.0]))
     if spec.margins in ("both", "columns"):
@@ -1232,28 +1642,37 @@ def _add_table(
         else:
             t = np.full(len(gp), -1, dtype=np.int64)
         need = (t < 0) & (parts >= 0).any(axis=1)
-        t[need] = system.add_cells(expected[need], is_total=True, derived=derived)
+        t[need] = system.add_cells(expected[need], is_total=True, derived=derived, elsewhere=True)
         column_total[np.asarray(gp, dtype=np.int64)[need]] = t[need]
         system.add_equations(
             np.column_stack([parts, t]), np.array([1.0] * int(interior.sum()) + [-1.0])
         )
-    if spec.of_n:
-        npos = col_pos[spec.n_col]  # type: ignore[index]
-        kp = [col_pos[c] for c in spec.of_n]
-        k_ids = ids[:, kp]
-        n_ids = np.repeat(ids[:, [npos]], len(kp), axis=1)
-        ok = (k_ids >= 0) & (n_ids >= 0)
-        rest = values[:, [npos]] - values[:, kp]
-        bad = np.argwhere(ok & (rest < 0))
+    for tot, parts_ in spec.row_sums:
+        cols_ = [col_pos[c] for c in parts_] + [col_pos[tot]]
+        bad = np.flatnonzero(
+            np.all(valid[:, cols_], axis=1)
+            & (np.abs(values[:, cols_[:-1]].sum(axis=1) - values[:, cols_[-1]]) > tol)
+        )
         if len(bad):
-            r, j = bad[0]
             raise ConfigError(
-                f"Row {rows[r]!r} of table {key!r}: {spec.of_n[j]!r} ({values[r, kp[j]]:g}) is "
-                f"larger than {spec.n_col!r} ({values[r, npos]:g}), but of_n says it counts "
-                "some of them."
+                f"Row {rows[bad[0]]!r} of table {key!r}: {tot!r} is not the sum of {list(parts_)}."
+            )
+        system.add_equations(ids[:, cols_], np.array([1.0] * len(parts_) + [-1.0]))
+    for sub, parent in spec.subsets:
+        kp, npos = col_pos[sub], col_pos[parent]
+        ok = (ids[:, kp] >= 0) & (ids[:, npos] >= 0)
+        rest = values[:, npos] - values[:, kp]
+        bad = np.flatnonzero(ok & (rest < 0))
+        if len(bad):
+            r = bad[0]
+            raise ConfigError(
+                f"Row {rows[r]!r} of table {key!r}: {sub!r} ({values[r, kp]:g}) is larger than "
+                f"{parent!r} ({values[r, npos]:g}), but it counts some of them (of_n/subsets)."
             )
         h = system.add_cells(rest[ok], hidden=True)
-        system.add_equations(np.column_stack([k_ids[ok], h, n_ids[ok]]), np.array([1.0, 1.0, -1.0]))
+        system.add_equations(
+            np.column_stack([ids[ok, kp], h, ids[ok, npos]]), np.array([1.0, 1.0, -1.0])
+        )
     system.tables[key] = _TableCells(ids=ids, row_total=row_total, column_total=column_total)
 
 
@@ -1273,6 +1692,9 @@ class _ResultParts:
     min_cell: int
     count_cols: tuple[str, ...]
     stat_cols: tuple[str, ...]
+    status: np.ndarray  # rows x columns, object: see SuppressedTable.status
+    lower: np.ndarray  # rows x columns, float (NaN where no bound is stated)
+    upper: np.ndarray
 
 
 def _result_parts(
@@ -1282,6 +1704,7 @@ def _result_parts(
     spec: _Spec,
     suppressed: np.ndarray,
     primary: np.ndarray,
+    forced_stats: np.ndarray | None = None,
 ) -> _ResultParts:
     cells = system.tables[key]
     ids = cells.ids
@@ -1304,7 +1727,8 @@ def _result_parts(
         present = ~np.isnan(spec.stats)
         for j, (s, bases) in enumerate(spec.stat_bases.items()):
             on = [where[c] for c in dict.fromkeys((spec.n_col, *bases))]
-            mask[:, where[s]] = (too_few | mask[:, on].any(axis=1)) & present[:, j]
+            forced_j = forced_stats[:, j] if forced_stats is not None else False
+            mask[:, where[s]] = (too_few | mask[:, on].any(axis=1) | forced_j) & present[:, j]
             prim[:, where[s]] = (too_few | prim[:, on].any(axis=1)) & present[:, j]
     known = set(spec.count_cols) | set(stat_names)
     others = {i: table.iloc[:, i].array.copy() for i, c in enumerate(columns) if c not in known}
@@ -1312,11 +1736,15 @@ def _result_parts(
     column_total = np.where(
         cells.column_total >= 0, suppressed[np.maximum(cells.column_total, 0)], False
     )
+    status, lower, upper = _statuses(system, ids, cpos, mask, prim, len(columns))
     return _ResultParts(
         index=table.index,
         columns=columns,
         mask=mask,
         primary=prim,
+        status=status,
+        lower=lower,
+        upper=upper,
         counts=spec.counts,
         stats=spec.stats,
         others=others,
@@ -1326,6 +1754,47 @@ def _result_parts(
         count_cols=spec.count_cols,
         stat_cols=tuple(stat_names),
     )
+
+
+def _statuses(
+    system: _System,
+    ids: np.ndarray,
+    cpos: list[int],
+    mask: np.ndarray,
+    prim: np.ndarray,
+    n_columns: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each cell shows (``shown``/``primary``/``secondary``/``interval``) and the bounds
+    a reader has of each count cell (its value when shown; NaN for other columns)."""
+    status = np.full(mask.shape, "shown", dtype=object)
+    status[mask] = "secondary"
+    status[prim] = "primary"
+    lower = np.full(mask.shape, np.nan)
+    upper = np.full(mask.shape, np.nan)
+    has = ids >= 0
+    safe = np.where(has, ids, 0)
+    value = system.values()[safe]
+    lo = np.where(has, system.lower[safe], np.nan)
+    hi = np.where(has, system.upper[safe], np.nan)
+    m = system.min_cell
+    sub = status[:, cpos]
+    hidden = has & mask[:, cpos]
+    # A zero hidden as a complement shows ``<5`` (true: 0 is fewer than 5), like a primary.
+    sub[hidden & (value == 0) & ~system.derived[safe]] = "primary"
+    # A secondary count whose bounds say more than its marker: a true interval.
+    lo_w = np.ceil(lo - 1e-7)
+    hi_w = np.floor(hi + 1e-7)
+    # Only a narrow interval is worth printing ("11 til 15"); a wide one reads as nonsense.
+    informative = hidden & (sub == "secondary") & ~system.derived[safe] & (lo_w >= m)
+    informative &= np.isfinite(hi_w) & (hi_w - lo_w <= _INTERVAL_WIDTH * (m - 1))
+    sub[informative] = "interval"
+    status[:, cpos] = sub
+    counts = hidden & ~system.derived[safe]  # a hidden difference may be negative
+    lower[:, cpos] = np.where(
+        counts, np.maximum(lo_w, 0.0), np.where(hidden, lo_w, np.where(has, value, np.nan))
+    )
+    upper[:, cpos] = np.where(hidden, hi_w, np.where(has, value, np.nan))
+    return status, lower, upper
 
 
 def _build(parts: _ResultParts) -> SuppressedTable:
@@ -1356,6 +1825,13 @@ def _build(parts: _ResultParts) -> SuppressedTable:
         column_total_suppressed=pd.Series(
             parts.column_total, index=list(parts.count_cols), dtype=bool
         ),
+        status=pd.DataFrame(parts.status.copy(), index=parts.index, columns=parts.columns),
+        lower=pd.DataFrame(
+            parts.lower.copy(), index=parts.index, columns=parts.columns
+        ).astype("Float64"),
+        upper=pd.DataFrame(
+            parts.upper.copy(), index=parts.index, columns=parts.columns
+        ).astype("Float64"),
     )
 
 
@@ -1408,6 +1884,9 @@ def suppress(
     total_row: Hashable | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     zeros: Zeros = "publish",
+    subsets: Mapping[str, str] | None = None,
+    force: pd.DataFrame | None = None,
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> SuppressedTable:
     """Suppress one aggregate table for a steering-group report.
 
@@ -1448,6 +1927,18 @@ def suppress(
     zeros
         ``"publish"`` (default): a count of 0 is shown; ``"suppress"``: zeros are unsafe too.
         See the module notes.
+    subsets
+        ``{sub: parent}`` count columns where ``sub`` counts some of ``parent``'s persons in
+        the same row (*… and only staff are close* of *want more*). The remainder
+        ``parent - sub`` is protected like that of ``of_n``, and a published ``sub`` is a
+        lower bound of a hidden ``parent`` (a sub-group never shows more than its parent).
+    force
+        Booleans by row label and column: cells to hide whatever their value (because a
+        gate over other tables said so, :func:`suppress_groups`); shown as secondary.
+    row_sums
+        ``{total: [parts]}`` count columns: in every row ``total`` is the sum of ``parts``
+        (relationships before = kept + lost, when ``n × mean`` of another table publishes
+        the total). Totals are hidden only as a last resort.
 
     Returns
     -------
@@ -1479,11 +1970,14 @@ def suppress(
     ... )
     >>> st = suppress(t, count_cols=["P1", "P2"], total_col="n", total_row="I alt")
     >>> st.display()
-              P1  P2   n
+                   P1        P2   n
     site_id
-    H1        <5  <5  20
-    H2        <5  <5  12
-    I alt     15  17  32
+    H1      11 til 15   5 til 9  20
+    H2             <5  8 til 12  12
+    I alt          15        17  32
+
+    Only the 3 shows ``<5``; the cells hidden to protect it show the true intervals the
+    published totals and that ``<5`` already imply (15 minus 0 to 4 is 11 to 15).
     """
     m = check_min_cell(min_cell)
     if zeros not in ("publish", "suppress"):
@@ -1497,11 +1991,14 @@ def suppress(
         margins=margins,
         total_col=total_col,
         total_row=total_row,
+        subsets=subsets,
+        row_sums=row_sums,
     )
+    forced_counts, forced_stats = _forced(table, spec, force)
     system = _System(m, zeros)
-    _add_table(system, None, table, spec)
+    _add_table(system, None, table, spec, forced=forced_counts)
     suppressed, primary = system.solve()
-    return _build(_result_parts(system, None, table, spec, suppressed, primary))
+    return _build(_result_parts(system, None, table, spec, suppressed, primary, forced_stats))
 
 
 def suppress_family(
@@ -1519,6 +2016,10 @@ def suppress_family(
     total_row: Hashable | None = None,
     min_cell: int = DEFAULT_MIN_CELL,
     zeros: Zeros = "publish",
+    subsets: Mapping[str, str] | None = None,
+    force: Mapping[Hashable, pd.DataFrame] | None = None,
+    unpublished: Iterable[Hashable] = (),
+    row_sums: Mapping[str, Sequence[str]] | None = None,
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -1545,7 +2046,15 @@ def suppress_family(
         kept, gained and lost are sums instead: ``sums={"pre": ["kept", "lost"],
         "post": ["kept", "gained"]}``.
     count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros
-        As in :func:`suppress`, the same for every table.
+        As in :func:`suppress`, the same for every table; so are ``subsets`` and ``row_sums``.
+    force
+        ``{key: booleans by row and column}``: cells to hide whatever their value (as
+        :func:`suppress`'s ``force``).
+    unpublished
+        Keys of tables that are never shown: the finest cells (*atoms*) that published tables
+        are sums of, e.g. each site × practice when sites and practices are both published
+        (``sums={site: [its atoms], practice: [its atoms]}``). Their small cells are
+        protected like any other; they are not in the result.
 
     Returns
     -------
@@ -1564,16 +2073,17 @@ def suppress_family(
     Examples
     --------
     Two sites and their overview: the 3 of H2 is hidden, so is the 7 of H1 beside it in the
-    overview's column, and a cell of each row to protect them from the row totals.
+    overview's column, and a cell of each row to protect them from the row totals. Only the
+    3 shows ``<5``; the others show the true intervals the published numbers imply.
 
     >>> h1 = pd.DataFrame({"pre": [7, 10], "post": [8, 9]}, index=["friend", "staff"])
     >>> h2 = pd.DataFrame({"pre": [3, 12], "post": [6, 11]}, index=["friend", "staff"])
     >>> out = suppress_family({"H1": h1, "H2": h2, "all": h1 + h2}, total="all",
     ...                       count_cols=["pre", "post"], n_col=None)
     >>> out["H2"].display()
-           pre post
-    friend  <5   <5
-    staff   <5   <5
+                  pre      post
+    friend         <5   5 til 9
+    staff   11 til 15  8 til 12
     >>> out["all"].display()
            pre post
     friend  10   14
@@ -1609,17 +2119,37 @@ def suppress_family(
         total_row=total_row,
     )
     derived_keys = {t[0] for t in differences}
+    hidden_keys = set(unpublished)
+    bad = [k for k in hidden_keys if k not in tables]
+    if bad:
+        raise ConfigError(f"unpublished names tables {bad} that are not keys of tables.")
+    force = dict(force or {})
     specs_ = {
-        k: _spec(tables[k], **spec_args, allow_negative=k in derived_keys)  # type: ignore[arg-type]
+        k: _spec(
+            tables[k],
+            **spec_args,  # type: ignore[arg-type]
+            allow_negative=k in derived_keys,
+            subsets=subsets,
+            row_sums=row_sums,
+        )
         for k in keys
     }
+    forced = {k: _forced(tables[k], specs_[k], force.get(k)) for k in keys}
     first = keys[0]
     for k in keys[1:]:
         if set(specs_[k].count_cols) != set(specs_[first].count_cols):
             raise ConfigError(f"Tables {first!r} and {k!r} must have the same count columns.")
     system = _System(m, zeros)
     for k in keys:
-        _add_table(system, k, tables[k], specs_[k], derived=k in derived_keys)
+        _add_table(
+            system,
+            k,
+            tables[k],
+            specs_[k],
+            derived=k in derived_keys,
+            unpublished=k in hidden_keys,
+            forced=forced[k][0],
+        )
     count_set = specs_[first].count_cols
     values = system.values()
 
@@ -1664,8 +2194,113 @@ def suppress_family(
 
     suppressed, primary = system.solve()
     return SuppressedFamily(
-        {k: _result_parts(system, k, tables[k], specs_[k], suppressed, primary) for k in tables}
+        {
+            k: _result_parts(
+                system, k, tables[k], specs_[k], suppressed, primary, forced[k][1]
+            )
+            for k in tables
+            if k not in hidden_keys
+        }
     )
+
+
+# --------------------------------------------------------------------------- group structure
+
+
+def suppress_groups(
+    groups: Mapping[Hashable, Iterable[Hashable]],
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Which groups' numbers must be hidden so that no small set of persons can be isolated.
+
+    Every published statistic of a group — its ``n``, a count of its persons with a trait, a
+    mean (``n × mean`` is a sum), a share, a confidence limit (a sum of squares) — is a sum
+    over its persons. Two groups that differ by a few persons (a site's 6 assessed residents
+    and the 5 of them measured twice; a practice over two sites and one of the sites) give
+    those persons' sums by subtraction. What decides it is the group structure, not the
+    values: the persons fall into *atoms* (persons that belong to exactly the same groups);
+    each group is the sum of its atoms; an atom of 1 to ``min_cell - 1`` persons must not be
+    determined by the published groups. This is the gate's own cell system (Gaussian
+    elimination with complements, Langsrud 2024; then the linear-programme check), with the
+    atoms as never-published cells and each group's ``n`` as a published cell that is their
+    sum. A group whose ``n`` is hidden here must show none of its statistics.
+
+    Parameters
+    ----------
+    groups
+        ``{key: persons}``: every group whose statistics a run publishes, with the
+        (pseudonymous) ids of the persons each statistic rests on. Use one key per set of
+        persons: a statistic over fewer persons (missing answers) is a group of its own.
+    min_cell
+        See :func:`check_min_cell`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the keys; columns ``n`` (persons), ``suppressed`` (hide the group's ``n`` and
+        every statistic of it) and ``primary`` (``n`` is 1 to ``min_cell - 1``).
+
+    Notes
+    -----
+    Limits: an atom is protected, and so is every set of persons that is the union of atoms
+    only where the structure makes it an atom; a sum over several small atoms that the
+    groups determine together but not one by one is not checked (the property tests attack
+    every atom and pairs of atoms). Persons are compared by id only.
+
+    Examples
+    --------
+    A site's residents assessed before (6) and those measured twice (5): the one measured
+    only once would be the difference, so one of the two groups is hidden.
+
+    >>> out = suppress_groups({"pre": ["a", "b", "c", "d", "e", "f"],
+    ...                        "paired": ["a", "b", "c", "d", "e"]})
+    >>> out["suppressed"].tolist()
+    [False, True]
+    """
+    m = check_min_cell(min_cell)
+    if not isinstance(groups, Mapping):
+        raise ConfigError("groups must be a mapping {key: person ids}.")
+    keys = list(groups)
+    all_members = [pd.unique(pd.Series(list(groups[k]), dtype=object)) for k in keys]
+    n_all = np.array([len(x) for x in all_members], dtype=np.int64)
+    out = pd.DataFrame(
+        {"n": n_all, "suppressed": False, "primary": (n_all > 0) & (n_all < m)},
+        index=pd.Index(keys, tupleize_cols=False),
+    )
+    if not keys or not n_all.any():
+        return out
+    # Groups of the very same persons are one number: hidden together or shown together.
+    same: dict[tuple, int] = {}
+    cell_of = np.array(
+        [same.setdefault(tuple(sorted(map(str, x))), len(same)) for x in all_members]
+    )
+    first = np.unique(cell_of, return_index=True)[1]
+    members = [all_members[i] for i in first]
+    n = n_all[first]
+    pairs = pd.DataFrame(
+        {
+            "person": np.concatenate([np.asarray(x, dtype=object) for x in members]),
+            "group": np.repeat(np.arange(len(members)), n),
+        }
+    )
+    pairs = pairs.sort_values(["person", "group"], kind="stable")
+    signature = pairs.groupby("person", sort=False)["group"].agg(tuple)
+    atom_of, atoms = pd.factorize(signature)
+    atom_n = np.bincount(atom_of, minlength=len(atoms))
+    # group -> its atoms
+    ga = pd.DataFrame({"atom": atom_of, "person": signature.index}).merge(
+        pairs, on="person"
+    )[["group", "atom"]].drop_duplicates().sort_values(["group", "atom"])
+    system = _System(m, "publish", small_hidden_shown=False)
+    atom_ids = system.add_cells(atom_n.astype(float), hidden=True)
+    group_ids = system.add_cells(n.astype(float))
+    lens = np.bincount(ga["group"].to_numpy(), minlength=len(members))
+    system.add_sums(group_ids, atom_ids[ga["atom"].to_numpy()], lens)
+    suppressed, primary = system.solve()
+    out["suppressed"] = suppressed[group_ids][cell_of]
+    out["primary"] = primary[group_ids][cell_of]
+    return out
 
 
 # --------------------------------------------------------------------------- output guards

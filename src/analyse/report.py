@@ -258,7 +258,7 @@ def precompute(
 
 
 #: Entries of the shared results that only the builders of families need (not kept in slices).
-_BUILD_ONLY = ("trial_cells",)
+_BUILD_ONLY = ("trial_cells", "turnover_frame")
 
 
 def cache_dir(folder: Path, *, min_cell: int, seed: int) -> Path:
@@ -285,6 +285,8 @@ def _slice(cache: dict, site: str, rows: dict[str, dict] | None = None) -> dict:
             continue
         if name.startswith("family:"):
             key = TOTAL if site == ALL else site
+            if key not in value:
+                continue  # a family this report shows nothing of (a practice's site parts)
             subset = getattr(value, "subset", None)
             out[name] = subset([key]) if subset else {key: value[key]}
         elif name == "staff_agreement" and site != ALL:
@@ -398,22 +400,121 @@ def _shared_cache(
 # ----------------------------------------------------------------------------- helpers
 
 
-def _family(ctx: Context, name: str, build_per_site, **kwargs: object) -> privacy.SuppressedTable:
+def _family(
+    ctx: Context,
+    name: str,
+    build_per_site,
+    *,
+    force=None,
+    **kwargs: object,
+) -> privacy.SuppressedTable:
     """Suppress a table for every site plus the overview as one family; return this report's.
 
     ``build_per_site()`` returns ``{site: table, ..., TOTAL: table}``. The whole family is
     computed once per run and shared by all reports (:attr:`Context.cache`), so every report
     shows the same suppression pattern and the cost does not grow with sites × reports.
+    ``force(tables)`` returns ``{key: booleans by row and column}`` of cells to hide because
+    the run's group structure says so (:func:`_group_gate`).
     """
 
     def compute():
         per_site = build_per_site()
         tables = {s: t for s, t in per_site.items() if s != TOTAL}
         tables[TOTAL] = per_site[TOTAL]
-        return privacy.suppress_family(tables, total=TOTAL, min_cell=ctx.min_cell, **kwargs)
+        forced = force(tables) if force is not None else None
+        return privacy.suppress_family(
+            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, **kwargs
+        )
 
     family = ctx.cached(f"family:{name}", compute)
     return family[TOTAL if ctx.overview else ctx.site]
+
+
+# ----------------------------------------------------------------------------- group gate
+
+
+def _members(frame: pd.DataFrame, sites: Sequence[str]) -> dict[str, np.ndarray]:
+    """The resident ids of ``frame`` per site, and of all sites (TOTAL)."""
+    ids = frame["resident_id"].astype(str).to_numpy()
+    rows = pd.Series(np.arange(len(frame))).groupby(
+        frame["site_id"].astype(str).to_numpy(), sort=False
+    ).indices
+    empty = np.array([], dtype=np.int64)
+    out = {str(s): ids[rows.get(str(s), empty)] for s in sites}
+    out[TOTAL] = ids
+    return out
+
+
+def _groups(ctx: Context) -> dict[tuple, np.ndarray]:
+    """Every group of residents whose numbers a run publishes, with its residents.
+
+    ``("residents", site)``: the site's residents (the title says how many);
+    ``("wave", site, wave)``: residents assessed in a wave (key figures, relation types,
+    needs); ``("paired", site)``: assessed in both waves (relationships kept, gained, lost);
+    ``("trial", site, value)``: complete before/after pairs of one measure, per site, per
+    practice (``("practice", code)`` as the site) and for all sites (TOTAL).
+    """
+    ds, sites = ctx.ds, [str(s) for s in ctx.ds.sites]
+    groups: dict[tuple, np.ndarray] = {}
+    res = ds.residents.drop_duplicates("resident_id")
+    for site, ids in _members(res, sites).items():
+        groups[("residents", site)] = ids
+    ind = ctx.indicators
+    ind = ind.assign(site_id=ind["site_id"].astype(str), wave=ind["wave"].astype(str))
+    for wave in ("pre", "post"):
+        for site, ids in _members(ind[ind["wave"] == wave], sites).items():
+            groups[("wave", site, wave)] = ids
+    if {"pre", "post"} <= set(ctx.waves):
+        for site, ids in _members(_turnover_frame(ctx), sites).items():
+            groups[("paired", site)] = ids
+        long = ctx.cached("trial_long", lambda: _trial_long(ctx))
+        long = long[long["wave"].astype(str).isin(["pre", "post"])]
+        for value in TRIAL_VALUES:
+            have = long[long[value].notna()]
+            both = have.groupby("resident_id")["wave"].nunique()
+            pairs = have[have["resident_id"].isin(both.index[both == 2])]
+            pairs = pairs.drop_duplicates("resident_id")
+            for site, ids in _members(pairs, sites).items():
+                groups[("trial", site, value)] = ids
+            for code, part in pairs.groupby(pairs["practice"].astype(str), sort=False):
+                groups[("trial", ("practice", code), value)] = (
+                    part["resident_id"].astype(str).to_numpy()
+                )
+    return groups
+
+
+def _group_gate(ctx: Context) -> pd.Series:
+    """``{group key: hide}``: groups whose numbers (n, counts, means, shares, limits) must be
+    hidden so that no few residents can be isolated by subtracting one published group from
+    others — across every table and report of the run (:func:`analyse.privacy.suppress_groups`).
+    """
+    return ctx.cached(
+        "group_gate",
+        lambda: privacy.suppress_groups(_groups(ctx), min_cell=ctx.min_cell)["suppressed"],
+    )
+
+
+def group_hidden(ctx: Context, key: tuple) -> bool:
+    """Whether the run's group gate hides the numbers of group ``key`` (see :func:`_groups`)."""
+    gate = _group_gate(ctx)
+    return bool(gate.get(key, False))
+
+
+def _force_rows(ctx: Context, tables: dict, key_of) -> dict:
+    """Hide whole rows (or, with ``key_of`` returning a column name first, whole columns) of
+    the family's tables whose group the gate hides. ``key_of(site, row)`` gives the group key
+    of a table row (``None``: no group)."""
+    gate = _group_gate(ctx)
+    out = {}
+    for site, table in tables.items():
+        hide = np.array([bool(gate.get(key_of(site, r), False)) for r in table.index])
+        if hide.any():
+            out[site] = pd.DataFrame(
+                np.repeat(hide[:, None], table.shape[1], axis=1),
+                index=table.index,
+                columns=table.columns,
+            )
+    return out
 
 
 def _by_site(frame: pd.DataFrame, build, sites: Sequence[str]) -> dict[str, pd.DataFrame]:
@@ -523,6 +624,18 @@ def title(ctx: Context) -> list[Item]:
                 )
             )
         )
+    elif group_hidden(ctx, ("residents", str(ctx.site))):
+        # The number would let a reader subtract another published group (issue 15).
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Botilbud {ctx.site} er med i udviklingsforløbet. Antallet af borgere vises ikke, "
+                    "så det ikke kan bruges til at regne tal om få borgere ud.",
+                    f"Site {ctx.site} takes part in the development process. The number of residents is "
+                    "not shown, so that it cannot be used to work out numbers on a few residents.",
+                )
+            )
+        )
     else:
         items.append(
             Paragraph(
@@ -623,6 +736,7 @@ def kortlaegning(ctx: Context) -> list[Item]:
         stat_cols=list(KEY_STATS),
         of_n=list(KEY_COUNTS),
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
     )
     labels = {
         "n": text.label("n_residents", ctx.lang),
@@ -652,8 +766,14 @@ def kortlaegning(ctx: Context) -> list[Item]:
     values = st.values
     for wave in values.index:
         k, n = values.at[wave, "close_nonstaff"], values.at[wave, "n"]
+        interval = st.status.at[wave, "close_nonstaff"] == "interval"
         sentence = text.sentence_close_nonstaff(
-            ctx.site_name, _na(k), _na(n), ctx.lang, min_cell=ctx.min_cell
+            ctx.site_name,
+            _na(k),
+            _na(n),
+            ctx.lang,
+            min_cell=ctx.min_cell,
+            k_lower=_na(st.lower.at[wave, "close_nonstaff"]) if interval else None,
         )
         if ctx.overview:
             sentence = sentence.replace(
@@ -665,7 +785,7 @@ def kortlaegning(ctx: Context) -> list[Item]:
             display,
             "noegletal",
             ctx.t("Nøgletal om borgernes relationer", "Key figures on residents' relationships"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     items += _composition(ctx)
@@ -712,8 +832,25 @@ def _composition(ctx: Context) -> list[Item]:
             _composition_raw(rel, ["site_id"]), _composition_finish, ctx.ds.sites, composition(rel)
         )
 
+    def force(tables):
+        gate = _group_gate(ctx)
+        out = {}
+        for site, table in tables.items():
+            cols = [w for w in table.columns if gate.get(("wave", site, w), False)]
+            if cols:
+                out[site] = pd.DataFrame(
+                    {c: c in cols for c in table.columns}, index=table.index
+                )
+        return out
+
     st = _family(
-        ctx, "composition", build, count_cols=["pre", "post"], n_col=None, margins="columns"
+        ctx,
+        "composition",
+        build,
+        count_cols=["pre", "post"],
+        n_col=None,
+        margins="columns",
+        force=force,
     )
     labels = {w: ctx.wave_label(w) for w in ("pre", "post")}
     display = _relabel(
@@ -731,7 +868,7 @@ def _composition(ctx: Context) -> list[Item]:
             display,
             "relationstyper",
             ctx.t("Antal relationer efter relationstype", "Relationships by type"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         ),
     ]
     if _nothing_to_draw(st.values):
@@ -751,6 +888,7 @@ def _composition(ctx: Context) -> list[Item]:
                 ctx,
                 title=ctx.t("Relationer efter type", "Relationships by type"),
                 label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+                marks=st.display(ctx.lang),
             )
         )
     )
@@ -763,8 +901,12 @@ def _nothing_to_draw(values: pd.DataFrame) -> bool:
     return bool(np.nan_to_num(numbers).sum() == 0)
 
 
-def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
-    """Grouped bars of a suppressed table (suppressed cells drawn as no bar, marked)."""
+def _bars(
+    values: pd.DataFrame, ctx: Context, *, title: str, label, marks: pd.DataFrame | None = None
+) -> object:
+    """Grouped bars of a suppressed table (hidden cells drawn as no bar, marked with what the
+    table shows for them: ``marks``, the table's :meth:`~analyse.privacy.SuppressedTable.display`;
+    ``<5`` when not given)."""
     import matplotlib.pyplot as plt
 
     from analyse.figures import number_axis, set_theme
@@ -779,11 +921,10 @@ def _bars(values: pd.DataFrame, ctx: Context, *, title: str, label) -> object:
         heights = pd.to_numeric(values[col], errors="coerce").astype(float).to_numpy()
         pos = x + (j - (len(cols) - 1) / 2) * width
         ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
-        for p, h in zip(pos, heights, strict=True):
+        for i, (p, h) in enumerate(zip(pos, heights, strict=True)):
             if np.isnan(h):
-                ax.text(
-                    p, 0.1, f"<{ctx.min_cell}", ha="center", va="bottom", fontsize=8, rotation=90
-                )
+                mark = f"<{ctx.min_cell}" if marks is None else str(marks.iat[i, j])
+                ax.text(p, 0.1, mark, ha="center", va="bottom", fontsize=8, rotation=90)
     ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
     ax.set_ylabel(text.label("n_relations", ctx.lang))
     number_axis(ax, ctx.lang, "y")
@@ -833,21 +974,44 @@ def _turnover_by_site(tv: pd.DataFrame, sites: Sequence[str]) -> dict[str, pd.Da
     return out
 
 
-def _turnover(ctx: Context) -> list[Item]:
+def _turnover_frame(ctx: Context) -> pd.DataFrame:
+    """Relationships kept, gained and lost per resident assessed in both waves, with site."""
     from analyse.relations import turnover
 
-    if not {"pre", "post"} <= set(ctx.waves):
-        return []
-
-    def build():
+    def compute():
         tv = turnover(ctx.ds, from_wave="pre", to_wave="post")
         if "site_id" not in tv.columns:
             tv = tv.merge(
                 ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left"
             )
-        return _turnover_by_site(tv, ctx.ds.sites)
+        return tv
 
-    st = _family(ctx, "turnover", build, count_cols=list(TURNOVER_COLS), n_col="n", margins="none")
+    return ctx.cached("turnover_frame", compute)
+
+
+def _turnover(ctx: Context) -> list[Item]:
+    if not {"pre", "post"} <= set(ctx.waves):
+        return []
+
+    def build():
+        # Relationships before (kept + lost) and after (kept + gained) are published
+        # elsewhere as n x mean (the trial's relationships not with staff): part of the
+        # system, so that no hidden count comes back from a mean (issue 15).
+        out = {}
+        for site, t in _turnover_by_site(_turnover_frame(ctx), ctx.ds.sites).items():
+            out[site] = t.assign(before=t["kept"] + t["lost"], after=t["kept"] + t["gained"])
+        return out
+
+    st = _family(
+        ctx,
+        "turnover",
+        build,
+        count_cols=[*TURNOVER_COLS, "before", "after"],
+        n_col="n",
+        margins="none",
+        row_sums={"before": ["kept", "lost"], "after": ["kept", "gained"]},
+        force=lambda tables: _force_rows(ctx, tables, lambda site, _: ("paired", site)),
+    )
     labels = {c: text.label(c, ctx.lang) for c in TURNOVER_COLS} | {
         "n": text.label("n_residents", ctx.lang)
     }
@@ -856,7 +1020,10 @@ def _turnover(ctx: Context) -> list[Item]:
         "nonstaff": ctx.t("Relationer, som ikke er personale", "Relationships not with staff"),
     }
     display = _relabel(
-        st.display(ctx.lang), labels, ctx.t("Relationer", "Relationships"), row_labels.get
+        st.display(ctx.lang).drop(columns=["before", "after"]),
+        labels,
+        ctx.t("Relationer", "Relationships"),
+        row_labels.get,
     )
     items: list[Item] = [
         Heading(
@@ -869,7 +1036,7 @@ def _turnover(ctx: Context) -> list[Item]:
                 "Relationer fra før til efter afprøvningen (borgere målt begge gange)",
                 "Relationships from before to after the trial (residents assessed in both waves)",
             ),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         ),
     ]
     v = st.values
@@ -977,7 +1144,9 @@ def behov(ctx: Context) -> list[Item]:
         count_cols=list(NEED_COUNTS),
         n_col="n",
         of_n=list(NEED_COUNTS),
+        subsets={c: "wants_more" for c in NEED_COUNTS[1:]},
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
     )
     labels = {
         "n": text.label("n_residents", ctx.lang),
@@ -1008,6 +1177,18 @@ def behov(ctx: Context) -> list[Item]:
                 )
             )
         )
+    elif n is not None and st.status.iloc[0]["wants_more"] == "interval":
+        lower = int(st.lower.iloc[0]["wants_more"])
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Før afprøvningen ønskede mindst {text.fmt_int(lower, ctx.lang)} af "
+                    f"{text.count_phrase(int(n), 'resident', ctx.lang)} flere eller andre relationer.",
+                    f"Before the trial, at least {text.fmt_int(lower, ctx.lang)} of "
+                    f"{text.count_phrase(int(n), 'resident', ctx.lang)} wanted more or other relationships.",
+                )
+            )
+        )
     else:
         items.append(
             Paragraph(
@@ -1025,7 +1206,7 @@ def behov(ctx: Context) -> list[Item]:
                 "Ønsker om flere relationer og netværkets situation (før)",
                 "Wishes for more relationships and the network (before)",
             ),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     if not ctx.steering:
@@ -1259,7 +1440,7 @@ def _agreement_note(ctx: Context, st: privacy.SuppressedTable) -> str:
             "In the overview, r_wg(J), α and AD_M are the median of the sites' values.",
         )
     if st.any_suppressed:
-        note = text.suppressed_note(ctx.min_cell, ctx.lang) + " " + note
+        note = st.note(ctx.lang) + " " + note
     return note
 
 
@@ -1288,7 +1469,7 @@ def _roles(ctx: Context) -> list[Item]:
         for role in ("staff", "resident")
     ]
     display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
-    any_suppressed = any(p.any_suppressed for p in parts)
+    kinds = set().union(*(p.kinds() for p in parts))
     labels = {
         "n_staff": ctx.t("Medarbejdere", "Staff"),
         "median_staff": ctx.t("Median, medarbejdere", "Median, staff"),
@@ -1325,7 +1506,7 @@ def _roles(ctx: Context) -> list[Item]:
             display,
             "udsagn_roller",
             ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if any_suppressed else None,
+            note=text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds) if kinds else None,
         ),
     ]
 
@@ -1477,6 +1658,7 @@ def trial_family_table(ctx: Context, long: pd.DataFrame) -> privacy.SuppressedTa
         n_col="n",
         stat_cols=list(TRIAL_STATS),
         margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, v: ("trial", site, v)),
     )
 
 
@@ -1503,6 +1685,12 @@ def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.Supp
         n_col="n",
         stat_cols=list(TRIAL_STATS),
         margins="none",
+        unpublished=list(ctx.ds.sites),  # a site's part of a practice is shown nowhere
+        force=lambda tables: _force_rows(
+            ctx,
+            tables,
+            lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
+        ),
     )
 
 
@@ -1545,7 +1733,7 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
             display,
             name,
             title,
-            note=text.suppressed_note(ctx.min_cell, ctx.lang) if st.any_suppressed else None,
+            note=st.note(ctx.lang),
         )
     )
     return items
@@ -1596,10 +1784,16 @@ def om_rapporten(ctx: Context) -> list[Item]:
     items.append(
         Paragraph(
             ctx.t(
-                f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Det samme tegn bruges for "
-                "tal, der er skjult, fordi de ellers kunne regnes ud fra andre tal – også på tværs af rapporterne.",
-                f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. The same mark is used for "
-                "numbers hidden because they could otherwise be worked out from other numbers – also across the reports.",
+                f"Tal, der bygger på færre end {ctx.min_cell} personer, vises som <{ctx.min_cell}. Et tal, der er skjult, "
+                "fordi et andet lille tal ellers kunne regnes ud – også på tværs af rapporterne, målingerne og "
+                f"gennemsnittene – vises som {text.SECONDARY_MARKER} (et antal med {text.SECONDARY_MARKER} er mindst "
+                f"{ctx.min_cell}) eller som det interval, "
+                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande.",
+                f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. A number hidden because "
+                "another small number could otherwise be worked out – also across the reports, the waves and the means – is "
+                f"shown as {text.SECONDARY_MARKER} (a count so marked is at least {ctx.min_cell}) or as the interval it "
+                "lies in "
+                "(e.g. “11 to 15”). Every number and interval shown is true.",
             )
         )
     )

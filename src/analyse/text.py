@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from numbers import Real
@@ -41,6 +42,9 @@ Lang = Literal["da", "en"]
 LOCALES: dict[str, str] = {"da": "da_DK", "en": "en_GB"}
 #: What a table cell shows when a value is missing (not computed), as opposed to suppressed.
 MISSING = "–"
+#: What a number hidden to protect another number shows (``s``: *skjult*/*suppressed*);
+#: ``<5`` is kept for numbers that rest on fewer than ``min_cell`` persons.
+SECONDARY_MARKER = "(s)"
 
 
 def _check_lang(lang: str) -> str:
@@ -301,11 +305,23 @@ LABELS: dict[str, dict[str, str]] = {
     "practice": {"da": "Praksis", "en": "Practice"},
     "wave": {"da": "Måling", "en": "Wave"},
     "suppressed_note": {
-        "da": "{marker}: Tallet bygger på færre end {min_cell} personer eller er skjult, "
-        "så et andet lille tal ikke kan regnes ud.",
-        "en": "{marker}: The number rests on fewer than {min_cell} persons or is hidden so that "
-        "another small number cannot be worked out.",
+        "da": "{marker}: Tallet bygger på færre end {min_cell} personer.",
+        "en": "{marker}: The number rests on fewer than {min_cell} persons.",
     },
+    "secondary_note": {
+        "da": "{marker}: Tallet er skjult, så et lille tal i en anden tabel eller rapport ikke "
+        "kan regnes ud; et antal med {marker} er mindst {min_cell}.",
+        "en": "{marker}: The number is hidden so that a small number in another table or report "
+        "cannot be worked out; a count marked {marker} is at least {min_cell}.",
+    },
+    "interval_note": {
+        "da": "»mindst …« og »… til …«: Det præcise antal er skjult, så et lille tal ikke kan "
+        "regnes ud; det sande antal ligger i det viste interval.",
+        "en": "“at least …” and “… to …”: The exact count is hidden so that a small number "
+        "cannot be worked out; the true count lies in the interval shown.",
+    },
+    "at_least": {"da": "mindst {lower}", "en": "at least {lower}"},
+    "between": {"da": "{lower} til {upper}", "en": "{lower} to {upper}"},
 }
 
 
@@ -464,16 +480,62 @@ def site_too_small_sentence(site: str, min_cell: int = DEFAULT_MIN_CELL, lang: L
     )
 
 
-def suppressed_note(min_cell: int = DEFAULT_MIN_CELL, lang: Lang = "da") -> str:
-    """The footnote under a table with suppressed cells.
+def suppressed_note(
+    min_cell: int = DEFAULT_MIN_CELL,
+    lang: Lang = "da",
+    *,
+    kinds: Iterable[str] | None = None,
+) -> str:
+    """The footnote under a table with hidden cells: one sentence per kind of marker shown.
+
+    Parameters
+    ----------
+    min_cell
+        The threshold of the gate.
+    lang
+        ``"da"`` or ``"en"``.
+    kinds
+        The statuses the table shows (:attr:`analyse.privacy.SuppressedTable.status`):
+        ``"primary"`` (``<5``), ``"secondary"`` (``(s)``), ``"interval"``. Default: all
+        three (use :meth:`analyse.privacy.SuppressedTable.note` for a table's own).
 
     Examples
     --------
-    >>> suppressed_note()
-    '<5: Tallet bygger på færre end 5 personer eller er skjult, så et andet lille tal ikke kan regnes ud.'
+    >>> suppressed_note(kinds=["primary"])
+    '<5: Tallet bygger på færre end 5 personer.'
+    >>> suppressed_note(kinds=["secondary"], lang="en")
+    '(s): The number is hidden so that a small number in another table or report cannot be worked out; a count marked (s) is at least 5.'
     """
     m = _check_min_cell(min_cell)
-    return label("suppressed_note", lang).format(marker=f"<{m}", min_cell=m)
+    _check_lang(lang)
+    wanted = {"primary", "secondary", "interval"} if kinds is None else set(kinds)
+    parts = []
+    if "primary" in wanted:
+        parts.append(label("suppressed_note", lang).format(marker=f"<{m}", min_cell=m))
+    if "secondary" in wanted:
+        parts.append(label("secondary_note", lang).format(marker=SECONDARY_MARKER, min_cell=m))
+    if "interval" in wanted:
+        parts.append(label("interval_note", lang))
+    return " ".join(parts)
+
+
+def interval_phrase(lower: object, upper: object, lang: Lang = "da") -> str:
+    """A count known only as an interval: ``mindst 11`` (no upper bound), ``11 til 15``.
+
+    Examples
+    --------
+    >>> interval_phrase(11, float("inf")), interval_phrase(11, 15, "en"), interval_phrase(7, 7)
+    ('mindst 11', '11 to 15', '7')
+    """
+    _check_lang(lang)
+    if _is_missing(lower):
+        return MISSING
+    lo = fmt_int(lower, lang)
+    if _is_missing(upper) or float(upper) == float("inf"):  # type: ignore[arg-type]
+        return label("at_least", lang).format(lower=lo)
+    if float(upper) == float(lower):  # type: ignore[arg-type]
+        return lo
+    return label("between", lang).format(lower=lo, upper=fmt_int(upper, lang))
 
 
 def _whole(x: object, what: str) -> int | None:
@@ -486,7 +548,13 @@ def _whole(x: object, what: str) -> int | None:
 
 
 def sentence_close_nonstaff(
-    site: str, k: object, n: object, lang: Lang = "da", *, min_cell: int = DEFAULT_MIN_CELL
+    site: str,
+    k: object,
+    n: object,
+    lang: Lang = "da",
+    *,
+    min_cell: int = DEFAULT_MIN_CELL,
+    k_lower: object = None,
 ) -> str:
     """How many residents of a site have at least one close relationship not with staff.
 
@@ -503,6 +571,9 @@ def sentence_close_nonstaff(
         ``"da"`` or ``"en"``.
     min_cell
         The smallest number of persons a stated number may rest on.
+    k_lower
+        When ``k`` is hidden but published as a true interval (its lower bound,
+        :attr:`analyse.privacy.SuppressedTable.lower`): *mindst 11 af 15 borgere*.
 
     Returns
     -------
@@ -538,6 +609,13 @@ def sentence_close_nonstaff(
         raise ConfigError(f"k cannot exceed n; received k={k!r}, n={n!r}.")
     if n_ is not None and n_ < m:
         return site_too_small_sentence(site, m, lang)
+    lower = _whole(k_lower, "k_lower")
+    if n_ is not None and k_ is None and lower is not None and lower >= m:
+        k_words = {"da": "mindst", "en": "at least"}[lang] + " " + fmt_int(lower, lang)
+        n_words = count_phrase(n_, "resident", lang)
+        if lang == "da":
+            return f"I botilbud {site} har {k_words} af {n_words} mindst én nær relation, som ikke er personale."
+        return f"In site {site}, {k_words} of {n_words} have at least one close relationship that is not with staff."
     if n_ is None or k_ is None:
         if lang == "da":
             return (
