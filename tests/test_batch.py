@@ -3,6 +3,7 @@ tested with small stand-in notebooks so that it does not depend on the report's 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -77,8 +78,12 @@ def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_en
     assert "'=SUM(A1)" in csv
     assert (out / "tabeller" / "H1.xlsx").exists()
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert {i["file"] for i in record["inputs"]} == {p.name for p in data.iterdir()}
-    assert all(len(i["sha256"]) == 64 for i in record["inputs"])
+    # steering: inputs by hash only, never by a file name (it may name a person), nor the path
+    assert {i["sha256"] for i in record["inputs"]} == {
+        hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()
+    }
+    assert all(set(i) == {"sha256"} for i in record["inputs"])
+    assert record["parameters"]["data"] is None and str(data) not in json.dumps(record)
     assert record["parameters"]["workers"] == 2 and "pandas" in record["packages"]
     assert set(record["timings"]["jobs"]) == {"H1", "H2", "samlet"}
     assert [p.name for p in out.parent.iterdir()] == ["run"]  # no temp folders left

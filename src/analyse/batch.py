@@ -655,7 +655,12 @@ def run_report(
         else:
             # The data set is already validated (``ds``): write it, don't read it again.
             info = write_prepared(ds, data, prepared)
-            inputs = [{"file": i["file"], "sha256": i["sha256"]} for i in info["inputs"]]
+            # A steering run names its inputs by SHA-256 only: a file name may name a person
+            # ("Hanne Jensen borgerliste.xlsx"); the consultant's run keeps the names.
+            inputs = [
+                {"sha256": i["sha256"]} | ({"file": i["file"]} if audience == "consultant" else {})
+                for i in info["inputs"]
+            ]
         if runner is _execute_inprocess and scheduler == "local":
             _start_forkserver()  # warms up (imports) while this process computes below
         # The results every report shares (the suppressed families of all sites ...) are
@@ -688,7 +693,7 @@ def run_report(
         record = {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "parameters": {
-                "data": str(data),
+                "data": str(data) if audience == "consultant" else None,
                 "sites": chosen,
                 "audience": audience,
                 "lang": lang,
