@@ -99,7 +99,9 @@ def test_tables_as_csv_and_xlsx_with_provenance(steering_run, data: Path) -> Non
     assert (out / "tabeller" / "H1" / "noegletal.csv").exists()
     assert (out / "tabeller" / "H1.xlsx").exists()
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    # steering: inputs by hash only, never by a file name (it may name a person), nor the path
     assert [set(i) for i in record["inputs"]] == [{"sha256"}] * len(record["inputs"])
+    assert record["parameters"]["data"] is None and str(data) not in json.dumps(record)
     assert {i["sha256"] for i in record["inputs"]} == {
         hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()
     }
