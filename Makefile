@@ -42,16 +42,18 @@ report: install ## Run the main job on the bundled demo data: one HTML report pe
 	$(BIN)/analyse report $(DEMO) --out reports/demo --workers 2
 	@echo "Open: $(CURDIR)/reports/demo/index.html"
 
-screenshots: ## Render a run's reports in headless Chromium to RUN/screenshots/*.png (RUN=reports/demo)
+screenshots: ## Render a run's reports in headless Chromium to RUN-screenshots/*.png (RUN=reports/demo)
 	@command -v chromium > /dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	test "$(RUN)" != reports/demo || test -f reports/demo/index.html || $(MAKE) report
 	test -f $(RUN)/index.html
-	mkdir -p $(RUN)/screenshots
+	@# Beside the run, not in it: a run folder holds only the run's own files (a later
+	@# `analyse report` into it refuses a folder with files it did not write).
+	mkdir -p $(RUN)-screenshots
 	for f in $(RUN)/*.html; do n=$$(basename $$f .html); chromium --headless --no-sandbox --disable-gpu \
 	  --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync \
 	  --user-data-dir=$$(mktemp -d) --hide-scrollbars --window-size=1100,$(HEIGHT) \
-	  --screenshot=$$(realpath $(RUN))/screenshots/$$n.png file://$$(realpath $$f) 2>/dev/null; done
-	@echo "Screenshots: $(RUN)/screenshots/"
+	  --screenshot=$$(realpath $(RUN)-screenshots)/$$n.png file://$$(realpath $$f) 2>/dev/null; done
+	@echo "Screenshots: $(RUN)-screenshots/"
 
 # JupyterLab refuses to run as root without --allow-root; containers often run as root, so
 # pass it then and only then. transport_encryption=auto gives each kernel CurveZMQ keys
