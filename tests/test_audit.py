@@ -21,13 +21,13 @@ def test_audit_passes_then_catches_a_planted_pseudonym(tmp_path: Path, big_enoug
         data, out, audience="steering", workers=2, notebooks_dir=nbs, progress=False
     )
     assert result.ok, (result.audit_findings, [j.error for j in result.jobs])
-    assert cli("audit", out).exit_code == 0
+    assert cli("audit", out, "--data", data).exit_code == 0
 
     html = out / "H2.html"
     html.write_text(
         html.read_text(encoding="utf-8").replace("</body>", "<p>B104</p></body>"), encoding="utf-8"
     )
-    result = cli("audit", out)
+    result = cli("audit", out, "--data", data)
     assert result.exit_code == 1
     # Issue 17: the finding names the file and masks the pseudonym it found.
     assert "H2.html" in result.output and "B***" in result.output
@@ -45,7 +45,7 @@ def test_audit_catches_small_counts_and_cpr(tmp_path: Path, big_enough, cli) -> 
     (out / "samlet.html").write_text(
         "<p>I botilbud H1 har 2 af 12 borgere ... 010190-1234</p>", encoding="utf-8"
     )
-    result = cli("audit", out)
+    result = cli("audit", out, "--data", data)
     assert result.exit_code == 1
     assert "count 3 below 5" in result.output
     assert "2 af 12 borgere" in result.output
@@ -221,7 +221,8 @@ def test_a_report_run_withholds_a_leaking_report(tmp_path: Path, big_enough, cli
         text = (out / name).read_text(encoding="utf-8")
         assert "B104" not in text and "B***" not in text
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["audit"]
-    assert cli("audit", out).exit_code == 0  # what is left for the steering group is clean
+    # what is left for the steering group is clean
+    assert cli("audit", out, "--data", data).exit_code == 0
 
 
 def test_reports_name_input_files_by_hash_only(tables) -> None:
@@ -333,3 +334,23 @@ def test_a_failed_reports_error_reaches_the_index_without_pseudonyms(
     write_index(run, jobs, lang="da", audience="steering", audit=[])
     index = (run / "index.html").read_text(encoding="utf-8")
     assert "B104" not in index and "010190" not in index and "B***" in index
+
+
+def test_audit_of_a_steering_run_asks_for_its_data_and_checks_it(
+    tmp_path: Path, big_enough, cli
+) -> None:
+    """A steering run.json names its inputs by hash only (a file name may name a person), so the
+    audit asks for --data, and refuses data whose files are not the run's."""
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=False)
+    out = tmp_path / "run"
+    run_report(data, out, audience="steering", workers=1, notebooks_dir=nbs, progress=False)
+    result = cli("audit", out)
+    assert result.exit_code == 2 and "--data" in result.output
+    assert "Traceback" not in result.output
+    other = write_dialect(big_enough, tmp_path / "other", "en-comma-utf8")
+    result = cli("audit", out, "--data", other)
+    assert result.exit_code == 2 and "SHA-256" in result.output
+    assert cli("audit", out, "--data", data).exit_code == 0

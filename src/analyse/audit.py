@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from analyse.dataset import Dataset
+from analyse.errors import ConfigError
 from analyse.screen import find_cpr
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -487,6 +488,31 @@ def audit_command_run(run_dir: Path, data: Path | None = None) -> tuple[list[str
     run_dir = Path(run_dir)
     record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
     params = record["parameters"]
-    ds = load(Path(data or params["data"]))
+    if data is None and not params.get("data"):
+        # A steering run does not name its data (a file name may name a person).
+        raise ConfigError(
+            f"{run_dir / 'run.json'} does not name the run's data (a steering run records its "
+            "input files by SHA-256 only): give it with --data DATA."
+        )
+    data = Path(data or params["data"])
+    _check_inputs(data, record.get("inputs") or [])
+    ds = load(data)
     min_cell = int(params.get("min_cell", 5))
     return audit_run(run_dir, ds, min_cell=min_cell), min_cell
+
+
+def _check_inputs(data: Path, inputs: Sequence[dict]) -> None:
+    """Refuse data whose files are not the ones the run recorded (by SHA-256): an audit against
+    other data would look for the wrong pseudonyms."""
+    from analyse.io import input_files, sha256
+    from analyse.prepare import is_prepared
+
+    recorded = {i["sha256"] for i in inputs if i.get("sha256")}
+    if not recorded or is_prepared(data):
+        return
+    given = {sha256(f) for f in input_files(data)}
+    if given != recorded:
+        raise ConfigError(
+            f"{data} is not the data this run was made from: its files' SHA-256 differ from "
+            "those in run.json."
+        )

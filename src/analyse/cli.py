@@ -425,13 +425,13 @@ def report_command(
 def audit_command(
     run: Annotated[Path, typer.Argument(help="A run folder written by 'analyse report'.")],
     data: Annotated[
-        Path | None, typer.Option("--data", help="The data set (default: from run.json).")
+        Path | None, typer.Option("--data", help="The data set the run was made from (a steering run.json names it by SHA-256 only; a consultant run.json by path).")
     ] = None,
     lang: LangOption = Lang.da,
 ) -> None:
     """Scan every HTML, CSV and XLSX of a run for pseudonyms, small counts and CPR numbers.
 
-    Example: analyse audit reports/demo
+    Example: analyse audit reports/demo --data data/raw/demo
     """
     from analyse.audit import audit_command_run
 
