@@ -209,3 +209,18 @@ def big_enough(tables):
     )
     tables["residents"] = pd.concat([tables["residents"], extra], ignore_index=True)
     return tables
+
+
+def long_frame(pre: list[float], post: list[float], **extra: object) -> pd.DataFrame:
+    """Paired scores in long format (``id``, ``wave`` pre/post, ``value``), extra columns as given."""
+    n = len(pre)
+    frame = pd.DataFrame(
+        {
+            "id": [f"S{i:03d}" for i in range(n)] * 2,
+            "wave": ["pre"] * n + ["post"] * n,
+            "value": list(pre) + list(post),
+        }
+    )
+    for key, val in extra.items():
+        frame[key] = val
+    return frame

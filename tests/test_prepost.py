@@ -25,6 +25,7 @@ from analyse.prepost import (
     paired,
     reliable_change,
 )
+from conftest import long_frame
 
 # Lakens (2013), Table 1: two movies rated by the same ten people.
 MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
@@ -43,20 +44,6 @@ JT_PRE = [90.5, 74, 97, 73.5, 61, 66.5, 68.5, 86.5, 88.5, 68.5, 98, 80.5, 89.5, 
 JT_POST = [97, 124, 97.5, 88, 96.5, 62.5, 112.5, 103.5, 90, 82.5, 105, 99.5, 112.5, 101,
            99.5, 79.5, 88, 100.5, 119, 116, 116, 129, 113, 118, 92, 114, 68, 52, 60.5, 104.5]
 # fmt: on
-
-
-def long_frame(pre: list[float], post: list[float], **extra: object) -> pd.DataFrame:
-    n = len(pre)
-    frame = pd.DataFrame(
-        {
-            "id": [f"S{i:03d}" for i in range(n)] * 2,
-            "wave": ["pre"] * n + ["post"] * n,
-            "value": list(pre) + list(post),
-        }
-    )
-    for key, val in extra.items():
-        frame[key] = val
-    return frame
 
 
 # ------------------------------------------------------------------ published examples

@@ -13,25 +13,12 @@ from scipy import stats
 
 from analyse.errors import ConfigError
 from analyse.prepost import by_group, paired, reliable_change
+from conftest import long_frame
 
 # R's wilcox.test help page, paired example (Hollander & Wolfe 1973, p. 29: depression
 # scale before (x) and after (y) therapy): V = 40, p-value = 0.01953 one-sided, exact.
 R_X = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
 R_Y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
-
-
-def long_frame(pre: list[float], post: list[float], **extra: object) -> pd.DataFrame:
-    n = len(pre)
-    frame = pd.DataFrame(
-        {
-            "id": [f"S{i:03d}" for i in range(n)] * 2,
-            "wave": ["pre"] * n + ["post"] * n,
-            "value": list(pre) + list(post),
-        }
-    )
-    for key, val in extra.items():
-        frame[key] = val
-    return frame
 
 
 # ------------------------------------------------------------------ defect 1: d_av
