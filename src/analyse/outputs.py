@@ -555,15 +555,7 @@ def write_files(
         written = []
         for name, data in files.items():
             path = target / name
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}{_TMP}", dir=target)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.chmod(tmp_name, 0o666 & ~_umask())
-                os.replace(tmp_name, path)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
+            _replace_atomically(path, data)
             marker["files"][name] = {"command": command, **_record(path)}
             written.append(path)
         marker_path.write_text(json.dumps(marker, indent=1, ensure_ascii=False), "utf-8")
@@ -605,16 +597,22 @@ def write_file(
     ``overwrite``; never a folder. Written to a temporary file beside it and renamed."""
     target = check_file(path, overwrite=overwrite, lang=lang)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}{_TMP}", dir=target.parent)
+    _replace_atomically(target, data)
+    return target
+
+
+def _replace_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``, so that a
+    reader never sees a half-written file; the temporary file is removed if anything fails."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{_TMP}", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, target)
+        os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return target
 
 
 def _umask() -> int:
