@@ -276,3 +276,102 @@ def test_screen_prefilter_finds_what_the_regular_expression_finds(values) -> Non
     from analyse.screen import _SUSPECT, _suspects
 
     assert _suspects(values) == [i for i, v in enumerate(values) if _SUSPECT.search(v)]
+
+
+# --------------------------------------------------------------------------- Arrow's parser
+
+RAW_CSV = st.lists(
+    st.sampled_from(["a", "B1", ";", '"', " ", "\n", "\r", "\r\n", "æ", "\t"]), max_size=40
+).map("".join)
+QUOTED_CELL = st.builds(
+    lambda s: '"' + s.replace('"', '""') + '"',
+    st.lists(st.sampled_from(["a", ";", '"', "\n", "\r\n", " ", "ø"]), max_size=5).map("".join),
+)
+CSV_CELL = st.one_of(st.text(alphabet=["a", "B", "1", " ", "æ", "\t"], max_size=4), QUOTED_CELL)
+ROWS_CSV = st.builds(
+    lambda rows, end, last: end.join(";".join(r) for r in rows) + (end if last else ""),
+    st.lists(st.lists(CSV_CELL, min_size=1, max_size=4), min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+)
+
+
+PLAIN_CELL = st.lists(st.sampled_from(["a", "B", "1", " ", "æ", "\t", ","]), max_size=4).map(
+    "".join
+)
+#: Files as written (every row as wide as the header), sometimes with one cell too few or too
+#: many, or a blank line, in a row.
+RECT_CSV = st.integers(min_value=1, max_value=4).flatmap(
+    lambda width: st.builds(
+        lambda rows, end, last: end.join(";".join(r) for r in rows) + (end if last else ""),
+        st.lists(
+            st.lists(PLAIN_CELL, min_size=width, max_size=width)
+            | st.lists(PLAIN_CELL, min_size=0, max_size=width + 1),
+            min_size=1,
+            max_size=8,
+        ),
+        st.sampled_from(["\n", "\r\n", "\r"]),
+        st.booleans(),
+    )
+)
+
+
+def _cells(columns) -> list[list[str]]:
+    """The records of a file's columns as lists of text cells (a missing cell as "")."""
+    filled = [[("" if c < 0 else str(u[c])) for c in codes] for codes, u in columns]
+    return [list(record) for record in zip(*filled, strict=True)]
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(RECT_CSV, ROWS_CSV, RAW_CSV))
+def test_arrow_reads_the_cells_pandas_reads(text: str) -> None:
+    """Where Arrow's parser reads a file, it reads the cells pandas' C parser reads; where the
+    two could differ (ragged rows, blank lines, an open quote), Arrow declines."""
+    from analyse.io import ReadIssue, _arrow_columns, _frame_columns, _pandas_csv
+
+    if not text or text.isspace():
+        return  # read_raw answers these before any parser runs
+    header_line = _first_nonblank_line(text)
+    body = text.encode("utf-8")
+    arrow = _arrow_columns(body, ";", header_line.count(";") + 1)
+    if arrow is None:
+        return
+    try:
+        frame = _pandas_csv("f.csv", body, text, ";")
+    except ReadIssue as issue:  # pragma: no cover - the failure to show
+        raise AssertionError(f"Arrow read a file pandas refuses: {issue.as_issue()}") from None
+    assert _cells(arrow) == _cells(_frame_columns(frame))
+
+
+def test_arrow_reads_the_files_we_write(tmp_path) -> None:
+    """The fast parser is the one that reads well-formed files (the test above would pass if it
+    declined everything)."""
+    from analyse.io import _arrow_columns
+
+    write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
+    for path in sorted(tmp_path.glob("*.csv")):
+        body = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
+        first = body.split(b"\n", 1)[0].decode()
+        assert _arrow_columns(body, ";", first.count(";") + 1) is not None, path.name
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    value=st.lists(
+        st.sampled_from(["a", "Z", "0", "9", "_", ".", "-", "é", " ", "\n", "!"]), max_size=36
+    )
+    .map("".join)
+    .filter(lambda v: not v.endswith("\n"))  # values are checked stripped
+)
+def test_pseudonym_pattern_is_the_look_ahead_rule(value: str) -> None:
+    """The pattern RE2 can run, with the length check beside it, accepts exactly what the rule
+    as first written accepts: 1-32 letters, digits, ``_``, ``.`` or ``-``, one a digit."""
+    import re
+
+    from analyse.schema import PSEUDONYM_MAX_LENGTH, PSEUDONYM_PATTERN
+
+    rule = bool(re.match(r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$", value))
+    short = len(value) <= PSEUDONYM_MAX_LENGTH
+    assert (bool(re.match(PSEUDONYM_PATTERN, value)) and short) == rule
+    as_arrow = pd.Series([value], dtype="str").str.match(PSEUDONYM_PATTERN).iloc[0]
+    assert bool(as_arrow) == bool(re.match(PSEUDONYM_PATTERN, value))  # ``$`` as Python reads it

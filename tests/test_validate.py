@@ -293,6 +293,14 @@ CASES = [
         "cpr_number",
         8,
     ),
+    (
+        "id-longer-than-32",  # a digit and only allowed characters: the length check finds it
+        _edit("relationer.csv", "R1;", "R1" + "x" * 31 + ";"),
+        "relationer.csv",
+        "relation_id",
+        "not_pseudonym",
+        2,
+    ),
 ]
 
 

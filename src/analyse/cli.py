@@ -425,7 +425,11 @@ def report_command(
 def audit_command(
     run: Annotated[Path, typer.Argument(help="A run folder written by 'analyse report'.")],
     data: Annotated[
-        Path | None, typer.Option("--data", help="The data set the run was made from (a steering run.json names it by SHA-256 only; a consultant run.json by path).")
+        Path | None,
+        typer.Option(
+            "--data",
+            help="The data set the run was made from (a steering run.json names it by SHA-256 only; a consultant run.json by path).",
+        ),
     ] = None,
     lang: LangOption = Lang.da,
 ) -> None:

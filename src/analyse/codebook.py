@@ -559,7 +559,9 @@ def codebook_html(lang: Lang = "da") -> str:
     return "\n".join(out) + "\n"
 
 
-def write_codebook(out_dir: str | Path, lang: Lang = "da", *, overwrite: bool = False) -> list[Path]:
+def write_codebook(
+    out_dir: str | Path, lang: Lang = "da", *, overwrite: bool = False
+) -> list[Path]:
     """Write ``codebook.md`` and ``codebook.html`` into ``out_dir`` (created if missing).
 
     Parameters

@@ -19,8 +19,9 @@ import io as _io
 import logging
 import re
 import zipfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -54,34 +55,89 @@ TEMPLATE_SHEETS = frozenset(
 )
 
 
-@dataclass
+#: A column of a file: for each record, the position of its cell among the column's distinct
+#: texts (``-1``: the record has no such cell), and those texts.
+Column = tuple[np.ndarray, np.ndarray]
+
+
 class RawTable:
     """One table as written in its file: text cells, the user's row numbers as index.
 
     ``frame`` has the headers as written (surrounding white space removed) as column names,
     only text values (``""`` for an empty cell), and as index the row number a user sees in
     Excel or a text editor (header = row 1). Rows where every cell is empty are dropped.
+
+    The readers give the table as columns of codes into distinct texts (:data:`Column`), which
+    is all the checks need: ``frame`` and :meth:`column` are made from them when first asked
+    for (a data frame of every cell as a Python string is most of the memory a large table
+    would take). A table can also be given as ``frame``.
     """
 
-    table: str
-    file: str
-    frame: pd.DataFrame
-    header_row: int = 1
-    #: Problems found while reading, as ``((file, row, column, value, code), fields)`` (the
-    #: form :func:`analyse.screen.screen_table` yields); the codes' texts are in
-    #: :data:`analyse.validate.RULES`.
-    issues: list[tuple[tuple, dict[str, object]]] = field(default_factory=list)
-    #: False when the file could not be read at all (then ``frame`` is empty and ``issues``
-    #: says why): no further check applies to it.
-    readable: bool = True
-    _factorized: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
+    def __init__(
+        self,
+        table: str,
+        file: str,
+        frame: pd.DataFrame | None = None,
+        header_row: int = 1,
+        issues: list[tuple[tuple, dict[str, object]]] | None = None,
+        readable: bool = True,
+        *,
+        columns: list[Column] | None = None,
+        headers: list[str] | None = None,
+        index: pd.Index | None = None,
+    ) -> None:
+        self.table = table
+        self.file = file
+        self.header_row = header_row
+        #: Problems found while reading, as ``((file, row, column, value, code), fields)`` (the
+        #: form :func:`analyse.screen.screen_table` yields); the codes' texts are in
+        #: :data:`analyse.validate.RULES`.
+        self.issues = [] if issues is None else issues
+        #: False when the file could not be read at all (then the table is empty and
+        #: ``issues`` says why): no further check applies to it.
+        self.readable = readable
+        if columns is None:
+            frame = pd.DataFrame() if frame is None else frame
+            headers, index = list(frame.columns), frame.index
+        self._frame = frame
+        self._factorized: dict[int, Column] = dict(enumerate(columns or []))
+        #: The headers as written, in file order ("" for a column without one).
+        self.headers: list[str] = list(headers or [])
+        #: The row numbers a user sees.
+        self.index: pd.Index = pd.RangeIndex(0) if index is None else index
+
+    def __repr__(self) -> str:
+        return f"RawTable({self.table!r}, {self.file!r}, {len(self.index)} rows)"
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.headers)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Every cell as text, the headers as column names, the user's row numbers as index."""
+        if self._frame is None:
+            cells = {i: self.column(i).to_numpy() for i in range(self.n_columns)}
+            frame = pd.DataFrame(cells, index=self.index, dtype=object)
+            frame.columns = list(self.headers)
+            self._frame = frame
+        return self._frame
+
+    def column(self, position: int) -> pd.Series:
+        """The cells of the column at ``position`` as text (object dtype), named by its header."""
+        if self._frame is not None:
+            return self._frame.iloc[:, position]
+        codes, uniques = self._factorized[position]
+        return pd.Series(
+            uniques[codes], index=self.index, name=self.headers[position], dtype=object, copy=False
+        )
 
     def column_name(self, position: int) -> str:
         """The column as a user finds it: its header, or its spreadsheet letter ``(F)`` if none."""
-        header = self.frame.columns[position]
+        header = self.headers[position]
         return header if header else _letters(position)
 
-    def factorized(self, position: int) -> tuple[np.ndarray, np.ndarray]:
+    def factorized(self, position: int) -> Column:
         """Codes and distinct values of the column at ``position`` (computed once).
 
         Every check that looks at text does so once per distinct value, which keeps reading
@@ -421,8 +477,8 @@ def read_raw(source: Source) -> RawTable:
     if found:  # a NUL would end the cell in the parser: read it as U+FFFD, reported below
         text = text.replace("\x00", "\ufffd")
         encoding = "replaced"
-    frame = _parse_csv(source.display, data, text, encoding, sep, header_line)
-    raw = _to_raw_table(source, frame)
+    columns = _parse_csv(source.display, data, text, encoding, sep, header_line)
+    raw = _columns_to_raw_table(source, columns)
     header = next(csv.reader([header_line], delimiter=sep), [])
     for line, position, code in found:
         label = header[position].strip() if position < len(header) else ""
@@ -432,11 +488,102 @@ def read_raw(source: Source) -> RawTable:
 
 def _parse_csv(
     file: str, data: bytes, text: str, encoding: str, sep: str, header_line: str
-) -> pd.DataFrame:
-    """The C parser's reading of a CSV text, every cell as text, or :class:`ReadIssue`."""
+) -> list[Column]:
+    """Every record of a CSV text as columns of text cells (:data:`Column`), or :class:`ReadIssue`.
+
+    Arrow's parser reads a well-formed file (:func:`_arrow_columns`); a file it declines (rows of
+    different widths, blank lines, a quote never closed, a record longer than its blocks) is
+    read by pandas' C parser, which reads what is there so that validation can name the row.
+    Both give the same cells (``tests/test_prepare_speed_equivalence.py``).
+    """
     width = header_line.count(sep) + 1
     if width > MAX_COLUMNS:
         raise ReadIssue(file, "too_many_columns", n=width, limit=MAX_COLUMNS)
+    # Both parsers read UTF-8: give them the file's own bytes when they are the UTF-8 of the
+    # text (no copy of the text, no encoding it back).
+    if encoding in ("utf-8", "utf-8-sig"):
+        body = data[3:] if encoding == "utf-8-sig" else data
+    else:
+        body = text.encode("utf-8")
+    columns = _arrow_columns(body, sep, width)
+    if columns is not None:
+        return columns
+    frame = _pandas_csv(file, body, text, sep)
+    return _frame_columns(frame)
+
+
+def _arrow_columns(body: bytes, sep: str, width: int) -> list[Column] | None:
+    """Arrow's reading of a CSV file whose records all have ``width`` cells or fewer, else None.
+
+    Arrow parses on several threads and factorises each column in C++ (``dictionary_encode``):
+    no Python string is made for a cell, only one per distinct value. It is asked only for files
+    without quotes, and refuses what pandas reads leniently (rows of other widths, blank
+    lines): then None, and the caller asks pandas.
+    """
+    if b'"' in body:
+        # A quote Arrow and pandas read alike when quotes pair up, but Arrow ends an open quote
+        # at the end of the file where pandas reports it: files with quotes go to pandas.
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    options = dict(
+        read_options=pa_csv.ReadOptions(
+            autogenerate_column_names=True, block_size=1 << 20, use_threads=False
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=sep,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=False,  # no quotes, so no line break inside a cell
+            ignore_empty_lines=False,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            # Autogenerated names are f0, f1, ...: every column is read as text.
+            column_types={f"f{i}": pa.string() for i in range(width)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+            check_utf8=False,  # the bytes are UTF-8 (decoded or encoded above)
+        ),
+    )
+    try:
+        table = pa_csv.read_csv(pa.py_buffer(body), **options)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows == 0 or table.num_columns > width:
+        return None
+    columns = []
+    for chunked in table.columns:
+        if chunked.type != pa.string():
+            return None
+        columns.append(_dictionary_codes(chunked))
+    return columns
+
+
+def _dictionary_codes(chunked) -> Column:  # chunked: pyarrow.ChunkedArray of strings
+    """A column's codes and distinct texts, in the order they first occur, from Arrow.
+
+    Arrow encodes a chunked column with one dictionary for all its chunks (each chunk carries
+    it), so the chunks need not be joined first; should the chunks' dictionaries differ, they
+    are joined.
+    """
+    encoded = chunked.dictionary_encode()
+    chunks = encoded.chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
+    dictionary = chunks[-1].dictionary
+    if any(len(chunk.dictionary) != len(dictionary) for chunk in chunks):
+        single = chunked.combine_chunks().dictionary_encode()
+        chunks, dictionary = [single], single.dictionary
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+    uniques = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    return codes.astype(np.intp, copy=False), uniques
+
+
+def _pandas_csv(file: str, body: bytes, text: str, sep: str) -> pd.DataFrame:
+    """pandas' C parser's reading of a CSV text, every cell as text, or :class:`ReadIssue`."""
     options = dict(
         sep=sep,
         header=None,
@@ -447,13 +594,9 @@ def _parse_csv(
         quoting=csv.QUOTE_MINIMAL,
         engine="c",
     )
-    # The parser reads UTF-8: give it the file's own bytes when they are the UTF-8 of the
-    # text (no copy of the text into a StringIO, no encoding it back).
-    utf8 = encoding in ("utf-8", "utf-8-sig")
-    body = memoryview(data)[3:] if encoding == "utf-8-sig" else data
 
     def buffer() -> _io.IOBase:
-        return _io.BytesIO(body) if utf8 else _io.StringIO(text)
+        return _io.BytesIO(body)
 
     try:
         return pd.read_csv(buffer(), encoding="utf-8", **options)
@@ -648,65 +791,91 @@ def _blank_values(values: np.ndarray) -> np.ndarray:
     return stripped == ""
 
 
+def _frame_columns(frame: pd.DataFrame) -> list[Column]:
+    """A frame's columns as :data:`Column`: codes into distinct texts, ``-1`` where no cell is."""
+    columns = []
+    for i in range(frame.shape[1]):
+        codes, uniques = pd.factorize(frame.iloc[:, i], sort=False)
+        columns.append((codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object)))
+    return columns
+
+
 def _to_raw_table(source: Source, frame: pd.DataFrame) -> RawTable:
+    """The raw table of a frame of text cells (a cell a short row lacks is missing: read as "")."""
     if frame.empty or frame.shape[1] == 0:
         return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)  # 1-based line numbers
-    header_row = next(
-        (
-            int(i)
-            for i, row in zip(frame.index, frame.itertuples(index=False), strict=True)
-            if not all(_is_blank(v) for v in row)
-        ),
-        None,
-    )
-    if header_row is None:
-        return RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
+    return _columns_to_raw_table(source, _frame_columns(frame))
+
+
+def _columns_to_raw_table(source: Source, columns: list[Column]) -> RawTable:
+    """The raw table of a file's records, given as columns of codes into distinct texts.
+
+    The first record that is not blank is the header; the records after it are the rows,
+    numbered as a user counts them (the first record is row 1). Blank rows, and trailing
+    columns empty in the header and in every row (Excel's ";;;" padding), are dropped. The
+    columns' factorisations are kept for the checks (:meth:`RawTable.factorized`), with the
+    distinct values in the order they first occur in the rows.
+    """
+    empty = RawTable(source.table, source.display, pd.DataFrame(), header_row=0)
+    n_records = len(columns[0][0]) if columns else 0
+    if n_records == 0:
+        return empty
+    columns = [_fill_missing(codes, uniques) for codes, uniques in columns]
+    record_blank = np.logical_and.reduce([_blank_values(u)[c] for c, u in columns])
+    if record_blank.all():
+        return empty
+    first = int(np.argmax(~record_blank))  # the header, 0-based
+    header_row = first + 1
     header = [
-        "" if _is_blank(h) else str(h).strip().lstrip("\ufeff").strip()
-        for h in frame.loc[header_row]
+        ""
+        if _is_blank(uniques[codes[first]])
+        else uniques[codes[first]].strip().lstrip("\ufeff").strip()
+        for codes, uniques in columns
     ]
-    body = frame.loc[header_row + 1 :]
-    # Both readers give text cells only (the C parser reads the cells a short row lacks as "").
-    # Should a cell be missing all the same, its column is read with "" there, as before.
-    factorized = {}
+    index = pd.RangeIndex(header_row + 1, n_records + 1)
+    body = [_refactorize(codes[first + 1 :], uniques) for codes, uniques in columns]
     issues: list[tuple[tuple, dict[str, object]]] = []
-    blank_columns = []
-    filled = False
-    for i in range(body.shape[1]):
-        column = body.iloc[:, i]
-        codes, uniques = pd.factorize(column, sort=False)
-        if len(codes) and codes.min() < 0:
-            column = column.fillna("")
-            codes, uniques = pd.factorize(column, sort=False)
-            filled = True
-        uniques = np.asarray(uniques, dtype=object)
-        factorized[i] = (codes, uniques)
-        long = _long_cells(source.display, body.index, codes, uniques, header, i)
+    for i, (codes, uniques) in enumerate(body):
+        long = _long_cells(source.display, index, codes, uniques, header, i)
         if long:  # reported: later checks see the first MAX_CELL_CHARS characters only
             issues.extend(long)
-            uniques = np.array([u[:MAX_CELL_CHARS] for u in uniques], dtype=object)
-            factorized[i] = (codes, uniques)
-            body.iloc[:, i] = uniques[codes]
-        blank_columns.append(np.append(_blank_values(uniques), True)[codes])
-    if filled:
-        body = body.fillna("")
-    blank = np.logical_and.reduce(blank_columns) if len(body) else np.zeros(0, dtype=bool)
-    # Drop trailing columns that are empty both in the header and in every row (Excel's
-    # ";;;" padding); keep everything else, even with an empty header (reported later).
+            body[i] = (codes, np.array([u[:MAX_CELL_CHARS] for u in uniques], dtype=object))
+    blank_columns = [_blank_values(uniques)[codes] for codes, uniques in body]
+    rows = ~np.logical_and.reduce(blank_columns) if len(index) else np.zeros(0, dtype=bool)
+    # Keep every column with a header or a value, even with an empty header (reported later).
     keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
-    rows = ~blank
-    if rows.all() and len(keep) == body.shape[1]:
-        # What the selection below gives (pandas 3 keeps a RangeIndex when the rows taken form
-        # a range), without taking every cell.
-        body = body.copy()
+    if not rows.all():
+        index = index[rows]  # pandas keeps a RangeIndex when the rows kept form a range
+        body = [_refactorize(codes[rows], uniques) for codes, uniques in body]
+    return RawTable(
+        source.table,
+        source.display,
+        header_row=header_row,
+        issues=issues,
+        columns=[body[i] for i in keep],
+        headers=[header[i] for i in keep],
+        index=index,
+    )
+
+
+def _fill_missing(codes: np.ndarray, uniques: np.ndarray) -> Column:
+    """A column with its missing cells (code ``-1``) read as ``""``."""
+    if not len(codes) or codes.min() >= 0:
+        return codes, uniques
+    filled = np.flatnonzero(uniques == "")
+    if len(filled):
+        position = int(filled[0])
     else:
-        body = body.iloc[rows, keep].copy()
-    body.columns = [header[i] for i in keep]
-    raw = RawTable(source.table, source.display, body, header_row=header_row, issues=issues)
-    if rows.all():
-        raw._factorized = {new: factorized[old] for new, old in enumerate(keep)}
-    return raw
+        position = len(uniques)
+        uniques = np.append(uniques, np.array([""], dtype=object))
+    return np.where(codes < 0, position, codes), uniques
+
+
+def _refactorize(codes: np.ndarray, uniques: np.ndarray) -> Column:
+    """The factorisation of a selection of a column's rows: only the distinct values it holds,
+    in the order they first occur (as :func:`pandas.factorize` of the selected cells gives)."""
+    new_codes, used = pd.factorize(codes, sort=False)
+    return new_codes.astype(np.intp, copy=False), uniques[used]
 
 
 def _long_cells(
@@ -747,25 +916,67 @@ def _read_or_refuse(source: Source) -> RawTable:
         return unreadable(source, issue)
 
 
-def read_raw_tables(path: Path) -> tuple[dict[str, RawTable], list[tuple[str, str]], list[str]]:
+def read_raw_tables(
+    path: Path, *, pool: Executor | None = None
+) -> tuple[Mapping[str, RawTable], list[tuple[str, str]], list[str]]:
     """Read every table of a data set as text.
 
     A table whose file cannot be read comes back unreadable (:func:`unreadable`); a data set
     that cannot be opened at all (not a folder or workbook, a damaged workbook) raises
     :class:`ReadIssue`.
+
+    With ``pool``, CSV files are read on its threads and the tables come back as
+    :class:`PendingTables`: each is waited for when first looked up, so a caller can check one
+    table while the next is still being parsed (Arrow and pandas' C parser release the GIL).
+    The caller keeps the pool open until it has looked up every table it needs.
     """
     sources, clashes, warnings = locate(Path(path))
     if len(sources) > 1 and all(src.sheet is None for src in sources.values()):
-        # CSV files: pandas' C parser releases the GIL while it tokenises, so the small tables
-        # are read on a second thread while the large one (relations) is parsed.
+        if pool is not None:
+            return PendingTables(sources, pool), clashes, warnings
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {table: pool.submit(_read_or_refuse, src) for table, src in sources.items()}
-            raw = {table: future.result() for table, future in futures.items()}
+        with ThreadPoolExecutor(max_workers=2) as own:
+            pending = PendingTables(sources, own)
+            raw = {table: pending[table] for table in pending}
     else:
         raw = {table: _read_or_refuse(src) for table, src in sources.items()}
     return raw, clashes, warnings
+
+
+class PendingTables(Mapping[str, RawTable]):
+    """Tables being read on a pool's threads, the largest file first; a lookup waits for one."""
+
+    def __init__(self, sources: Mapping[str, Source], pool: Executor) -> None:
+        order = sorted(sources, key=lambda t: -_size(sources[t].path))  # the longest first
+        self._futures: dict[str, Future[RawTable]] = {
+            table: pool.submit(_read_or_refuse, sources[table]) for table in order
+        }
+
+    def __getitem__(self, table: str) -> RawTable:
+        return self._futures[table].result()
+
+    def as_read(self) -> Iterator[str]:
+        """The tables in the order their reading finishes."""
+        by_future = {future: table for table, future in self._futures.items()}
+        for future in as_completed(by_future):
+            yield by_future[future]
+
+    def __contains__(self, table: object) -> bool:  # without waiting for the table
+        return table in self._futures
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._futures)
+
+    def __len__(self) -> int:
+        return len(self._futures)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported by the reader
 
 
 def input_files(path: Path) -> list[Path]:

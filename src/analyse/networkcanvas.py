@@ -1617,7 +1617,13 @@ def _graphml_units(
                 ids.append(node.get("id"))
             edges += len(graph.findall(f"{_GRAPHML_NS}edge"))
             node_columns = list(dict.fromkeys(["nodeID", EGO_UUID, *declared["node"]]))
-            nodes = pd.DataFrame(rows).reindex(columns=node_columns).astype(object).fillna("").astype(str)
+            nodes = (
+                pd.DataFrame(rows)
+                .reindex(columns=node_columns)
+                .astype(object)
+                .fillna("")
+                .astype(str)
+            )
             nodes = nodes.drop(columns=["label", "networkCanvasType"], errors="ignore")
             nodes.attrs["rows"] = [int(i) if str(i).isdigit() else None for i in ids]
             units.append(_Unit(name, ego, [(name, nodes)] if rows else [], has_node_list=True))

@@ -564,9 +564,7 @@ def write_files(
         lock.release()
 
 
-def check_file(
-    path: str | os.PathLike[str], *, overwrite: bool = False, lang: str = "da"
-) -> Path:
+def check_file(path: str | os.PathLike[str], *, overwrite: bool = False, lang: str = "da") -> Path:
     """Refuse a file name that is a folder, or an existing file without ``overwrite``."""
     target = Path(os.path.abspath(Path(path).expanduser()))
     if target.is_dir():

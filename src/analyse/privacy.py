@@ -248,7 +248,6 @@ def site_too_small(n_residents: object, min_cell: int = DEFAULT_MIN_CELL) -> boo
 # --------------------------------------------------------------------------- result type
 
 
-
 Status = Literal["shown", "primary", "secondary", "interval"]
 
 
@@ -716,10 +715,14 @@ class _System:
                 # sums of the others: remove the entry itself (infinite parts by count)
                 own_inf_lo, own_inf_hi = np.isinf(t_lo), np.isinf(t_hi)
                 o_lo = np.where(
-                    inf_lo[ent_eq] - own_inf_lo > 0, -np.inf, s_lo[ent_eq] - np.where(own_inf_lo, 0, t_lo)
+                    inf_lo[ent_eq] - own_inf_lo > 0,
+                    -np.inf,
+                    s_lo[ent_eq] - np.where(own_inf_lo, 0, t_lo),
                 )
                 o_hi = np.where(
-                    inf_hi[ent_eq] - own_inf_hi > 0, np.inf, s_hi[ent_eq] - np.where(own_inf_hi, 0, t_hi)
+                    inf_hi[ent_eq] - own_inf_hi > 0,
+                    np.inf,
+                    s_hi[ent_eq] - np.where(own_inf_hi, 0, t_hi),
                 )
                 # a_i x_i = -(others): between -o_hi and -o_lo
                 x1, x2 = -o_hi / coefs, -o_lo / coefs
@@ -791,9 +794,7 @@ class _System:
                     out_lo[t] = max(lo[t], r_lo.fun)
         return out_lo, out_hi
 
-    def _bounds(
-        self, suppressed: np.ndarray, primary: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _bounds(self, suppressed: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Bounds of every secondary cell a reader can work out (for interval publication)."""
         lo, hi = self._marker_bounds(suppressed, primary)
         targets = suppressed & ~primary & ~self.derived & (self.values() > 0)
@@ -1826,12 +1827,12 @@ def _build(parts: _ResultParts) -> SuppressedTable:
             parts.column_total, index=list(parts.count_cols), dtype=bool
         ),
         status=pd.DataFrame(parts.status.copy(), index=parts.index, columns=parts.columns),
-        lower=pd.DataFrame(
-            parts.lower.copy(), index=parts.index, columns=parts.columns
-        ).astype("Float64"),
-        upper=pd.DataFrame(
-            parts.upper.copy(), index=parts.index, columns=parts.columns
-        ).astype("Float64"),
+        lower=pd.DataFrame(parts.lower.copy(), index=parts.index, columns=parts.columns).astype(
+            "Float64"
+        ),
+        upper=pd.DataFrame(parts.upper.copy(), index=parts.index, columns=parts.columns).astype(
+            "Float64"
+        ),
     )
 
 
@@ -2195,9 +2196,7 @@ def suppress_family(
     suppressed, primary = system.solve()
     return SuppressedFamily(
         {
-            k: _result_parts(
-                system, k, tables[k], specs_[k], suppressed, primary, forced[k][1]
-            )
+            k: _result_parts(system, k, tables[k], specs_[k], suppressed, primary, forced[k][1])
             for k in tables
             if k not in hidden_keys
         }
@@ -2289,9 +2288,12 @@ def suppress_groups(
     atom_of, atoms = pd.factorize(signature)
     atom_n = np.bincount(atom_of, minlength=len(atoms))
     # group -> its atoms
-    ga = pd.DataFrame({"atom": atom_of, "person": signature.index}).merge(
-        pairs, on="person"
-    )[["group", "atom"]].drop_duplicates().sort_values(["group", "atom"])
+    ga = (
+        pd.DataFrame({"atom": atom_of, "person": signature.index})
+        .merge(pairs, on="person")[["group", "atom"]]
+        .drop_duplicates()
+        .sort_values(["group", "atom"])
+    )
     system = _System(m, "publish", small_hidden_shown=False)
     atom_ids = system.add_cells(atom_n.astype(float), hidden=True)
     group_ids = system.add_cells(n.astype(float))

@@ -306,9 +306,11 @@ _PER_SITE_ROWS = ("indicators", "trial_long")
 
 def _site_positions(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     """The positions of each site's rows (one pass)."""
-    return pd.Series(np.arange(len(frame))).groupby(
-        frame["site_id"].astype(str).to_numpy(), sort=False
-    ).indices
+    return (
+        pd.Series(np.arange(len(frame)))
+        .groupby(frame["site_id"].astype(str).to_numpy(), sort=False)
+        .indices
+    )
 
 
 def write_shared_cache(
@@ -363,9 +365,7 @@ def write_shared_cache(
     return target
 
 
-def _shared_cache(
-    folder: Path, *, site: str = ALL, lang: Lang, min_cell: int, seed: int
-) -> dict:
+def _shared_cache(folder: Path, *, site: str = ALL, lang: Lang, min_cell: int, seed: int) -> dict:
     """The shared results one report needs, stored beside the prepared data (never raw data).
 
     ``analyse report`` computes them before it starts the reports; a notebook run on its own
@@ -436,9 +436,11 @@ def _family(
 def _members(frame: pd.DataFrame, sites: Sequence[str]) -> dict[str, np.ndarray]:
     """The resident ids of ``frame`` per site, and of all sites (TOTAL)."""
     ids = frame["resident_id"].astype(str).to_numpy()
-    rows = pd.Series(np.arange(len(frame))).groupby(
-        frame["site_id"].astype(str).to_numpy(), sort=False
-    ).indices
+    rows = (
+        pd.Series(np.arange(len(frame)))
+        .groupby(frame["site_id"].astype(str).to_numpy(), sort=False)
+        .indices
+    )
     empty = np.array([], dtype=np.int64)
     out = {str(s): ids[rows.get(str(s), empty)] for s in sites}
     out[TOTAL] = ids
@@ -838,9 +840,7 @@ def _composition(ctx: Context) -> list[Item]:
         for site, table in tables.items():
             cols = [w for w in table.columns if gate.get(("wave", site, w), False)]
             if cols:
-                out[site] = pd.DataFrame(
-                    {c: c in cols for c in table.columns}, index=table.index
-                )
+                out[site] = pd.DataFrame({c: c in cols for c in table.columns}, index=table.index)
         return out
 
     st = _family(
@@ -1562,8 +1562,17 @@ def trial_tables(
     parts = []
     for i, value in enumerate(TRIAL_VALUES):
         part = _paired_table(
-            long, keys, "resident_id", "wave", value, "pre", "post", 0.95,
-            DEFAULT_MIN_PAIRS, min_cell, lean=True,
+            long,
+            keys,
+            "resident_id",
+            "wave",
+            value,
+            "pre",
+            "post",
+            0.95,
+            DEFAULT_MIN_PAIRS,
+            min_cell,
+            lean=True,
         )
         part = part[[*keys, "n", *TRIAL_STATS]].copy()
         part["indicator"] = value

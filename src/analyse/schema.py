@@ -27,9 +27,13 @@ from pandera.typing import Series
 
 Kind = Literal["id", "code", "int", "bool", "text", "month"]
 
-#: A pseudonym: letters, digits, ``_``, ``.`` or ``-``, at most 32 characters, at least one
-#: digit. A name ("Anna") has no digit and is refused, which keeps names out of id columns.
-PSEUDONYM_PATTERN = r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$"
+#: A pseudonym: letters, digits, ``_``, ``.`` or ``-``, at least one digit, and at most
+#: :data:`PSEUDONYM_MAX_LENGTH` characters (a second check). A name ("Anna") has no digit and
+#: is refused, which keeps names out of id columns. The two checks say what
+#: ``^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$`` says, without the look-ahead that pyarrow's RE2 cannot
+#: run (pandas would fall back to Python's ``re`` for every distinct id of national data).
+PSEUDONYM_PATTERN = r"^[A-Za-z_.\-]*[0-9][A-Za-z0-9_.\-]*$"
+PSEUDONYM_MAX_LENGTH = 32
 #: Letters of a code: the English alphabet plus the Danish (æ, ø, å) and a few Nordic and
 #: German ones, in composed (NFC) form.
 _CODE_LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉé"
@@ -51,9 +55,7 @@ RESERVED_SITE_CODES = (
 #: A site code: letters (æ, ø, å included), digits, ``_`` or ``-``, at most 32 characters,
 #: not one of :data:`RESERVED_SITE_CODES` (a site's report and tables are files named after
 #: its code).
-SITE_PATTERN = (
-    rf"^(?!(?i:{'|'.join(RESERVED_SITE_CODES)})$)[{_CODE_LETTERS}0-9_\-]{{1,32}}$"
-)
+SITE_PATTERN = rf"^(?!(?i:{'|'.join(RESERVED_SITE_CODES)})$)[{_CODE_LETTERS}0-9_\-]{{1,32}}$"
 #: A month, ``YYYY-MM``.
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -147,6 +149,8 @@ def col(
         pattern = MONTH_PATTERN
     if pattern is not None:
         checks["str_matches"] = pattern
+    if pattern == PSEUDONYM_PATTERN:
+        checks["str_length"] = {"max_value": PSEUDONYM_MAX_LENGTH}
     metadata = {
         "da": da,
         "aliases": aliases,
@@ -738,7 +742,10 @@ def model_schema(table: str) -> pa.DataFrameSchema:
     from pandera.typing import Index, Series
 
     asked = pandera_model.get_index_types, pandera_model.get_series_types
-    pandera_model.get_index_types, pandera_model.get_series_types = lambda: {Index}, lambda: {Series}
+    pandera_model.get_index_types, pandera_model.get_series_types = (
+        lambda: {Index},
+        lambda: {Series},
+    )
     try:
         return MODELS[table].to_schema()
     finally:

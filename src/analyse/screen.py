@@ -139,8 +139,7 @@ def screen_table(
     """
     spec = table_spec(rt.table)
     free_text = {c.name for c in spec.columns if c.kind == "text"}
-    frame = rt.frame
-    headers = list(frame.columns)
+    headers = rt.headers
     for i, header in enumerate(headers):
         canonical = next((c for c, h in known.items() if h == header), None) if header else None
         # A column without a header is outside the contract: every check applies to its cells.
@@ -157,7 +156,6 @@ def screen_table(
                     what=IDENTIFYING_WHAT[what][lang],
                 )
                 continue
-        col = frame.iloc[:, i]
         codes, uniques = rt.factorized(i)
         check_phone = is_unknown or canonical in free_text
         flagged: dict[int, str] = {}
@@ -171,9 +169,8 @@ def screen_table(
                 flagged[u_index] = "phone"
         if flagged:
             positions = pd.Series(codes).isin(list(flagged)).to_numpy()
-            for row, value, code in zip(
-                frame.index[positions], col[positions], codes[positions], strict=True
-            ):
+            for row, code in zip(rt.index[positions], codes[positions], strict=True):
+                value = uniques[code]
                 yield _problem(
                     rt.file, int(row), rt.column_name(i), mask(value), flagged[int(code)]
                 )

@@ -20,11 +20,14 @@ All problems are collected and raised together as one :class:`~analyse.errors.Da
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -36,12 +39,13 @@ from pandera.errors import SchemaErrors
 from analyse import screen
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
-from analyse.io import RawTable, ReadIssue, read_raw_tables
+from analyse.io import PendingTables, RawTable, ReadIssue, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
     NO_PRACTICE,
     NO_PRACTICE_SPELLINGS,
+    PSEUDONYM_PATTERN,
     SCALES,
     TABLES,
     ColumnSpec,
@@ -330,14 +334,20 @@ def read_dataset(
             [Problem(str(path), None, None, None, _not_found(lang), "not_found")],
             f"{path} does not exist",
         )
-    try:
-        raw, clashes, warnings = read_raw_tables(path)
-    except ReadIssue as issue:
-        out = _Collector(lang)
-        (file, row, column, value, code), fields = issue.as_issue()
-        out.add(file, row, column, value, code, **fields)
-        raise DataError(out.problems) from None
-    ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
+    # Files are read on two threads while the tables already read are checked.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        try:
+            raw, clashes, warnings = read_raw_tables(path, pool=pool)
+        except ReadIssue as issue:
+            out = _Collector(lang)
+            (file, row, column, value, code), fields = issue.as_issue()
+            out.add(file, row, column, value, code, **fields)
+            raise DataError(out.problems) from None
+        # pandera's one-time set-up (its backends' imports, the models with these scales)
+        # while the first files are parsed.
+        for table in TABLES:
+            _schema_for(table, {**SCALES, **(scales or {})})
+        ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
     ds.warnings = warnings + ds.warnings
     for w in ds.warnings:
         log.warning(w)
@@ -369,28 +379,34 @@ def validate_raw(
             out.add(source or ".", None, None, None, "missing_table", table=table, table_da=spec.da)
 
     coded: dict[str, _Coded] = {}
-    texts: dict[str, pd.DataFrame] = {}
+    texts: dict[str, _Text] = {}
     headers: dict[str, dict[str, str]] = {}
-    for table in TABLES:
-        if table not in raw:
-            continue
+    table_warnings: dict[str, list[str]] = {}
+    # Each table's checks look at that table alone: tables still being read are checked when
+    # they arrive. Problems are sorted below, and everything kept in the contract's order, so
+    # the result does not depend on which file was read first.
+    for table in _as_read(raw):
         rt = raw[table]
         for args, fields in rt.issues:  # first: the most specific problem of a cell
             out.add(*args, **fields)
         if not rt.readable:
             continue
-        result = _check_table(rt, out, lang, warnings)
+        result = _check_table(rt, out, lang, table_warnings.setdefault(table, []))
         if result is None:
             continue
         text, header_of = result
-        table_codes = _normalise(rt, text, header_of, out, scales)
-        _run_schema(table, rt.file, table_codes, text, header_of, out, scales)
-        coded[table] = table_codes
+        coded[table] = _normalise(rt, text, header_of, out, scales)
         texts[table] = text
         headers[table] = header_of
+    coded, texts, headers = ({t: d[t] for t in TABLES if t in d} for d in (coded, texts, headers))
+    files = {t: raw[t].file for t in coded}
+    _run_schemas(
+        (_Checked(t, files[t], coded[t], texts[t], headers[t]) for t in coded), out, scales
+    )
+    warnings += [w for t in TABLES for w in table_warnings.get(t, [])]
 
-    _cross_table(coded, texts, headers, {t: raw[t].file for t in coded}, out)
-    _site_case_twins(texts, headers, {t: raw[t].file for t in coded}, out)
+    _cross_table(coded, texts, headers, files, out)
+    _site_case_twins(texts, headers, files, out)
 
     if out.problems:
         problems = sorted(
@@ -407,8 +423,17 @@ def validate_raw(
     return ds
 
 
+def _as_read(raw: Mapping[str, RawTable]) -> Iterator[str]:
+    """The contract's tables present in ``raw``: as their reading finishes when they are being
+    read (:class:`~analyse.io.PendingTables`), else in the contract's order."""
+    if isinstance(raw, PendingTables):
+        yield from (t for t in raw.as_read() if t in TABLES)
+    else:
+        yield from (t for t in TABLES if t in raw)
+
+
 def _site_case_twins(
-    texts: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, _Text],
     headers: Mapping[str, Mapping[str, str]],
     files: Mapping[str, str],
     out: _Collector,
@@ -443,12 +468,36 @@ def _site_case_twins(
 # --------------------------------------------------------------------------- file level
 
 
+class _Text:
+    """A table's contract columns as written (text), by canonical name.
+
+    Each column is made from the table's codes when first asked for: the checks work on codes
+    and distinct values, and need the text of a few rows only (those they report).
+    """
+
+    def __init__(self, rt: RawTable, positions: dict[str, int]) -> None:
+        self._rt = rt
+        #: Canonical name -> position of the column in the file.
+        self.positions = positions
+        self.columns = list(positions)
+        self.index = rt.index
+        self._made: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._made:
+            self._made[name] = self._rt.column(self.positions[name]).rename(name)
+        return self._made[name]
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+
 def _check_table(
     rt: RawTable, out: _Collector, lang: Lang, warnings: list[str]
-) -> tuple[pd.DataFrame, dict[str, str]] | None:
+) -> tuple[_Text, dict[str, str]] | None:
     """Map headers; screen unknown columns; report file-level problems."""
     spec = table_spec(rt.table)
-    if rt.frame.shape[1] == 0:
+    if rt.n_columns == 0:
         out.add(
             rt.file, None, None, None, "empty_file", unit=UNITS[rt.table][0 if lang == "da" else 1]
         )
@@ -458,7 +507,7 @@ def _check_table(
     unknown: list[str] = []
     position: dict[str, int] = {}
     headerless: list[int] = []
-    for i, header in enumerate(rt.frame.columns):
+    for i, header in enumerate(rt.headers):
         if header == "":
             headerless.append(i)
             continue
@@ -484,7 +533,7 @@ def _check_table(
         out.add(*args, **fields)
     # After the screen, so that a CPR number in a headerless cell is reported masked.
     for i in headerless:
-        column = rt.frame.iloc[:, i]
+        column = rt.column(i)
         for row, value in column[column.str.strip() != ""].items():
             out.add(rt.file, int(row), rt.column_name(i), value.strip(), "empty_header")
     n_required = sum(c.required for c in spec.columns)
@@ -496,7 +545,7 @@ def _check_table(
             rt.file,
             rt.header_row,
             None,
-            ";".join(rt.frame.columns[:4]),
+            ";".join(rt.headers[:4]),
             "no_header",
             expected=expected,
         )
@@ -517,10 +566,7 @@ def _check_table(
                 header=c.da,
                 name=c.name,
             )
-    columns = {c: rt.frame.iloc[:, position[h]] for c, h in mapped.items()}
-    frame = pd.DataFrame(columns, index=rt.frame.index)
-    frame.attrs["positions"] = {c: position[h] for c, h in mapped.items()}
-    return frame, mapped
+    return _Text(rt, {c: position[h] for c, h in mapped.items()}), mapped
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -561,7 +607,7 @@ class _Coded:
 
 def _normalise(
     rt: RawTable,
-    frame: pd.DataFrame,
+    frame: _Text,
     header_of: dict[str, str],
     out: _Collector,
     scales: Mapping[str, tuple[int, int]],
@@ -577,7 +623,7 @@ def _normalise(
         if c.name not in frame.columns:
             result[c.name] = (np.full(len(frame), -1, dtype=np.intp), np.empty(0, dtype=object))
             continue
-        codes, uniques = rt.factorized(frame.attrs["positions"][c.name])
+        codes, uniques = rt.factorized(frame.positions[c.name])
         if c.kind in ("id", "text") and not (c.table == "residents" and c.name == "practice"):
             stripped = [u.strip() for u in uniques]
             mapped = np.array([v if v else pd.NA for v in stripped], dtype=object)
@@ -658,12 +704,23 @@ def _schema_for(table: str, scales: Mapping[str, tuple[int, int]]) -> pa.DataFra
     validation in a process; that one-time cost is taken here, with the schema, rather than in
     the middle of the first data set's checks.
     """
+    ranges = tuple(
+        (c.name, tuple(scales[c.configurable_range]))
+        for c in table_spec(table).columns
+        if c.configurable_range and c.configurable_range in scales
+    )
+    return _schema_with_ranges(table, ranges)
+
+
+@cache
+def _schema_with_ranges(
+    table: str, ranges: tuple[tuple[str, tuple[int, int]], ...]
+) -> pa.DataFrameSchema:
+    """The schema of :func:`_schema_for`, built once per table and scales."""
     pa.DataFrameSchema.register_default_backends(pd.DataFrame)
     schema = model_schema(table)
-    for c in table_spec(table).columns:
-        if c.configurable_range and c.configurable_range in scales:
-            low, high = scales[c.configurable_range]
-            schema = schema.update_column(c.name, checks=[pa.Check.ge(low), pa.Check.le(high)])
+    for name, (low, high) in ranges:
+        schema = schema.update_column(name, checks=[pa.Check.ge(low), pa.Check.le(high)])
     return schema
 
 
@@ -673,73 +730,116 @@ def _range(c: ColumnSpec, scales: Mapping[str, tuple[int, int]]) -> tuple[int | 
     return c.ge, c.le
 
 
-def _run_schema(
-    table: str,
-    file: str,
-    coded: _Coded,
-    text: pd.DataFrame,
-    header_of: dict[str, str],
-    out: _Collector,
-    scales: Mapping[str, tuple[int, int]],
+@dataclass
+class _Checked:
+    """A table whose columns are to be checked against its pandera model."""
+
+    table: str
+    file: str
+    coded: _Coded
+    text: _Text
+    header_of: dict[str, str]
+
+
+@dataclass
+class _Distinct:
+    """One column's distinct values, as pandera checks them."""
+
+    key: str  # "table.column": unique across the tables checked together
+    owner: _Checked
+    spec: ColumnSpec
+    codes: np.ndarray
+    values: list
+    na_position: int | None
+
+
+def _run_schemas(
+    tables: Iterable[_Checked], out: _Collector, scales: Mapping[str, tuple[int, int]]
 ) -> None:
-    """Run the pandera model's column checks, on each column's distinct values.
+    """Run each table's pandera column checks on each column's distinct values.
 
     Every check of the contract is element-wise (codes, ranges, patterns, required values), so
     checking each distinct value once and mapping failures back to the rows that hold it
     gives the same problems as checking every row — in a fraction of the time on national
     data. Uniqueness is a cross-table rule (:func:`_cross_table`) and is not repeated here.
+
+    The columns of all tables are checked in a few pandera calls (each call has a fixed cost):
+    columns with few distinct values share one frame, padded to the longest by repeating the
+    first value (failures at padded positions are ignored); columns with many (ids) share
+    frames with columns of a similar length, so that little padding is checked.
     """
-    spec = table_spec(table)
-    schema = _schema_for(table, scales)
-    present = [c for c in spec.columns if c.name in header_of]
-    if not present:
-        return
-    distinct: dict[str, tuple[np.ndarray, list, int | None]] = {}
-    for c in present:
-        codes, uniques = coded.columns[c.name]
-        values = list(uniques)
-        na_position = None
-        if (codes == -1).any():
-            na_position = len(values)
-            values.append(pd.NA)
-        distinct[c.name] = (codes, values, na_position)
-    # Columns with few distinct values share one frame (padded to the longest by repeating the
-    # first value; failures at padded positions are ignored); a column with many distinct values
-    # (ids) gets a frame of its own. Few pandera calls, each on little data.
-    small = [c for c in present if len(distinct[c.name][1]) <= 5000]
-    groups = ([small] if small else []) + [[c] for c in present if c not in small]
-    for group in groups:
-        _check_distinct(group, distinct, schema, coded.index, text, header_of, file, out, scales)
+    schemas: dict[str, pa.DataFrameSchema] = {}
+    columns: list[_Distinct] = []
+    for checked in tables:
+        schemas[checked.table] = _schema_for(checked.table, scales)
+        for c in table_spec(checked.table).columns:
+            if c.name not in checked.header_of:
+                continue
+            codes, uniques = checked.coded.columns[c.name]
+            values = list(uniques)
+            na_position = None
+            if (codes == -1).any():
+                na_position = len(values)
+                values.append(pd.NA)
+            key = f"{checked.table}.{c.name}"
+            columns.append(_Distinct(key, checked, c, codes, values, na_position))
+    groups: dict[int, list[_Distinct]] = {}
+    for d in columns:
+        groups.setdefault(_length_class(len(d.values)), []).append(d)
+    for _, group in sorted(groups.items()):
+        _check_distinct(group, schemas, out, scales)
 
 
-def _check_distinct(group, distinct, schema, index, text, header_of, file, out, scales) -> None:
-    length = max(len(distinct[c.name][1]) for c in group)
+def _length_class(n: int) -> int:
+    """0 for up to 5,000 values; then one class per factor of 4 (5,001-20,000, ...)."""
+    k = 0
+    while n > 5000 * 4**k:
+        k += 1
+    return k
+
+
+def _check_distinct(
+    group: list[_Distinct],
+    schemas: Mapping[str, pa.DataFrameSchema],
+    out: _Collector,
+    scales: Mapping[str, tuple[int, int]],
+) -> None:
+    length = max(len(d.values) for d in group)
     columns = {}
     checks = {}
-    for c in group:
-        values = distinct[c.name][1]
+    for d in group:
+        values = d.values
         padded = values + [values[0]] * (length - len(values)) if values else [pd.NA] * length
-        columns[c.name] = pd.array(padded, dtype="Int64" if c.kind == "int" else "string")
-        column_schema = schema.columns[c.name].set_name(c.name)
+        columns[d.key] = pd.array(padded, dtype="Int64" if d.spec.kind == "int" else "string")
+        # A copy: the table's schema is shared (built once) and stays as it is. Its checks run
+        # as they are; its dtype does not apply, as the distinct values are text or whole
+        # numbers (Int64) by construction, and their canonical dtypes are set afterwards.
+        column_schema = copy.copy(schemas[d.owner.table].columns[d.spec.name]).set_name(d.key)
+        column_schema.dtype = None
+        column_schema.coerce = False
         column_schema.unique = False  # a cross-table rule (_cross_table)
-        checks[c.name] = column_schema
+        checks[d.key] = column_schema
     try:
         pa.DataFrameSchema(checks).validate(pd.DataFrame(columns), lazy=True)
     except SchemaErrors as err:
-        failed = _failed_values(err, group, distinct, checks, scales)
-        for name, by_value in failed.items():
+        by_key = {d.key: d for d in group}
+        for key, by_value in _failed_values(err, by_key, scales).items():
             # Every row holding a failed value, found at once for the column (one pass over
             # the codes, however many distinct values failed).
-            codes = distinct[name][0]
-            hit = np.isin(codes, np.fromiter(by_value, dtype=np.intp, count=len(by_value)))
-            written = text[name].to_numpy()[hit]
-            header = header_of[name]
-            for row, value_code, value in zip(index[hit], codes[hit], written, strict=True):
+            d = by_key[key]
+            owner = d.owner
+            hit = np.isin(d.codes, np.fromiter(by_value, dtype=np.intp, count=len(by_value)))
+            written = owner.text[d.spec.name].to_numpy()[hit]
+            header = owner.header_of[d.spec.name]
+            rows = owner.coded.index[hit]
+            for row, value_code, value in zip(rows, d.codes[hit], written, strict=True):
                 code, fields = by_value[int(value_code)]
-                out.add(file, int(row), header, value.strip(), code, **fields)
+                out.add(owner.file, int(row), header, value.strip(), code, **fields)
 
 
-def _failed_values(err, group, distinct, checks, scales) -> dict[str, dict[int, tuple[str, dict]]]:
+def _failed_values(
+    err: SchemaErrors, by_key: Mapping[str, _Distinct], scales: Mapping[str, tuple[int, int]]
+) -> dict[str, dict[int, tuple[str, dict]]]:
     """For each column, the codes of its distinct values that failed, with the problem to report.
 
     The code is the value's position among the column's distinct values, ``-1`` for missing;
@@ -754,23 +854,22 @@ def _failed_values(err, group, distinct, checks, scales) -> dict[str, dict[int, 
     case_columns = cases["column"].to_numpy(dtype=object)
     case_checks = cases["check"].to_numpy(dtype=object)
     translated: dict[tuple[str, str], tuple[str, dict]] = {}
-    by_name = {c.name: c for c in group}
     for ok, position, column, check in zip(
         present, positions, case_columns, case_checks, strict=True
     ):
-        if not ok or column not in checks:
+        if not ok or column not in by_key:
             continue  # column-level failures are reported at file level
-        _, values, na_position = distinct[column]
+        d = by_key[column]
         position = int(position)
-        if position >= len(values):
+        if position >= len(d.values):
             continue  # padding
         key = (column, str(check))
         if key not in translated:
-            translated[key] = _translate(str(check), by_name[column], scales)
+            translated[key] = _translate(str(check), d.spec, scales)
         code, fields = translated[key]
         if code == "duplicate_key":
             continue
-        wanted = -1 if position == na_position else position
+        wanted = -1 if position == d.na_position else position
         failed.setdefault(column, {}).setdefault(wanted, (code, fields))
     return failed
 
@@ -791,11 +890,13 @@ def _translate(
     if check.startswith("str_matches"):
         if c.kind == "month":
             return "bad_month", {}
-        if "(?=" in check:
+        if c.kind == "id" and PSEUDONYM_PATTERN in check:
             return "not_pseudonym", {}
         if c.name == "site_id":
             return "bad_site_code", {}
         return "bad_code_format", {}
+    if check.startswith("str_length") and c.kind == "id":
+        return "not_pseudonym", {}  # longer than PSEUDONYM_MAX_LENGTH
     if check == "field_uniqueness":
         return "duplicate_key", {}
     if check.startswith(("coerce_dtype", "dtype")):
@@ -819,7 +920,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 def _cross_table(
     tables: Mapping[str, _Coded],
-    texts: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, _Text],
     headers: Mapping[str, Mapping[str, str]],
     files: Mapping[str, str],
     out: _Collector,
