@@ -375,3 +375,35 @@ def test_pseudonym_pattern_is_the_look_ahead_rule(value: str) -> None:
     assert (bool(re.match(PSEUDONYM_PATTERN, value)) and short) == rule
     as_arrow = pd.Series([value], dtype="str").str.match(PSEUDONYM_PATTERN).iloc[0]
     assert bool(as_arrow) == bool(re.match(PSEUDONYM_PATTERN, value))  # ``$`` as Python reads it
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.one_of(RECT_CSV, RAW_CSV, ROWS_CSV),
+    bom=st.booleans(),
+    extra=st.sampled_from(["", "\u00a0", "\x85", "\u2028", "\x0c", "\udcff"]),
+)
+def test_plain_utf8_files_read_as_decoded_text(text: str, bom: bool, extra: str) -> None:
+    """A file Arrow reads from its bytes gives the table the full way (decode, then parse)
+    gives; files it must not read (quotes, NUL, other encodings) it declines."""
+    from analyse.io import _read_decoded, _read_plain_utf8
+
+    data = (text + extra).encode("utf-8", errors="surrogateescape")  # \udcff: a stray byte
+    data = (b"\xef\xbb\xbf" if bom else b"") + data
+    source = Source("residents", Path("borgere.csv"))
+    fast = _read_plain_utf8(source, data)
+    if fast is None:
+        return
+    full = _read_decoded(source, data)
+    assert fast.header_row == full.header_row
+    assert fast.issues == full.issues
+    pd.testing.assert_frame_equal(fast.frame, full.frame)
+
+
+def test_plain_utf8_reads_our_files(tmp_path) -> None:
+    """The fast way is the one taken for the files we write (else the test above is empty)."""
+    from analyse.io import _read_plain_utf8
+
+    write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
+    for path in sorted(tmp_path.glob("*.csv")):
+        assert _read_plain_utf8(Source("residents", path), path.read_bytes()) is not None

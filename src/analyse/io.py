@@ -96,6 +96,8 @@ class RawTable:
         #: False when the file could not be read at all (then the table is empty and
         #: ``issues`` says why): no further check applies to it.
         self.readable = readable
+        #: SHA-256 of the file's bytes as read (CSV files), else None.
+        self.sha256: str | None = None
         if columns is None:
             frame = pd.DataFrame() if frame is None else frame
             headers, index = list(frame.columns), frame.index
@@ -465,6 +467,46 @@ def read_raw(source: Source) -> RawTable:
         data = source.path.read_bytes()
     except OSError as exc:
         raise ReadIssue(source.display, "unreadable_file", value=exc.strerror) from None
+    digest = hashlib.sha256(data).hexdigest()  # for the manifest: the bytes that were read
+    raw = _read_csv_bytes(source, data)
+    raw.sha256 = digest
+    return raw
+
+
+def _read_csv_bytes(source: Source, data: bytes) -> RawTable:
+    """The table in a CSV file's bytes (see :func:`read_raw`)."""
+    return _read_plain_utf8(source, data) or _read_decoded(source, data)
+
+
+def _read_plain_utf8(source: Source, data: bytes) -> RawTable | None:
+    """The table of a plain UTF-8 file, parsed by Arrow from its bytes, or None.
+
+    Plain: UTF-8 (with or without BOM), no NUL byte, no quote, within the limits. Most files
+    are, and they are read without decoding them into a Python string first (for a national
+    file, tens of megabytes). Anything else, and anything Arrow declines, is None: the caller
+    reads it the full way (:func:`_read_decoded`), which gives the same table for a plain file.
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b'"' in body or b"\x00" in body or not body.strip():
+        return None
+    if max(body.count(b"\n"), body.count(b"\r")) > MAX_ROWS:
+        return None
+    head = body[: 1 << 16]
+    lines = head.decode("utf-8", errors="ignore").splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or (first == len(lines) - 1 and len(head) < len(body)):
+        return None  # the header line may run on beyond the head
+    header_line = lines[first]
+    sep = sniff_delimiter(header_line)
+    width = header_line.count(sep) + 1
+    if width > MAX_COLUMNS:
+        return None
+    columns = _arrow_columns(body, sep, width, check_utf8=True)
+    return None if columns is None else _columns_to_raw_table(source, columns)
+
+
+def _read_decoded(source: Source, data: bytes) -> RawTable:
+    """The table in a CSV file's bytes, decoded as text first (any encoding, any content)."""
     text, encoding = decode(data)
     if not text or text.isspace():  # as `not text.strip()`, without copying the text
         return _to_raw_table(source, pd.DataFrame())
@@ -512,7 +554,9 @@ def _parse_csv(
     return _frame_columns(frame)
 
 
-def _arrow_columns(body: bytes, sep: str, width: int) -> list[Column] | None:
+def _arrow_columns(
+    body: bytes, sep: str, width: int, *, check_utf8: bool = False
+) -> list[Column] | None:
     """Arrow's reading of a CSV file whose records all have ``width`` cells or fewer, else None.
 
     Arrow parses on several threads and factorises each column in C++ (``dictionary_encode``):
@@ -545,7 +589,7 @@ def _arrow_columns(body: bytes, sep: str, width: int) -> list[Column] | None:
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
             null_values=[],
-            check_utf8=False,  # the bytes are UTF-8 (decoded or encoded above)
+            check_utf8=check_utf8,  # else the caller knows the bytes are UTF-8
         ),
     )
     try:

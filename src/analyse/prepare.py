@@ -45,7 +45,15 @@ def manifest(path: Path, ds: Dataset) -> dict[str, object]:
     files = input_files(path)
     return {
         "source": str(path),
-        "inputs": [{"file": f.name, "sha256": sha256(f), "bytes": f.stat().st_size} for f in files],
+        "inputs": [
+            {
+                "file": f.name,
+                # The hash of the bytes that were validated, when the reader kept it.
+                "sha256": ds.input_sha256.get(f.name) or sha256(f),
+                "bytes": f.stat().st_size,
+            }
+            for f in files
+        ],
         "tables": {
             name: {"rows": len(frame), "file": f"{name}.parquet"}
             for name, frame in ds.tables().items()
@@ -81,8 +89,16 @@ def write_prepared(
     """
     info = manifest(Path(source), ds)
     with atomic_folder(Path(out), command="prepare", inputs=[source], lang=lang) as tmp:
-        for name, frame in ds.tables().items():
-            write_parquet(frame, tmp / f"{name}.parquet")
+        # pyarrow encodes and compresses without the GIL: two tables are written at a time.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = [
+                pool.submit(write_parquet, frame, tmp / f"{name}.parquet")
+                for name, frame in ds.tables().items()
+            ]
+            for future in written:
+                future.result()
         (tmp / "manifest.json").write_text(
             json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8"
         )

@@ -348,6 +348,7 @@ def read_dataset(
         for table in TABLES:
             _schema_for(table, {**SCALES, **(scales or {})})
         ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
+        ds.input_sha256 = {rt.file: rt.sha256 for rt in raw.values() if rt.sha256}
     ds.warnings = warnings + ds.warnings
     for w in ds.warnings:
         log.warning(w)
