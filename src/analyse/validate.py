@@ -626,8 +626,14 @@ def _normalise(
             continue
         codes, uniques = rt.factorized(frame.positions[c.name])
         if c.kind in ("id", "text") and not (c.table == "residents" and c.name == "practice"):
-            stripped = [u.strip() for u in uniques]
-            mapped = np.array([v if v else pd.NA for v in stripped], dtype=object)
+            mapped = np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+            empty = mapped == ""
+            if not empty.any() and (mapped == uniques).all():
+                # Nothing to strip and nothing empty (ids as written): each distinct text is a
+                # distinct value, in the same order.
+                result[c.name] = (codes, uniques)
+                continue
+            mapped[empty] = pd.NA
         else:
             mapped = np.array([_normalise_value(c, v) for v in uniques], dtype=object)
         if c.kind == "int" and len(uniques):
