@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analyse.schema import TABLES, apply_dtypes, empty_frame
@@ -73,7 +74,7 @@ class Dataset:
     @property
     def waves(self) -> list[str]:
         """The waves present in outcomes or relations, in wave order."""
-        present = set(self.outcomes["wave"].dropna()) | set(self.relations["wave"].dropna())
+        present = _present(self.outcomes["wave"]) | _present(self.relations["wave"])
         return [w for w in self.outcomes["wave"].cat.categories if w in present]
 
     def summary(self) -> dict[str, object]:
@@ -84,6 +85,14 @@ class Dataset:
             "waves": self.waves,
             "residents": int(self.residents["resident_id"].nunique()),
         }
+
+
+def _present(column: pd.Series) -> set:
+    """The values a column holds (missing left out), read off the codes of a categorical."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return set(column.cat.categories[np.unique(codes[codes >= 0])])
+    return set(column.dropna())
 
 
 def natural_key(value: object) -> list:

@@ -56,7 +56,8 @@ TEMPLATE_SHEETS = frozenset(
 
 
 #: A column of a file: for each record, the position of its cell among the column's distinct
-#: texts (``-1``: the record has no such cell), and those texts.
+#: texts (``-1``: the record has no such cell), and those texts, in the order they first occur
+#: (as :func:`pandas.factorize` and Arrow's ``dictionary_encode`` give them).
 Column = tuple[np.ndarray, np.ndarray]
 
 
@@ -487,9 +488,7 @@ def _read_plain_utf8(source: Source, data: bytes) -> RawTable | None:
     reads it the full way (:func:`_read_decoded`), which gives the same table for a plain file.
     """
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if b'"' in body or b"\x00" in body or not body.strip():
-        return None
-    if max(body.count(b"\n"), body.count(b"\r")) > MAX_ROWS:
+    if b'"' in body or b"\x00" in body or not body or body.isspace():
         return None
     head = body[: 1 << 16]
     lines = head.decode("utf-8", errors="ignore").splitlines()
@@ -502,7 +501,11 @@ def _read_plain_utf8(source: Source, data: bytes) -> RawTable | None:
     if width > MAX_COLUMNS:
         return None
     columns = _arrow_columns(body, sep, width, check_utf8=True)
-    return None if columns is None else _columns_to_raw_table(source, columns)
+    if columns is None or len(columns[0][0]) > MAX_ROWS:
+        # Without quotes every line break ends a record: MAX_ROWS records or fewer means as
+        # few lines, as the full way counts them. More: the full way says so.
+        return None
+    return _columns_to_raw_table(source, columns)
 
 
 def _read_decoded(source: Source, data: bytes) -> RawTable:
@@ -865,7 +868,7 @@ def _columns_to_raw_table(source: Source, columns: list[Column]) -> RawTable:
     if n_records == 0:
         return empty
     columns = [_fill_missing(codes, uniques) for codes, uniques in columns]
-    record_blank = np.logical_and.reduce([_blank_values(u)[c] for c, u in columns])
+    record_blank = _blank_records(columns)
     if record_blank.all():
         return empty
     first = int(np.argmax(~record_blank))  # the header, 0-based
@@ -877,17 +880,17 @@ def _columns_to_raw_table(source: Source, columns: list[Column]) -> RawTable:
         for codes, uniques in columns
     ]
     index = pd.RangeIndex(header_row + 1, n_records + 1)
-    body = [_refactorize(codes[first + 1 :], uniques) for codes, uniques in columns]
+    body = [_after_header(codes, uniques, first) for codes, uniques in columns]
     issues: list[tuple[tuple, dict[str, object]]] = []
     for i, (codes, uniques) in enumerate(body):
         long = _long_cells(source.display, index, codes, uniques, header, i)
         if long:  # reported: later checks see the first MAX_CELL_CHARS characters only
             issues.extend(long)
             body[i] = (codes, np.array([u[:MAX_CELL_CHARS] for u in uniques], dtype=object))
-    blank_columns = [_blank_values(uniques)[codes] for codes, uniques in body]
-    rows = ~np.logical_and.reduce(blank_columns) if len(index) else np.zeros(0, dtype=bool)
-    # Keep every column with a header or a value, even with an empty header (reported later).
-    keep = [i for i, h in enumerate(header) if h != "" or not blank_columns[i].all()]
+    rows = ~_blank_records(body) if len(index) else np.zeros(0, dtype=bool)
+    # Keep every column with a header or a value, even with an empty header (reported later);
+    # the body's distinct values all occur in it, so a column is empty if they are all blank.
+    keep = [i for i, h in enumerate(header) if h != "" or not _blank_values(body[i][1]).all()]
     if not rows.all():
         index = index[rows]  # pandas keeps a RangeIndex when the rows kept form a range
         body = [_refactorize(codes[rows], uniques) for codes, uniques in body]
@@ -903,7 +906,8 @@ def _columns_to_raw_table(source: Source, columns: list[Column]) -> RawTable:
 
 
 def _fill_missing(codes: np.ndarray, uniques: np.ndarray) -> Column:
-    """A column with its missing cells (code ``-1``) read as ``""``."""
+    """A column with its missing cells (code ``-1``) read as ``""``, factorised in the order the
+    values first occur (as every :data:`Column` is)."""
     if not len(codes) or codes.min() >= 0:
         return codes, uniques
     filled = np.flatnonzero(uniques == "")
@@ -912,7 +916,42 @@ def _fill_missing(codes: np.ndarray, uniques: np.ndarray) -> Column:
     else:
         position = len(uniques)
         uniques = np.append(uniques, np.array([""], dtype=object))
-    return np.where(codes < 0, position, codes), uniques
+    # Refactorised, so that the distinct values stay in the order they first occur.
+    return _refactorize(np.where(codes < 0, position, codes), uniques)
+
+
+def _blank_records(columns: list[Column]) -> np.ndarray:
+    """For each record, whether all its cells are blank.
+
+    Columns with few distinct values are looked at first; each later column only at the
+    records still blank, so that the distinct values of an id column are not all stripped to
+    learn that no record is blank.
+    """
+    candidates = np.arange(len(columns[0][0]))
+    for codes, uniques in sorted(columns, key=lambda column: len(column[1])):
+        if not len(candidates):
+            break
+        held = codes[candidates]
+        used = np.unique(held)
+        blank = np.zeros(len(uniques), dtype=bool)
+        blank[used] = _blank_values(uniques[used])
+        candidates = candidates[blank[held]]
+    result = np.zeros(len(columns[0][0]), dtype=bool)
+    result[candidates] = True
+    return result
+
+
+def _after_header(codes: np.ndarray, uniques: np.ndarray, header: int) -> Column:
+    """The factorisation of a column's records after the header record (0-based ``header``).
+
+    Most often the header is the first record and its text (code 0, being the first) occurs
+    nowhere below it: then dropping it shifts every other code down by one, and the order of
+    first occurrence is kept.
+    """
+    body = codes[header + 1 :]
+    if header == 0 and len(codes) and codes[0] == 0 and not (body == 0).any():
+        return body - 1, uniques[1:]
+    return _refactorize(body, uniques)
 
 
 def _refactorize(codes: np.ndarray, uniques: np.ndarray) -> Column:
