@@ -50,7 +50,11 @@ else:
     ds = prepare(data, Path(out))
     rows = sum(len(t) for t in ds.tables().values())
 seconds = time.perf_counter() - t0
-peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this process's own high-water mark (ru_maxrss can carry the parent's over from fork)
+    status = Path("/proc/self/status").read_text()
+    peak_mib = int(status.split("VmHWM:")[1].split()[0]) / 1024
+except (OSError, IndexError, ValueError):
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": seconds, "rows": rows, "peak_mib": peak_mib, "startup": startup,
                   "imports": imports}))
 """
@@ -129,9 +133,11 @@ def main() -> None:
         f"   (+ {ours['startup']:.1f} s one-time start-up: imports, pandera models){spread(ourses)}"
     )
     ratio = ours["seconds"] / bare["seconds"]
-    print(f"  ratio                : {ratio:7.2f} x   (goal <= 3 x; peak memory goal < 2048 MiB)")
+    print(f"  ratio                : {ratio:7.2f} x   (peak memory goal < 2048 MiB)")
     print("  (both without their imports; prepare includes reading, the privacy screen, every")
-    print("   pandera check, the cross-table rules, SHA-256 of the inputs and writing Parquet)")
+    print("   pandera check, the cross-table rules, SHA-256 of the inputs and writing Parquet.")
+    print("   Issue 3 set <= 3 x here against pandas 2's read_csv; pandas 3 reads these files")
+    print("   about six times faster, so issue 13 set the goal on the whole processes below.)")
     bare_p, our_p = min(bare_procs), min(our_procs)
     print("as a user meets it (whole processes, start-up included; best of each):")
     print(f"  python -c 'import pandas; read every CSV' : {bare_p:7.2f} s")

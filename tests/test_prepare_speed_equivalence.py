@@ -327,13 +327,14 @@ def _cells(columns) -> list[list[str]]:
 def test_arrow_reads_the_cells_pandas_reads(text: str) -> None:
     """Where Arrow's parser reads a file, it reads the cells pandas' C parser reads; where the
     two could differ (ragged rows, blank lines, an open quote), Arrow declines."""
-    from analyse.io import ReadIssue, _arrow_columns, _frame_columns, _pandas_csv
+    from analyse.csvbytes import arrow_columns
+    from analyse.io import ReadIssue, _frame_columns, _pandas_csv
 
     if not text or text.isspace():
         return  # read_raw answers these before any parser runs
     header_line = _first_nonblank_line(text)
     body = text.encode("utf-8")
-    arrow = _arrow_columns(body, ";", header_line.count(";") + 1)
+    arrow = arrow_columns(body, ";", header_line.count(";") + 1)
     if arrow is None:
         return
     try:
@@ -346,13 +347,13 @@ def test_arrow_reads_the_cells_pandas_reads(text: str) -> None:
 def test_arrow_reads_the_files_we_write(tmp_path) -> None:
     """The fast parser is the one that reads well-formed files (the test above would pass if it
     declined everything)."""
-    from analyse.io import _arrow_columns
+    from analyse.csvbytes import arrow_columns
 
     write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
     for path in sorted(tmp_path.glob("*.csv")):
         body = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
         first = body.split(b"\n", 1)[0].decode()
-        assert _arrow_columns(body, ";", first.count(";") + 1) is not None, path.name
+        assert arrow_columns(body, ";", first.count(";") + 1) is not None, path.name
 
 
 @settings(max_examples=500, deadline=None)
@@ -407,3 +408,39 @@ def test_plain_utf8_reads_our_files(tmp_path) -> None:
     write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
     for path in sorted(tmp_path.glob("*.csv")):
         assert _read_plain_utf8(Source("residents", path), path.read_bytes()) is not None
+
+
+# --------------------------------------------------------------------------- early reading
+
+
+def test_files_read_early_give_the_tables_read_late(tmp_path) -> None:
+    """The command line's early reading (while it imports) changes nothing in the tables."""
+    from analyse.csvbytes import EarlyRead
+    from analyse.io import read_raw_tables
+
+    write_dataset(make_demo_tables(4, seed=3), tmp_path, style="da")
+    outcomes = tmp_path / "borgermaal.csv"  # one file read the full way (a quoted cell)
+    outcomes.write_bytes(outcomes.read_bytes().replace(b";selv\r\n", b';"selv"\r\n', 1))
+    assert b'"' in outcomes.read_bytes()
+    late, _, _ = read_raw_tables(tmp_path)
+    with EarlyRead(tmp_path) as early:
+        soon, _, _ = read_raw_tables(tmp_path, early=early)
+    assert set(soon) == set(late)
+    for table, raw in late.items():
+        pd.testing.assert_frame_equal(soon[table].frame, raw.frame)
+        assert (soon[table].header_row, soon[table].issues) == (raw.header_row, raw.issues)
+        assert soon[table].sha256 == raw.sha256 is not None
+
+
+def test_a_file_changed_after_its_early_read_is_read_again(tmp_path) -> None:
+    from analyse.csvbytes import EarlyRead
+
+    write_dataset(make_demo_tables(4, seed=3), tmp_path, style="da")
+    path = tmp_path / "borgere.csv"
+    with EarlyRead(tmp_path) as early:
+        for future in list(early._futures.values()):
+            future.result()  # every file read early ...
+        path.write_bytes(path.read_bytes() + b"B999;H1;botilbud;ingen;30-49\r\n")  # ... then changed
+        ds = read_dataset(tmp_path, early=early)
+    assert "B999" in set(ds.residents["resident_id"])
+    assert len(ds.residents) == len(pd.read_csv(path, sep=";", encoding="utf-8-sig"))

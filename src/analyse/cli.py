@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -128,6 +129,22 @@ def print_problems(err: DataError, lang: str) -> None:
     err_console.print(f"[bold red]{tr('n_problems', lang, n=len(err.problems))}[/]")
 
 
+@contextmanager
+def reading_early(path: Path) -> Iterator[Any]:
+    """A data folder's files, read from now on while pandas and pandera are imported.
+
+    Yields an :class:`analyse.csvbytes.EarlyRead` for a folder, None for anything else; the
+    reading stops when the block ends.
+    """
+    if not Path(path).is_dir():
+        yield None
+        return
+    from analyse.csvbytes import EarlyRead
+
+    with EarlyRead(path) as early:
+        yield early
+
+
 def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the package's errors into a readable message and a non-zero exit."""
 
@@ -199,10 +216,11 @@ def validate_command(
 
     Example: analyse validate data/raw/demo --lang en
     """
-    from analyse.validate import read_dataset
-
     try:
-        ds = read_dataset(path, lang=lang.value)
+        with reading_early(path) as early:
+            from analyse.validate import read_dataset
+
+            ds = read_dataset(path, lang=lang.value, early=early)
     except DataError as err:
         if json_out:
             print(json.dumps([p.as_dict() for p in err.problems], ensure_ascii=False, indent=1))
@@ -236,9 +254,10 @@ def prepare_command(
 
     Example: analyse prepare data/raw/demo --out data/processed/demo
     """
-    from analyse.prepare import prepare
+    with reading_early(path) as early:
+        from analyse.prepare import prepare
 
-    ds = prepare(path, out, lang=lang.value)
+        ds = prepare(path, out, lang=lang.value, early=early)
     console.print(_summary_table(ds, lang.value))
     console.print(f"{tr('written', lang.value)}: {out}")
 

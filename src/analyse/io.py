@@ -28,22 +28,26 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from analyse.csvbytes import (
+    CSV_SUFFIXES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    Column,
+    EarlyRead,
+    arrow_columns,
+    plain_columns,
+    sniff_delimiter,
+)
 from analyse.schema import TABLES, fold, table_lookup, table_spec
 
 log = logging.getLogger(__name__)
 
-CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Limits on what one file may hold: hostile or broken files are refused with a clear message
 #: instead of hanging or exhausting memory. A cell holds at most what Excel lets one hold.
 MAX_CELL_CHARS = 32_767
-#: Columns of one table (the widest table of the contract has about ten).
-MAX_COLUMNS = 1_000
 #: Cells of one sheet's used area, rows × columns (a million rows of 20 columns).
 MAX_SHEET_CELLS = 20_000_000
-#: Lines of one CSV file: as many rows as an Excel sheet holds (national data has a few
-#: hundred thousand rows in its largest table).
-MAX_ROWS = 1_048_576
 #: Bytes of one uncompressed part of a workbook or a Network Canvas zip export, and the largest
 #: ratio of uncompressed to compressed size (workbooks compress about 5-20 times; a zip bomb
 #: thousands of times). Checked from the archive's directory before anything is unpacked.
@@ -53,12 +57,6 @@ MAX_ZIP_RATIO = 200
 TEMPLATE_SHEETS = frozenset(
     fold(s) for s in ("vejledning", "guidance", "kodebog", "codebook", "lister", "lists")
 )
-
-
-#: A column of a file: for each record, the position of its cell among the column's distinct
-#: texts (``-1``: the record has no such cell), and those texts, in the order they first occur
-#: (as :func:`pandas.factorize` and Arrow's ``dictionary_encode`` give them).
-Column = tuple[np.ndarray, np.ndarray]
 
 
 class RawTable:
@@ -316,19 +314,6 @@ def encoding_issues(text: str, encoding: str, sep: str) -> list[tuple[int, int, 
     return found
 
 
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter of a CSV file, judged from its header line: ``;``, tab or ``,``.
-
-    >>> sniff_delimiter("borger_id;botilbud;boform")
-    ';'
-    >>> sniff_delimiter("resident_id,site_id")
-    ','
-    """
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
 # --------------------------------------------------------------------------- locating
 
 
@@ -453,8 +438,11 @@ def open_workbook(path: Path):  # -> openpyxl Workbook (read-only)
 # --------------------------------------------------------------------------- reading
 
 
-def read_raw(source: Source) -> RawTable:
+def read_raw(source: Source, *, early: EarlyRead | None = None) -> RawTable:
     """Read one table as text, keeping the user's row numbers.
+
+    ``early``: files being read already (:class:`~analyse.csvbytes.EarlyRead`); the file is
+    taken from there when it was read (or is being read), else read here.
 
     Raises :class:`ReadIssue` when the file cannot be read as a table at all; problems of
     single cells (NUL characters, a line in another encoding, a cell longer than
@@ -464,6 +452,15 @@ def read_raw(source: Source) -> RawTable:
         rows = _sheet_rows(source.path, source.sheet, source.display)
         frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
         return _to_raw_table(source, frame)
+    taken = early.take(source.path) if early is not None else None
+    if taken is not None:
+        raw = (
+            _read_decoded(source, taken.data)
+            if taken.columns is None
+            else _columns_to_raw_table(source, taken.columns)
+        )
+        raw.sha256 = taken.sha256
+        return raw
     try:
         data = source.path.read_bytes()
     except OSError as exc:
@@ -480,32 +477,10 @@ def _read_csv_bytes(source: Source, data: bytes) -> RawTable:
 
 
 def _read_plain_utf8(source: Source, data: bytes) -> RawTable | None:
-    """The table of a plain UTF-8 file, parsed by Arrow from its bytes, or None.
-
-    Plain: UTF-8 (with or without BOM), no NUL byte, no quote, within the limits. Most files
-    are, and they are read without decoding them into a Python string first (for a national
-    file, tens of megabytes). Anything else, and anything Arrow declines, is None: the caller
-    reads it the full way (:func:`_read_decoded`), which gives the same table for a plain file.
-    """
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if b'"' in body or b"\x00" in body or not body or body.isspace():
-        return None
-    head = body[: 1 << 16]
-    lines = head.decode("utf-8", errors="ignore").splitlines()
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or (first == len(lines) - 1 and len(head) < len(body)):
-        return None  # the header line may run on beyond the head
-    header_line = lines[first]
-    sep = sniff_delimiter(header_line)
-    width = header_line.count(sep) + 1
-    if width > MAX_COLUMNS:
-        return None
-    columns = _arrow_columns(body, sep, width, check_utf8=True)
-    if columns is None or len(columns[0][0]) > MAX_ROWS:
-        # Without quotes every line break ends a record: MAX_ROWS records or fewer means as
-        # few lines, as the full way counts them. More: the full way says so.
-        return None
-    return _columns_to_raw_table(source, columns)
+    """The table of a plain UTF-8 file, parsed by Arrow from its bytes (:func:`plain_columns`),
+    or None: the caller then reads it the full way (:func:`_read_decoded`)."""
+    columns = plain_columns(data)
+    return None if columns is None else _columns_to_raw_table(source, columns)
 
 
 def _read_decoded(source: Source, data: bytes) -> RawTable:
@@ -536,7 +511,7 @@ def _parse_csv(
 ) -> list[Column]:
     """Every record of a CSV text as columns of text cells (:data:`Column`), or :class:`ReadIssue`.
 
-    Arrow's parser reads a well-formed file (:func:`_arrow_columns`); a file it declines (rows of
+    Arrow's parser reads a well-formed file (:func:`~analyse.csvbytes.arrow_columns`); a file it declines (rows of
     different widths, blank lines, a quote never closed, a record longer than its blocks) is
     read by pandas' C parser, which reads what is there so that validation can name the row.
     Both give the same cells (``tests/test_prepare_speed_equivalence.py``).
@@ -550,83 +525,11 @@ def _parse_csv(
         body = data[3:] if encoding == "utf-8-sig" else data
     else:
         body = text.encode("utf-8")
-    columns = _arrow_columns(body, sep, width)
+    columns = arrow_columns(body, sep, width)
     if columns is not None:
         return columns
     frame = _pandas_csv(file, body, text, sep)
     return _frame_columns(frame)
-
-
-def _arrow_columns(
-    body: bytes, sep: str, width: int, *, check_utf8: bool = False
-) -> list[Column] | None:
-    """Arrow's reading of a CSV file whose records all have ``width`` cells or fewer, else None.
-
-    Arrow parses on several threads and factorises each column in C++ (``dictionary_encode``):
-    no Python string is made for a cell, only one per distinct value. It is asked only for files
-    without quotes, and refuses what pandas reads leniently (rows of other widths, blank
-    lines): then None, and the caller asks pandas.
-    """
-    if b'"' in body:
-        # A quote Arrow and pandas read alike when quotes pair up, but Arrow ends an open quote
-        # at the end of the file where pandas reports it: files with quotes go to pandas.
-        return None
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    options = dict(
-        read_options=pa_csv.ReadOptions(
-            autogenerate_column_names=True, block_size=1 << 20, use_threads=False
-        ),
-        parse_options=pa_csv.ParseOptions(
-            delimiter=sep,
-            quote_char='"',
-            double_quote=True,
-            escape_char=False,
-            newlines_in_values=False,  # no quotes, so no line break inside a cell
-            ignore_empty_lines=False,
-        ),
-        convert_options=pa_csv.ConvertOptions(
-            # Autogenerated names are f0, f1, ...: every column is read as text.
-            column_types={f"f{i}": pa.string() for i in range(width)},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-            null_values=[],
-            check_utf8=check_utf8,  # else the caller knows the bytes are UTF-8
-        ),
-    )
-    try:
-        table = pa_csv.read_csv(pa.py_buffer(body), **options)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    if table.num_rows == 0 or table.num_columns > width:
-        return None
-    columns = []
-    for chunked in table.columns:
-        if chunked.type != pa.string():
-            return None
-        columns.append(_dictionary_codes(chunked))
-    return columns
-
-
-def _dictionary_codes(chunked) -> Column:  # chunked: pyarrow.ChunkedArray of strings
-    """A column's codes and distinct texts, in the order they first occur, from Arrow.
-
-    Arrow encodes a chunked column with one dictionary for all its chunks (each chunk carries
-    it), so the chunks need not be joined first; should the chunks' dictionaries differ, they
-    are joined.
-    """
-    encoded = chunked.dictionary_encode()
-    chunks = encoded.chunks
-    if not chunks:
-        return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
-    dictionary = chunks[-1].dictionary
-    if any(len(chunk.dictionary) != len(dictionary) for chunk in chunks):
-        single = chunked.combine_chunks().dictionary_encode()
-        chunks, dictionary = [single], single.dictionary
-    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
-    uniques = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
-    return codes.astype(np.intp, copy=False), uniques
 
 
 def _pandas_csv(file: str, body: bytes, text: str, sep: str) -> pd.DataFrame:
@@ -992,15 +895,15 @@ def unreadable(source: Source, issue: ReadIssue) -> RawTable:
     )
 
 
-def _read_or_refuse(source: Source) -> RawTable:
+def _read_or_refuse(source: Source, early: EarlyRead | None = None) -> RawTable:
     try:
-        return read_raw(source)
+        return read_raw(source, early=early)
     except ReadIssue as issue:
         return unreadable(source, issue)
 
 
 def read_raw_tables(
-    path: Path, *, pool: Executor | None = None
+    path: Path, *, pool: Executor | None = None, early: EarlyRead | None = None
 ) -> tuple[Mapping[str, RawTable], list[tuple[str, str]], list[str]]:
     """Read every table of a data set as text.
 
@@ -1011,29 +914,32 @@ def read_raw_tables(
     With ``pool``, CSV files are read on its threads and the tables come back as
     :class:`PendingTables`: each is waited for when first looked up, so a caller can check one
     table while the next is still being parsed (Arrow and pandas' C parser release the GIL).
-    The caller keeps the pool open until it has looked up every table it needs.
+    The caller keeps the pool open until it has looked up every table it needs. ``early``:
+    files being read already (:class:`~analyse.csvbytes.EarlyRead`), taken from there.
     """
     sources, clashes, warnings = locate(Path(path))
     if len(sources) > 1 and all(src.sheet is None for src in sources.values()):
         if pool is not None:
-            return PendingTables(sources, pool), clashes, warnings
+            return PendingTables(sources, pool, early), clashes, warnings
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=2) as own:
-            pending = PendingTables(sources, own)
+            pending = PendingTables(sources, own, early)
             raw = {table: pending[table] for table in pending}
     else:
-        raw = {table: _read_or_refuse(src) for table, src in sources.items()}
+        raw = {table: _read_or_refuse(src, early) for table, src in sources.items()}
     return raw, clashes, warnings
 
 
 class PendingTables(Mapping[str, RawTable]):
     """Tables being read on a pool's threads, the largest file first; a lookup waits for one."""
 
-    def __init__(self, sources: Mapping[str, Source], pool: Executor) -> None:
+    def __init__(
+        self, sources: Mapping[str, Source], pool: Executor, early: EarlyRead | None = None
+    ) -> None:
         order = sorted(sources, key=lambda t: -_size(sources[t].path))  # the longest first
         self._futures: dict[str, Future[RawTable]] = {
-            table: pool.submit(_read_or_refuse, sources[table]) for table in order
+            table: pool.submit(_read_or_refuse, sources[table], early) for table in order
         }
 
     def __getitem__(self, table: str) -> RawTable:

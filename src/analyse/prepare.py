@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.io import input_files, sha256
 from analyse.outputs import check_out, output_folder
@@ -66,16 +67,19 @@ def manifest(path: Path, ds: Dataset) -> dict[str, object]:
     }
 
 
-def prepare(path: str | Path, out: str | Path, *, lang: Lang = "da") -> Dataset:
+def prepare(
+    path: str | Path, out: str | Path, *, lang: Lang = "da", early: EarlyRead | None = None
+) -> Dataset:
     """Validate the data set at ``path`` and write it to ``out`` as Parquet + manifest.json.
 
     Nothing is written when validation fails (the :class:`~analyse.errors.DataError` is
     raised before the output folder is created). ``out`` must be a new or empty folder, or an
     earlier ``prepare`` of ours (:func:`analyse.outputs.check_out`), and is checked before the
-    data is read.
+    data is read. ``early``: the folder's files, being read already (see
+    :func:`analyse.validate.read_dataset`).
     """
     check_out(out, command="prepare", inputs=[path], lang=lang)  # refuse before reading
-    ds = read_dataset(path, lang=lang)
+    ds = read_dataset(path, lang=lang, early=early)
     write_prepared(ds, path, out, lang=lang)
     return ds
 

@@ -37,6 +37,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from analyse import screen
+from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
 from analyse.io import PendingTables, RawTable, ReadIssue, read_raw_tables
@@ -302,6 +303,7 @@ def read_dataset(
     *,
     lang: Lang = "da",
     scales: Mapping[str, tuple[int, int]] | None = None,
+    early: EarlyRead | None = None,
 ) -> Dataset:
     """Read and validate a data set: a folder of CSV files or one XLSX workbook.
 
@@ -315,6 +317,9 @@ def read_dataset(
     scales
         Ranges of configurable scales, e.g. ``{"loneliness": (3, 12)}``; default
         :data:`analyse.schema.SCALES` (3-item UCLA, 3-9).
+    early
+        The folder's files, being read already (:class:`~analyse.csvbytes.EarlyRead`: the
+        command line starts reading before its imports).
 
     Returns
     -------
@@ -337,7 +342,7 @@ def read_dataset(
     # Files are read on two threads while the tables already read are checked.
     with ThreadPoolExecutor(max_workers=2) as pool:
         try:
-            raw, clashes, warnings = read_raw_tables(path, pool=pool)
+            raw, clashes, warnings = read_raw_tables(path, pool=pool, early=early)
         except ReadIssue as issue:
             out = _Collector(lang)
             (file, row, column, value, code), fields = issue.as_issue()

@@ -1,0 +1,217 @@
+"""Plain UTF-8 CSV files parsed by Arrow from their bytes, and read early.
+
+A data folder's files can be read while the command line is still importing pandas and
+pandera: :class:`EarlyRead` reads each CSV file's bytes, hashes them and, for a plain file
+(:func:`plain_columns`), has Arrow parse and factorise it. Arrow does that work without
+Python's global interpreter lock, on the core the imports leave idle. :mod:`analyse.io` takes
+the results (:meth:`EarlyRead.take`) and does the rest as for a file it reads itself.
+
+This module imports only numpy and pyarrow (pandas imports both in any case), so that it can
+start before the heavy imports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+#: Lines of one CSV file: as many rows as an Excel sheet holds (national data has a few
+#: hundred thousand rows in its largest table).
+MAX_ROWS = 1_048_576
+#: Columns of one table (the widest table of the contract has about ten).
+MAX_COLUMNS = 1_000
+#: Files larger than this are not read early, nor files beyond this many bytes in all (the
+#: reader reads them as usual): a folder may hold large files that are not tables.
+EARLY_MAX_BYTES = 256 * 1024 * 1024
+
+#: A column of a file: for each record, the position of its cell among the column's distinct
+#: texts (``-1``: the record has no such cell), and those texts, in the order they first occur
+#: (as :func:`pandas.factorize` and Arrow's ``dictionary_encode`` give them).
+Column = tuple[np.ndarray, np.ndarray]
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV file, judged from its header line: ``;``, tab or ``,``.
+
+    >>> sniff_delimiter("borger_id;botilbud;boform")
+    ';'
+    >>> sniff_delimiter("resident_id,site_id")
+    ','
+    """
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def plain_columns(data: bytes) -> list[Column] | None:
+    """Arrow's reading of a plain UTF-8 CSV file's bytes, as columns of every record, or None.
+
+    Plain: UTF-8 (with or without BOM), no NUL byte, no quote, within the limits, and records
+    Arrow reads (every one as wide as the first, no blank line). Most files are; they are read
+    without decoding them into a Python string first (for a national file, tens of megabytes).
+    Anything else is None, and :mod:`analyse.io` reads it the full way, which gives the same
+    table for a plain file (``tests/test_prepare_speed_equivalence.py``).
+    """
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if b'"' in body or b"\x00" in body or not body or body.isspace():
+        return None
+    head = body[: 1 << 16]
+    lines = head.decode("utf-8", errors="ignore").splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or (first == len(lines) - 1 and len(head) < len(body)):
+        return None  # the header line may run on beyond the head
+    header_line = lines[first]
+    sep = sniff_delimiter(header_line)
+    width = header_line.count(sep) + 1
+    if width > MAX_COLUMNS:
+        return None
+    columns = arrow_columns(body, sep, width, check_utf8=True)
+    if columns is None or len(columns[0][0]) > MAX_ROWS:
+        # Without quotes every line break ends a record: MAX_ROWS records or fewer means as
+        # few lines, as the full way counts them. More: the full way says so.
+        return None
+    return columns
+
+
+def arrow_columns(
+    body: bytes, sep: str, width: int, *, check_utf8: bool = False
+) -> list[Column] | None:
+    """Arrow's reading of a CSV file whose records all have ``width`` cells or fewer, else None.
+
+    Arrow parses and factorises each column in C++ (``dictionary_encode``): no Python string is
+    made for a cell, only one per distinct value. It is asked only for files without quotes,
+    and refuses what pandas reads leniently (rows of other widths, blank lines): then None, and
+    the caller asks pandas.
+    """
+    if b'"' in body:
+        # A quote Arrow and pandas read alike when quotes pair up, but Arrow ends an open quote
+        # at the end of the file where pandas reports it: files with quotes go to pandas.
+        return None
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    options = dict(
+        read_options=pa_csv.ReadOptions(
+            autogenerate_column_names=True, block_size=1 << 20, use_threads=False
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=sep,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=False,  # no quotes, so no line break inside a cell
+            ignore_empty_lines=False,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            # Autogenerated names are f0, f1, ...: every column is read as text.
+            column_types={f"f{i}": pa.string() for i in range(width)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+            check_utf8=check_utf8,  # else the caller knows the bytes are UTF-8
+        ),
+    )
+    try:
+        table = pa_csv.read_csv(pa.py_buffer(body), **options)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows == 0 or table.num_columns > width:
+        return None
+    columns = []
+    for chunked in table.columns:
+        if chunked.type != pa.string():
+            return None
+        columns.append(_dictionary_codes(chunked))
+    return columns
+
+
+def _dictionary_codes(chunked) -> Column:  # chunked: pyarrow.ChunkedArray of strings
+    """A column's codes and distinct texts, in the order they first occur, from Arrow.
+
+    Arrow encodes a chunked column with one dictionary for all its chunks (each chunk carries
+    it), so the chunks need not be joined first; should the chunks' dictionaries differ, they
+    are joined.
+    """
+    encoded = chunked.dictionary_encode()
+    chunks = encoded.chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
+    dictionary = chunks[-1].dictionary
+    if any(len(chunk.dictionary) != len(dictionary) for chunk in chunks):
+        single = chunked.combine_chunks().dictionary_encode()
+        chunks, dictionary = [single], single.dictionary
+    codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
+    uniques = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    return codes.astype(np.intp, copy=False), uniques
+
+
+@dataclass
+class FileRead:
+    """A file as read early: its bytes, their SHA-256, and Arrow's columns if it is plain."""
+
+    data: bytes
+    sha256: str
+    columns: list[Column] | None
+    size: int
+    mtime_ns: int
+
+
+class EarlyRead:
+    """The CSV files of a folder, read on a thread of their own from the moment this is made.
+
+    The largest file is read first. :meth:`take` hands a file over: waited for if it is being
+    read, None if its reading has not begun (the caller then reads it itself, so that the
+    files left are read on as many threads as the caller has) or the file changed since.
+    ``close`` stops what has not begun; use it as a context manager.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="early-read")
+        self._futures: dict[Path, Future[FileRead | None]] = {}
+        try:
+            listed = [p for p in Path(folder).iterdir() if p.suffix.lower() in CSV_SUFFIXES]
+            sized = [(p.stat().st_size, p) for p in listed if p.is_file()]
+        except OSError:
+            return  # the reader reports it
+        budget = EARLY_MAX_BYTES
+        for size, path in sorted(sized, key=lambda s: (-s[0], s[1].name)):
+            if size <= budget:
+                budget -= size
+                self._futures[path.resolve()] = self._pool.submit(_read_file, path)
+
+    def take(self, path: str | Path) -> FileRead | None:
+        future = self._futures.pop(Path(path).resolve(), None)
+        if future is None or future.cancel():
+            return None
+        read = future.result()
+        try:
+            st = Path(path).stat()
+        except OSError:
+            return None
+        if read is None or (st.st_size, st.st_mtime_ns) != (read.size, read.mtime_ns):
+            return None
+        return read
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> EarlyRead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_file(path: Path) -> FileRead | None:
+    try:
+        st = path.stat()
+        data = path.read_bytes()
+    except OSError:
+        return None  # the reader reports it
+    digest = hashlib.sha256(data).hexdigest()
+    return FileRead(data, digest, plain_columns(data), st.st_size, st.st_mtime_ns)
