@@ -48,6 +48,10 @@ def main() -> None:
     analyse = args.analyse
     python = str(Path(analyse).with_name("python"))
     env_note = f"{analyse} (Python {sys.version.split()[0]}, {os.cpu_count()} cores)"
+    # The package's bytecode written first, as installing a wheel does: an editable install
+    # under PYTHONDONTWRITEBYTECODE would otherwise compile changed modules in every run.
+    compile_package = "import analyse, compileall, os; compileall.compile_dir(os.path.dirname(analyse.__file__), quiet=1)"
+    subprocess.run([python, "-c", compile_package], check=True)
     commands = {
         "python -c pass (the interpreter alone)": [python, "-c", "pass"],
         "analyse --help": [analyse, "--help"],

@@ -34,7 +34,7 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     #: SHA-256 of the bytes each input file was read from, by file name (CSV files): what a
     #: manifest records, without reading the files again.
-    input_sha256: dict[str, str] = field(default_factory=dict, repr=False)
+    input_sha256: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_frames(cls, **tables: pd.DataFrame) -> Dataset:
