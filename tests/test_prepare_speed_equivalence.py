@@ -440,7 +440,28 @@ def test_a_file_changed_after_its_early_read_is_read_again(tmp_path) -> None:
     with EarlyRead(tmp_path) as early:
         for future in list(early._futures.values()):
             future.result()  # every file read early ...
-        path.write_bytes(path.read_bytes() + b"B999;H1;botilbud;ingen;30-49\r\n")  # ... then changed
+        path.write_bytes(
+            path.read_bytes() + b"B999;H1;botilbud;ingen;30-49\r\n"
+        )  # ... then changed
         ds = read_dataset(tmp_path, early=early)
     assert "B999" in set(ds.residents["resident_id"])
     assert len(ds.residents) == len(pd.read_csv(path, sep=";", encoding="utf-8-sig"))
+
+
+def test_chunks_with_their_own_dictionaries_are_joined() -> None:
+    """Arrow shares one dictionary across a column's chunks; were it not so, the codes would
+    still be those of the column's cells in first-occurrence order."""
+    import pyarrow as pa
+
+    from analyse.csvbytes import _dictionary_codes
+
+    chunks = [
+        pa.array(["b", "a", "b"]).dictionary_encode(),
+        pa.array(["c", "a"]).dictionary_encode(),
+    ]
+    codes, uniques = _dictionary_codes(pa.chunked_array(chunks))
+    assert list(uniques[codes]) == ["b", "a", "b", "c", "a"]
+    assert list(uniques) == ["b", "a", "c"]
+    shared = pa.chunked_array([pa.array(["b", "a", "b"]), pa.array(["c", "a"])]).dictionary_encode()
+    codes, uniques = _dictionary_codes(shared)
+    assert list(uniques[codes]) == ["b", "a", "b", "c", "a"]

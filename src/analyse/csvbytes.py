@@ -57,6 +57,17 @@ def plain_columns(data: bytes) -> list[Column] | None:
     Anything else is None, and :mod:`analyse.io` reads it the full way, which gives the same
     table for a plain file (``tests/test_prepare_speed_equivalence.py``).
     """
+    encoded = _plain_encoded(data)
+    return None if encoded is None else [_dictionary_codes(column) for column in encoded]
+
+
+def _plain_encoded(data: bytes) -> list | None:
+    """:func:`plain_columns` as Arrow leaves them (dictionary-encoded), or None.
+
+    Everything here but a few checks runs in Arrow's C++ without Python's global interpreter
+    lock; making the columns' distinct values Python strings (:func:`_dictionary_codes`) is
+    left to the caller.
+    """
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if b'"' in body or b"\x00" in body or not body or body.isspace():
         return None
@@ -70,12 +81,12 @@ def plain_columns(data: bytes) -> list[Column] | None:
     width = header_line.count(sep) + 1
     if width > MAX_COLUMNS:
         return None
-    columns = arrow_columns(body, sep, width, check_utf8=True)
-    if columns is None or len(columns[0][0]) > MAX_ROWS:
+    encoded = _arrow_encoded(body, sep, width, check_utf8=True)
+    if encoded is None or len(encoded[0]) > MAX_ROWS:
         # Without quotes every line break ends a record: MAX_ROWS records or fewer means as
         # few lines, as the full way counts them. More: the full way says so.
         return None
-    return columns
+    return encoded
 
 
 def arrow_columns(
@@ -88,6 +99,12 @@ def arrow_columns(
     and refuses what pandas reads leniently (rows of other widths, blank lines): then None, and
     the caller asks pandas.
     """
+    encoded = _arrow_encoded(body, sep, width, check_utf8=check_utf8)
+    return None if encoded is None else [_dictionary_codes(column) for column in encoded]
+
+
+def _arrow_encoded(body: bytes, sep: str, width: int, *, check_utf8: bool) -> list | None:
+    """:func:`arrow_columns` as Arrow leaves them: dictionary-encoded chunked arrays."""
     if b'"' in body:
         # A quote Arrow and pandas read alike when quotes pair up, but Arrow ends an open quote
         # at the end of the file where pandas reports it: files with quotes go to pandas.
@@ -122,28 +139,24 @@ def arrow_columns(
         return None
     if table.num_rows == 0 or table.num_columns > width:
         return None
-    columns = []
-    for chunked in table.columns:
-        if chunked.type != pa.string():
-            return None
-        columns.append(_dictionary_codes(chunked))
-    return columns
+    if any(column.type != pa.string() for column in table.columns):
+        return None
+    return [column.dictionary_encode() for column in table.columns]
 
 
-def _dictionary_codes(chunked) -> Column:  # chunked: pyarrow.ChunkedArray of strings
+def _dictionary_codes(encoded) -> Column:  # a dictionary-encoded pyarrow.ChunkedArray
     """A column's codes and distinct texts, in the order they first occur, from Arrow.
 
     Arrow encodes a chunked column with one dictionary for all its chunks (each chunk carries
     it), so the chunks need not be joined first; should the chunks' dictionaries differ, they
-    are joined.
+    are joined and encoded again.
     """
-    encoded = chunked.dictionary_encode()
     chunks = encoded.chunks
     if not chunks:
         return np.zeros(0, dtype=np.intp), np.empty(0, dtype=object)
     dictionary = chunks[-1].dictionary
-    if any(len(chunk.dictionary) != len(dictionary) for chunk in chunks):
-        single = chunked.combine_chunks().dictionary_encode()
+    if not all(chunk.dictionary.equals(dictionary) for chunk in chunks):
+        single = encoded.cast(dictionary.type).combine_chunks().dictionary_encode()
         chunks, dictionary = [single], single.dictionary
     codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks])
     uniques = np.asarray(dictionary.to_numpy(zero_copy_only=False), dtype=object)
@@ -152,13 +165,18 @@ def _dictionary_codes(chunked) -> Column:  # chunked: pyarrow.ChunkedArray of st
 
 @dataclass
 class FileRead:
-    """A file as read early: its bytes, their SHA-256, and Arrow's columns if it is plain."""
+    """A file as read early: its bytes (kept only if it is not plain), their SHA-256, and
+    Arrow's reading if it is plain (dictionary-encoded: :meth:`columns` makes the columns)."""
 
-    data: bytes
+    data: bytes | None
     sha256: str
-    columns: list[Column] | None
+    encoded: list | None
     size: int
     mtime_ns: int
+
+    def columns(self) -> list[Column] | None:
+        """The file's columns (:func:`plain_columns`), None for a file that is not plain."""
+        return None if self.encoded is None else [_dictionary_codes(c) for c in self.encoded]
 
 
 class EarlyRead:
@@ -214,4 +232,8 @@ def _read_file(path: Path) -> FileRead | None:
     except OSError:
         return None  # the reader reports it
     digest = hashlib.sha256(data).hexdigest()
-    return FileRead(data, digest, plain_columns(data), st.st_size, st.st_mtime_ns)
+    # Only what runs without the interpreter lock is done here, beside the imports: making
+    # Python strings of the distinct values is left to the reader that takes the file.
+    encoded = _plain_encoded(data)
+    kept = data if encoded is None else None  # read the full way from its bytes
+    return FileRead(kept, digest, encoded, st.st_size, st.st_mtime_ns)

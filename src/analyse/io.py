@@ -454,10 +454,11 @@ def read_raw(source: Source, *, early: EarlyRead | None = None) -> RawTable:
         return _to_raw_table(source, frame)
     taken = early.take(source.path) if early is not None else None
     if taken is not None:
+        columns = taken.columns()
         raw = (
             _read_decoded(source, taken.data)
-            if taken.columns is None
-            else _columns_to_raw_table(source, taken.columns)
+            if columns is None
+            else _columns_to_raw_table(source, columns)
         )
         raw.sha256 = taken.sha256
         return raw
