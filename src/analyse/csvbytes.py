@@ -25,9 +25,11 @@ CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 MAX_ROWS = 1_048_576
 #: Columns of one table (the widest table of the contract has about ten).
 MAX_COLUMNS = 1_000
-#: Files larger than this are not read early, nor files beyond this many bytes in all (the
-#: reader reads them as usual): a folder may hold large files that are not tables.
-EARLY_MAX_BYTES = 256 * 1024 * 1024
+#: Bytes read early in all (three times a national data set); the files beyond are read as
+#: usual. The early reader cannot tell a table's file from another CSV file in the folder
+#: (the names of the tables are in the pandera models it reads before): this bounds what
+#: reading a file that is not a table can cost.
+EARLY_MAX_BYTES = 128 * 1024 * 1024
 
 #: A column of a file: for each record, the position of its cell among the column's distinct
 #: texts (``-1``: the record has no such cell), and those texts, in the order they first occur
