@@ -465,3 +465,31 @@ def test_chunks_with_their_own_dictionaries_are_joined() -> None:
     shared = pa.chunked_array([pa.array(["b", "a", "b"]), pa.array(["c", "a"])]).dictionary_encode()
     codes, uniques = _dictionary_codes(shared)
     assert list(uniques[codes]) == ["b", "a", "b", "c", "a"]
+
+
+def test_problems_do_not_depend_on_which_file_is_read_first(tmp_path) -> None:
+    """Tables are checked as their files arrive (two threads, the largest first): the problems
+    and warnings are those of reading and checking one table after the other."""
+    from analyse.io import read_raw_tables
+    from analyse.validate import validate_raw
+
+    write_dataset(make_demo_tables(6, seed=4), tmp_path, style="da")
+    for name, old, new in [
+        ("borgere.csv", b";botilbud;", b";boform_x;"),  # unknown code
+        ("relationer.csv", b";familie;", b";Anna;"),  # unknown code in a large file
+        ("relationer.csv", b"\r\nB0", b"\r\nKaren;"),  # a name as an id: a ragged row
+        ("borgermaal.csv", b";selv\r\n", b";selv;x\r\n"),  # a cell without a header
+    ]:
+        path = tmp_path / name
+        path.write_bytes(path.read_bytes().replace(old, new, 1))
+    (tmp_path / "noter.csv").write_text("x;y\n1;2\n", encoding="utf-8")  # not a table
+    one_by_one, clashes, warnings = read_raw_tables(tmp_path)  # a dict: in contract order
+    with pytest.raises(DataError) as expected:
+        validate_raw(dict(one_by_one), source=tmp_path.name, clashes=clashes)
+    for _ in range(3):
+        with pytest.raises(DataError) as got:
+            read_dataset(tmp_path)
+        assert [p.as_dict() for p in got.value.problems] == [
+            p.as_dict() for p in expected.value.problems
+        ]
+    assert len(expected.value.problems) >= 4
