@@ -450,3 +450,31 @@ def test_the_marker_never_looks_like_a_cpr_number_to_the_audit(tmp_path: Path) -
     hex_digests = [hashlib.sha256(f"table {i}".encode()).hexdigest() for i in range(400)]
     assert any(find_cpr(h) for h in hex_digests)  # the hazard is real ...
     assert not find_cpr((out / MARKER).read_text(encoding="utf-8"))  # ... and avoided
+
+
+def test_a_folder_written_into_while_it_is_removed_is_removed(tmp_path: Path) -> None:
+    """A stopped run's temporary folder goes even if a dying process still writes into it."""
+    import threading
+    import time
+
+    from analyse.outputs import remove_folder
+
+    folder = tmp_path / ".run.naere-tmp-x"
+    folder.mkdir()
+    stop = time.monotonic() + 0.3
+
+    def late_writer() -> None:  # like a kernel that outlives its killed parent for a moment
+        i = 0
+        while time.monotonic() < stop:
+            try:
+                (folder / f"figure-{i}.png").write_bytes(b"x" * 1000)
+            except OSError:
+                pass
+            i += 1
+
+    writer = threading.Thread(target=late_writer)
+    writer.start()
+    time.sleep(0.05)
+    assert remove_folder(folder, seconds=2.0)  # one shutil.rmtree leaves it (tried: 30 of 30)
+    writer.join()
+    assert not folder.exists()

@@ -70,7 +70,14 @@ from analyse.config import (
 )
 from analyse.dataset import natural_key
 from analyse.errors import ConfigError
-from analyse.outputs import RESERVED, check_out, distinct_stems, file_stem, output_folder
+from analyse.outputs import (
+    RESERVED,
+    check_out,
+    distinct_stems,
+    file_stem,
+    output_folder,
+    remove_folder,
+)
 from analyse.prepare import is_prepared, load, write_prepared
 from analyse.privacy import check_min_cell
 from analyse.publish import collected_tables
@@ -775,7 +782,7 @@ def private_folder(prefix: str) -> Iterator[Path]:
         (folder / _OWNER).write_text(f"{os.getpid()}\n", encoding="utf-8")
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_folder(folder)
 
 
 def remove_stale_private(prefix: str) -> list[Path]:

@@ -33,6 +33,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -402,9 +403,28 @@ def output_folder(
             _swap(tmp, target)
         finally:
             if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
+                remove_folder(tmp)
     finally:
         lock.release()
+
+
+def remove_folder(path: Path, *, seconds: float = 2.0) -> bool:
+    """Remove a folder of ours, also while a process being stopped still writes into it.
+
+    A stopped run kills its report processes; a child of one (a kernel) ends when its parent
+    does, by a signal that takes a moment to arrive, and may write a file meanwhile: removing
+    the tree then finds a folder that is not empty. Tries again for up to ``seconds``.
+    Returns whether the folder is gone.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            return True
+        if time.monotonic() > deadline:
+            log.warning("could not remove %s", path)
+            return False
+        time.sleep(0.02)
 
 
 @contextmanager
