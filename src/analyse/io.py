@@ -512,25 +512,25 @@ def _parse_csv(
 ) -> list[Column]:
     """Every record of a CSV text as columns of text cells (:data:`Column`), or :class:`ReadIssue`.
 
-    Arrow's parser reads a well-formed file (:func:`~analyse.csvbytes.arrow_columns`); a file it declines (rows of
-    different widths, blank lines, a quote never closed, a record longer than its blocks) is
-    read by pandas' C parser, which reads what is there so that validation can name the row.
-    Both give the same cells (``tests/test_prepare_speed_equivalence.py``).
+    A file in UTF-8 is read by pandas' C parser: its bytes were offered to Arrow already
+    (:func:`~analyse.csvbytes.plain_columns`), which declined them. A text decoded from another
+    encoding (or with NUL characters replaced) is offered to Arrow as UTF-8 first
+    (:func:`~analyse.csvbytes.arrow_columns`). pandas reads what Arrow declines (rows of
+    different widths, blank lines, quotes) as it is, so that validation can name the row; both
+    give the same cells (``tests/test_prepare_speed_equivalence.py``).
     """
     width = header_line.count(sep) + 1
     if width > MAX_COLUMNS:
         raise ReadIssue(file, "too_many_columns", n=width, limit=MAX_COLUMNS)
-    # Both parsers read UTF-8: give them the file's own bytes when they are the UTF-8 of the
-    # text (no copy of the text, no encoding it back).
     if encoding in ("utf-8", "utf-8-sig"):
+        # The file's own bytes are the UTF-8 of the text (no copy, no encoding it back).
         body = data[3:] if encoding == "utf-8-sig" else data
     else:
         body = text.encode("utf-8")
-    columns = arrow_columns(body, sep, width)
-    if columns is not None:
-        return columns
-    frame = _pandas_csv(file, body, text, sep)
-    return _frame_columns(frame)
+        columns = arrow_columns(body, sep, width)
+        if columns is not None:
+            return columns
+    return _frame_columns(_pandas_csv(file, body, text, sep))
 
 
 def _pandas_csv(file: str, body: bytes, text: str, sep: str) -> pd.DataFrame:
