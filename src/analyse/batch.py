@@ -67,6 +67,7 @@ from analyse.config import (
     DEFAULT_SEED,
     NOTEBOOKS_DIR,
     PROJECT_DIR,
+    Audience,
 )
 from analyse.dataset import natural_key
 from analyse.errors import ConfigError
@@ -84,7 +85,6 @@ from analyse.publish import collected_tables
 
 log = logging.getLogger(__name__)
 
-Audience = Literal["steering", "consultant"]
 SITE_NOTEBOOK = "botilbud-rapport.ipynb"
 OVERVIEW_NOTEBOOK = "samlet-rapport.ipynb"
 OVERVIEW = "samlet"

@@ -18,10 +18,10 @@ from __future__ import annotations
 import html
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 
+from analyse.config import Lang
 from analyse.errors import ConfigError
 from analyse.schema import (
     CODE_PATTERN,
@@ -40,7 +40,6 @@ from analyse.schema import (
     value_lookup,
 )
 
-Lang = Literal["da", "en"]
 LANGS: tuple[str, ...] = ("da", "en")
 
 #: Danish "one row per ..." text of each table, used when the model's ``Config.metadata``

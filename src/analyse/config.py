@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
+
+#: The languages of messages, labels and reports.
+Lang = Literal["da", "en"]
+#: Who a report or view is for: the steering group (only gated numbers) or the consultant.
+Audience = Literal["steering", "consultant"]
 
 #: The package folder (src/analyse).
 PACKAGE_DIR = Path(__file__).resolve().parent

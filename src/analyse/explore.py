@@ -42,7 +42,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analyse import figures, privacy, text
-from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED
+from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED, Audience, Lang
 from analyse.dataset import Dataset, natural_sorted
 from analyse.errors import AnalyseError, ConfigError, DataError, PrivacyError
 from analyse.problems import problems_frame
@@ -57,8 +57,6 @@ __all__ = [
     "open",
 ]
 
-Lang = Literal["da", "en"]
-Audience = Literal["consultant", "steering"]
 ALL = "all"
 
 #: Default reliability of each outcome scale for the reliable change index, with its source

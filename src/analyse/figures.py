@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator, Sequence
-from typing import Literal, cast
+from typing import cast
 
 import matplotlib as mpl
 import numpy as np
@@ -37,6 +37,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import PercentFormatter
 
+from analyse.config import Audience, Lang
 from analyse.dataset import Dataset, natural_sorted
 from analyse.errors import ConfigError, PrivacyError
 from analyse.relations import ALTER_TYPES, WAVES
@@ -57,8 +58,6 @@ __all__ = [
     "theme_context",
 ]
 
-Lang = Literal["da", "en"]
-Audience = Literal["consultant", "steering"]
 
 #: Okabe & Ito (2008): black, orange, sky blue, bluish green, yellow, blue, vermillion,
 #: reddish purple.

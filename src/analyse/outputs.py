@@ -39,13 +39,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
 
 from analyse.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-Lang = Literal["da", "en"]
 
 #: The marker of a folder written by a command: its command and every file it wrote.
 MARKER = ".naere-relationer-run.json"

@@ -12,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analyse.config import Lang
 from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.io import input_files, sha256
 from analyse.outputs import check_out, output_folder
 from analyse.schema import TABLES, apply_dtypes
-from analyse.validate import Lang, read_dataset
+from analyse.validate import read_dataset
 
 
 @contextmanager

@@ -24,12 +24,10 @@ import numpy as np
 import pandas as pd
 
 from analyse import privacy, text
-from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED
+from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED, Audience, Lang
 from analyse.dataset import Dataset
 from analyse.errors import ConfigError, PrivacyError
 
-Lang = Literal["da", "en"]
-Audience = Literal["steering", "consultant"]
 ALL = "all"
 TOTAL = "__total__"
 

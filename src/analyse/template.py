@@ -30,7 +30,6 @@ import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -55,11 +54,10 @@ from analyse.codebook import (
 from analyse.codebook import (
     text as cb_text,
 )
+from analyse.config import Lang
 from analyse.errors import ConfigError
 from analyse.outputs import check_file, write_file
 from analyse.schema import SCALES, ColumnSpec, TableSpec, fold, specs
-
-Lang = Literal["da", "en"]
 
 #: Validation is applied to data rows 2 .. ``DEFAULT_ROWS`` + 1.
 DEFAULT_ROWS = 5000

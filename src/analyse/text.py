@@ -26,17 +26,14 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from numbers import Real
-from typing import Literal
 
 import pandas as pd
 from babel import Locale
 from babel.numbers import format_decimal, parse_pattern
 
-from analyse.config import DEFAULT_MIN_CELL
+from analyse.config import DEFAULT_MIN_CELL, Lang
 from analyse.errors import ConfigError
 from analyse.schema import TABLES, table_spec
-
-Lang = Literal["da", "en"]
 
 #: Babel locale of each report language.
 LOCALES: dict[str, str] = {"da": "da_DK", "en": "en_GB"}

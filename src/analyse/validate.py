@@ -29,7 +29,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -37,6 +36,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from analyse import screen
+from analyse.config import Lang
 from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
@@ -61,7 +61,6 @@ from analyse.schema import (
 
 log = logging.getLogger(__name__)
 
-Lang = Literal["da", "en"]
 
 #: Rule texts by problem code, in Danish and English. ``{...}`` fields come from the problem.
 RULES: dict[str, dict[str, str]] = {
