@@ -192,3 +192,17 @@ def test_xlsx_numbers_are_numbers(steering_run) -> None:
     assert any(isinstance(c.value, float) for c in numeric)  # means are numbers too
     for path in (out / "tabeller" / "H1").glob("*.csv"):
         assert "'-" not in path.read_text(encoding="utf-8-sig")  # no apostrophe before numbers
+
+
+def test_a_note_survives_a_table_whose_hidden_cells_show_no_marker():
+    """Regression (issue 21): a table whose mask is set while every status reads "shown"
+    (``note()`` is None) crashed Fælles forståelse with a TypeError on normal data."""
+    from types import SimpleNamespace
+
+    from analyse import main_results, report
+
+    st = SimpleNamespace(any_suppressed=True, note=lambda lang: None)
+    for lang in ("da", "en"):
+        ctx = SimpleNamespace(lang=lang, overview=False, t=lambda da, en, lang=lang: da if lang == "da" else en)
+        assert isinstance(report._agreement_note(ctx, st), str)
+        assert isinstance(main_results._comparison_note(ctx, st), str)

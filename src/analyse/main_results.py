@@ -745,6 +745,7 @@ def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:
         f"{text.MISSING} means that the number cannot be computed: a group has fewer than {m} "
         "residents assessed both times, or the model could not be fitted.",
     )
-    if st.any_suppressed:
-        note = st.note(ctx.lang) + " " + note
+    suppressed_note = st.note(ctx.lang)  # None when no hidden cell shows a marker
+    if suppressed_note:
+        note = suppressed_note + " " + note
     return note

@@ -1437,8 +1437,9 @@ def _agreement_note(ctx: Context, st: privacy.SuppressedTable) -> str:
             "I den samlede rapport er r_wg(J), α og AD_M medianen af botilbuddenes værdier.",
             "In the overview, r_wg(J), α and AD_M are the median of the sites' values.",
         )
-    if st.any_suppressed:
-        note = st.note(ctx.lang) + " " + note
+    suppressed_note = st.note(ctx.lang)  # None when no hidden cell shows a marker
+    if suppressed_note:
+        note = suppressed_note + " " + note
     return note
 
 
