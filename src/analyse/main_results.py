@@ -14,10 +14,13 @@ gate (:mod:`analyse.privacy`); this module computes no new mean:
 - :func:`udvikling` draws the same gated means before and after as a slope chart of
   aggregates (never single residents).
 - :func:`sammenligning` (overview only) sets each practice against the comparison group:
-  the difference in differences of :func:`analyse.prepost.model` (mixed model, site random
-  effect) with its 95 % confidence interval, gated by the number of pairs it rests on
-  (:func:`analyse.privacy.suppress`), beside the plain difference of the two gated mean
-  changes, with Holm's adjustment for the number of comparisons.
+  the difference in differences of :func:`analyse.prepost.cluster_trial` (site-level
+  analysis, *t* on sites minus arms degrees of freedom) with its 95 % confidence interval,
+  gated by the number of pairs it rests on (:func:`analyse.privacy.suppress`), beside the
+  plain difference of the two gated mean changes and the sites and residents per arm.
+- :func:`family`: every *bedre*/*værre* a report prints is one family, adjusted by Holm
+  (or a primary outcome with the others exploratory), so that the chance of any false
+  conclusion in a report is at most 5 %.
 
 References
 ----------
@@ -103,7 +106,21 @@ DIRECTION_WORDS: dict[str, dict[str, str]] = {
     "worse": {"da": "værre", "en": "worse"},
     "uncertain": {"da": "usikkert", "en": "uncertain"},
     "unknown": {"da": "kan ikke vises", "en": "cannot be shown"},
+    "few_sites": {"da": "for få botilbud til at afgøre", "en": "too few sites to tell"},
+    "exploratory": {"da": "udforskende, ingen konklusion", "en": "exploratory, no conclusion"},
+    "uncertain_adjusted": {
+        "da": "usikkert efter justering for antallet af udsagn",
+        "en": "uncertain after adjusting for the number of statements",
+    },
 }
+
+#: How a report controls chance over its *bedre/værre* statements (a report parameter,
+#: :attr:`analyse.report.Context.primary_outcome`): ``None`` (the default) makes every
+#: statement of the report one family, adjusted by Holm (1979), so that the chance of at
+#: least one false *bedre* or *værre* in the report is at most :data:`FAMILY_ALPHA`; an
+#: outcome of :data:`BETTER` makes that outcome primary (its statements one Holm family)
+#: and the others exploratory, without a conclusion.
+FAMILY_ALPHA = 0.05
 
 
 def direction(outcome: str, mean_diff: object, ci_low: object, ci_high: object) -> Direction:
@@ -238,10 +255,28 @@ def changes(ctx: Context) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``group`` (label), ``kind`` (``site``, ``practice``, ``comparison``),
         ``outcome``, ``n``, ``mean_pre``, ``mean_post``, ``mean_diff``, ``ci_low``,
-        ``ci_high`` (NaN where the gate hides the cell or it was not computed) and
-        ``direction`` (:func:`direction`). Every number is a cell of a gated table.
+        ``ci_high`` (NaN where the gate hides the cell or it was not computed),
+        ``n_sites`` (sites with complete pairs behind the row), ``p`` (from the published
+        interval) and ``direction``: :func:`direction`, then ``"few_sites"`` for a practice
+        or comparison group tried at fewer than
+        :data:`analyse.prepost.DEFAULT_MIN_SITES_PER_ARM` sites, ``"exploratory"`` for an
+        outcome that is not the report's primary one, and ``"uncertain_adjusted"`` where
+        the report's family adjustment (:func:`family`) takes a *bedre*/*værre* back.
+        Every number is a cell of a gated table.
     """
+    frame = _raw_changes(ctx)
+    fam = family(ctx)
+    keys = [("change", g, o) for g, o in zip(frame["group"], frame["outcome"], strict=True)]
+    frame["direction"] = [fam.at[k, "conclusion"] if k in fam.index else "unknown" for k in keys]
+    return frame
+
+
+def _raw_changes(ctx: Context) -> pd.DataFrame:
+    """:func:`changes` before the family adjustment (``direction`` from the interval alone)."""
+    from analyse.prepost import DEFAULT_MIN_PAIRS
+
     totals = practice_totals(ctx)
+    arms = _arm_changes(ctx)
     rows = []
     for g in _groups(ctx):
         if g.kind == "site":
@@ -253,8 +288,26 @@ def changes(ctx: Context) -> pd.DataFrame:
             if st is None:
                 continue
         for outcome in TRIAL_VALUES:
+            cells = _gated_row(st, outcome)
+            if g.kind == "site":
+                n_sites = 1
+                n = cells["n"]
+                df = (n - 1) if not _missing(n) else DEFAULT_MIN_PAIRS - 1
+            else:
+                arm = arms.get((g.key, outcome), {})
+                n_sites = int(arm.get("n_sites", 0))
+                df = arm.get("df", np.nan)
             rows.append(
-                {"group": g.label, "kind": g.kind, "outcome": outcome, **_gated_row(st, outcome)}
+                {
+                    "group": g.label,
+                    "kind": g.kind,
+                    "outcome": outcome,
+                    **cells,
+                    "n_sites": n_sites,
+                    "p": _p_from_interval(
+                        cells["mean_diff"], cells["ci_low"], cells["ci_high"], df
+                    ),
+                }
             )
     frame = pd.DataFrame(
         rows,
@@ -268,6 +321,8 @@ def changes(ctx: Context) -> pd.DataFrame:
             "mean_diff",
             "ci_low",
             "ci_high",
+            "n_sites",
+            "p",
         ],
     )
     frame["direction"] = [
@@ -277,6 +332,145 @@ def changes(ctx: Context) -> pd.DataFrame:
         )
     ]
     return frame
+
+
+def _arm_changes(ctx: Context) -> dict[tuple[str, str], dict[str, float]]:
+    """Sites and degrees of freedom of each practice's all-sites change (cached per run)."""
+    from analyse.prepost import cluster_change
+
+    def compute() -> dict[tuple[str, str], dict[str, float]]:
+        long = trial_long(ctx)
+        out = {}
+        for outcome in TRIAL_VALUES:
+            for _, r in cluster_change(long, outcome).iterrows():
+                out[(str(r["practice"]), outcome)] = {"n_sites": r["n_sites"], "df": r["df"]}
+        return out
+
+    return ctx.cached("main_results:arm_changes", compute)
+
+
+def _p_from_interval(diff: object, low: object, high: object, df: object) -> float:
+    """Two-sided p of a published symmetric *t* interval (NaN when anything is missing).
+
+    ``p < 0.05`` exactly when the 95 % interval excludes 0, whatever ``df``: the family
+    adjustment works on the same published numbers the reader sees.
+    """
+    from scipy import stats
+
+    if any(_missing(v) for v in (diff, low, high, df)):
+        return np.nan
+    d, lo, hi, dof = float(diff), float(low), float(high), float(df)  # type: ignore[arg-type]
+    if not (dof > 0 and hi > lo):
+        return np.nan
+    se = (hi - lo) / (2 * float(stats.t.ppf(0.975, dof)))
+    return float(2 * stats.t.sf(abs(d) / se, dof))
+
+
+def family(ctx: Context) -> pd.DataFrame:
+    """Every *bedre*/*værre* statement the report can print, and its conclusion.
+
+    The family is the report: the Hovedresultater's changes (this site, its practice in
+    all sites, the comparison group; in the overview every practice and the comparison
+    group) and, in the overview, each practice against the comparison group. A statement
+    enters the family when its interval is published and it is eligible: a practice's or
+    comparison group's change needs :data:`analyse.prepost.DEFAULT_MIN_SITES_PER_ARM`
+    sites (else ``"few_sites"``), and with a primary outcome only that outcome's
+    statements are eligible (the others ``"exploratory"``). Holm's step-down (1979) over
+    the family keeps the chance of any false *bedre*/*værre* in the report at most
+    :data:`FAMILY_ALPHA`; a statement whose interval excludes 0 but whose adjusted p is
+    not below it becomes ``"uncertain_adjusted"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(kind, group, outcome)`` with ``kind`` ``"change"`` or ``"comparison"``;
+        columns ``raw`` (the direction by the interval alone), ``p``, ``in_family``,
+        ``p_adjusted`` (Holm within the family, NaN outside it) and ``conclusion``.
+    """
+    from analyse.prepost import DEFAULT_MIN_SITES_PER_ARM, _padjust
+
+    def compute() -> pd.DataFrame:
+        primary = getattr(ctx, "primary_outcome", None)
+        if primary is not None and primary not in BETTER:
+            from analyse.errors import ConfigError
+
+            raise ConfigError(
+                f"primary_outcome must be one of {', '.join(BETTER)} or None; got {primary!r}."
+            )
+        rows = []
+        for _, r in _raw_changes(ctx).iterrows():
+            few = r["kind"] != "site" and r["n_sites"] < DEFAULT_MIN_SITES_PER_ARM
+            rows.append(("change", r["group"], r["outcome"], r["direction"], r["p"], few))
+        if ctx.overview and not ctx.too_small and {"pre", "post"} <= set(ctx.waves):
+            for _, r in _comparison_raw(ctx).iterrows():
+                rows.append(
+                    (
+                        "comparison",
+                        r["practice"],
+                        r["outcome"],
+                        r["direction"],
+                        r["p"],
+                        r["few_sites"],
+                    )
+                )
+        frame = pd.DataFrame(rows, columns=["kind", "group", "outcome", "raw", "p", "few_sites"])
+        exploratory = (
+            frame["outcome"] != primary if primary is not None else pd.Series(False, frame.index)
+        )
+        decided = frame["raw"].isin(["better", "worse", "uncertain"])
+        frame["in_family"] = (
+            decided & ~frame["few_sites"] & ~exploratory & frame["p"].notna()
+        ).to_numpy(bool)
+        adjusted = np.full(len(frame), np.nan)
+        members = frame["in_family"].to_numpy(bool)
+        if members.any():
+            p = frame.loc[members, "p"].to_numpy(float)
+            adjusted[members] = _padjust(p, np.zeros(len(p), dtype=np.int64), "holm")
+        frame["p_adjusted"] = adjusted
+        conclusion = frame["raw"].astype(object).copy()
+        clear = frame["raw"].isin(["better", "worse"])
+        conclusion[clear & ~(frame["p_adjusted"] < FAMILY_ALPHA)] = "uncertain_adjusted"
+        conclusion[decided & exploratory] = "exploratory"
+        conclusion[frame["raw"].ne("unknown") & frame["few_sites"]] = "few_sites"
+        frame["conclusion"] = conclusion
+        frame = frame.set_index(["kind", "group", "outcome"])
+        return frame.drop(columns="few_sites").assign(few_sites=frame["few_sites"])
+
+    key = f"main_results:family:{ctx.site}:{ctx.lang}:{getattr(ctx, 'primary_outcome', None)}"
+    return ctx.cached(key, compute)
+
+
+def family_sentence(ctx: Context) -> str:
+    """Which statements form the report's family and how chance is controlled, in words."""
+    fam = family(ctx)
+    n = int(fam["in_family"].sum())
+    primary = getattr(ctx, "primary_outcome", None)
+    if primary is not None:
+        label = _lower_first(SHORT_LABELS[primary][ctx.lang])
+        return ctx.t(
+            f"Det primære mål er {label}: kun det kan blive kaldt bedre eller værre, og dets {n} "
+            "udsagn er justeret samlet for antallet (Holm 1979), så risikoen for mindst ét "
+            "tilfældigt bedre eller værre i rapporten er højst 5 %. De øvrige mål er udforskende "
+            "og får ingen konklusion.",
+            f"The primary measure is {label}: only it can be called better or worse, and its {n} "
+            "statements are adjusted together for their number (Holm 1979), so the chance of at "
+            "least one better or worse by chance in this report is at most 5%. The other measures "
+            "are exploratory and get no conclusion.",
+        )
+    if n == 0:
+        return ctx.t(
+            "Intet tal i rapporten har nok botilbud og borgere bag sig til at blive kaldt bedre "
+            "eller værre.",
+            "No number in this report rests on enough sites and residents to be called better "
+            "or worse.",
+        )
+    return ctx.t(
+        f"Rapportens {n} udsagn om bedre eller værre er justeret samlet for antallet (Holm 1979), "
+        "så risikoen for mindst ét tilfældigt bedre eller værre i hele rapporten er højst 5 %.",
+        f"The report's {n} statements of better or worse are adjusted together for their number "
+        "(Holm 1979), so the chance of at least one better or worse by chance in the whole report "
+        "is at most 5%.",
+    )
 
 
 def _gated_row(st: privacy.SuppressedTable, outcome: str) -> dict[str, float]:
@@ -303,7 +497,20 @@ def _change_phrase(ctx: Context, row: pd.Series) -> str:
     diff = text.fmt_number(row["mean_diff"], 1, ctx.lang)
     if not diff.startswith(("-", "−")) and float(row["mean_diff"]) > 0:
         diff = "+" + diff
-    return f"{who} {diff} ({word})"
+    if row["kind"] == "site":
+        return f"{who} {diff} ({word})"
+    return f"{who} {diff} ({word}; {_basis(ctx, row['n_sites'], row['n'])})"
+
+
+def _basis(ctx: Context, n_sites: object, n: object) -> str:
+    """``3 botilbud, 24 borgere``: what a group's result rests on (a hidden count as marker)."""
+    sites = int(n_sites) if not _missing(n_sites) else 0
+    residents = (
+        text.count_phrase(int(n), "resident", ctx.lang)  # type: ignore[arg-type]
+        if not _missing(n)
+        else ctx.t(f"{text.MISSING} borgere", f"{text.MISSING} residents")
+    )
+    return ctx.t(f"{sites} botilbud", f"{sites} site{'' if sites == 1 else 's'}") + f", {residents}"
 
 
 def _lower_first(label: str) -> str:
@@ -383,13 +590,32 @@ def _intro_hidden_site(ctx: Context) -> str:
 
 
 def _how_to_read(ctx: Context) -> str:
+    return (
+        ctx.t(
+            "Bedre eller værre betyder, at hele 95 %-konfidensintervallet ligger på samme side af 0; "
+            "usikkert betyder, at ændringen kan være tilfældig (intervallet rummer 0, eller der er for "
+            "få borgere til at beregne det). Ændringerne alene viser ikke, at praksissen er årsagen.",
+            "Better or worse means that the whole 95% confidence interval lies on one side of 0; "
+            "uncertain means that the change may be chance (the interval holds 0, or there are too "
+            "few residents to compute it). The changes alone do not show that the practice caused them.",
+        )
+        + " "
+        + _sites_rule(ctx)
+        + " "
+        + family_sentence(ctx)
+    )
+
+
+def _sites_rule(ctx: Context) -> str:
+    from analyse.prepost import DEFAULT_MIN_SITES_PER_ARM
+
+    k = DEFAULT_MIN_SITES_PER_ARM
     return ctx.t(
-        "Bedre eller værre betyder, at hele 95 %-konfidensintervallet ligger på samme side af 0; "
-        "usikkert betyder, at ændringen kan være tilfældig (intervallet rummer 0, eller der er for "
-        "få borgere til at beregne det). Ændringerne alene viser ikke, at praksissen er årsagen.",
-        "Better or worse means that the whole 95% confidence interval lies on one side of 0; "
-        "uncertain means that the change may be chance (the interval holds 0, or there are too "
-        "few residents to compute it). The changes alone do not show that the practice caused them.",
+        "En praksis prøves af pr. botilbud, så dens interval for alle botilbud regnes med botilbud "
+        f"som enhed; er den afprøvet i færre end {k} botilbud, er der for få botilbud til at afgøre, "
+        "om den er bedre eller værre.",
+        "A practice is tried per site, so its interval over all sites counts sites as the unit; "
+        f"tried at fewer than {k} sites, too few sites tried it to tell better from worse.",
     )
 
 
@@ -487,23 +713,30 @@ COMPARISON_STATS = ("estimate", "ci_low", "ci_high", "p_holm")
 
 
 def did_table(ctx: Context) -> pd.DataFrame:
-    """Each practice minus the comparison group, per outcome: :func:`analyse.prepost.model`.
+    """Each practice minus the comparison group, per outcome: :func:`analyse.prepost.cluster_trial`.
+
+    The site-level analysis of the trial (each site's mean change, the arms compared with a
+    *t* interval on sites minus arms degrees of freedom), not the resident-level
+    :func:`analyse.prepost.model`, whose intervals are too narrow when sites differ in how
+    much they change (issue 24).
 
     Returns
     -------
     pandas.DataFrame
         One row per practice and outcome: ``practice``, ``outcome``, ``estimate``,
-        ``ci_low``, ``ci_high``, ``p``, ``p_holm`` (Holm over every comparison the table
-        makes), ``n_pairs``, ``n_pairs_comparison``, ``random_effects``, ``reason``.
-        Ungated: :func:`comparison_gated` is what a report shows.
+        ``ci_low``, ``ci_high``, ``df``, ``p``, ``p_holm`` (Holm over every comparison the
+        table makes; the report's conclusion uses the report's whole family,
+        :func:`family`), ``n_pairs``, ``n_pairs_comparison``, ``n_sites``,
+        ``n_sites_comparison``, ``few_sites``, ``reason``. Ungated: :func:`comparison_gated`
+        is what a report shows.
     """
-    from analyse.prepost import _padjust, model
+    from analyse.prepost import _padjust, cluster_trial
 
     def compute() -> pd.DataFrame:
         long = trial_long(ctx)
         parts = []
         for outcome in TRIAL_VALUES:
-            m = model(long, outcome, comparison=COMPARISON, min_cell=ctx.min_cell)
+            m = cluster_trial(long, outcome, comparison=COMPARISON, min_cell=ctx.min_cell)
             m["outcome"] = outcome
             parts.append(m)
         table = pd.concat(parts, ignore_index=True)
@@ -517,16 +750,47 @@ def did_table(ctx: Context) -> pd.DataFrame:
                 "estimate",
                 "ci_low",
                 "ci_high",
+                "df",
                 "p",
                 "p_holm",
                 "n_pairs",
                 "n_pairs_comparison",
-                "random_effects",
+                "n_sites",
+                "n_sites_comparison",
+                "few_sites",
                 "reason",
             ]
         ]
 
     return ctx.cached("main_results:did", compute)
+
+
+def _comparison_raw(ctx: Context) -> pd.DataFrame:
+    """Each comparison's published direction (interval alone), p and sites, for :func:`family`."""
+    st, _ = comparison_gated(ctx)
+    did = did_table(ctx).set_index(["practice", "outcome"])
+    rows = []
+    for key in st.values.index:
+        practice, outcome = key.split("|", 1)
+        cell = {
+            c: (
+                np.nan
+                if st.mask.at[key, c] or _missing(st.values.at[key, c])
+                else float(st.values.at[key, c])
+            )
+            for c in ("estimate", "ci_low", "ci_high")
+        }
+        shown = not any(np.isnan(v) for v in cell.values())
+        rows.append(
+            {
+                "practice": practice,
+                "outcome": outcome,
+                "direction": direction(outcome, cell["estimate"], cell["ci_low"], cell["ci_high"]),
+                "p": float(did.at[(practice, outcome), "p"]) if shown else np.nan,
+                "few_sites": bool(did.at[(practice, outcome), "few_sites"]),
+            }
+        )
+    return pd.DataFrame(rows, columns=["practice", "outcome", "direction", "p", "few_sites"])
 
 
 def comparison_gated(ctx: Context) -> tuple[privacy.SuppressedTable, pd.DataFrame]:
@@ -637,18 +901,20 @@ def _comparison_intro(ctx: Context) -> str:
 
 
 def _comparison_caveat(ctx: Context, n_tests: int, did: pd.DataFrame) -> str:
-    site_effect = bool(did["random_effects"].astype(str).str.contains("site").any())
+    from analyse.prepost import DEFAULT_MIN_SITES_PER_ARM
+
+    k = DEFAULT_MIN_SITES_PER_ARM
     model_words = ctx.t(
-        "Intervallet kommer fra en blandet model"
-        + (
-            " med botilbud som tilfældig effekt"
-            if site_effect
-            else " (for få botilbud til en botilbudseffekt)"
-        )
-        + "; den simple forskel i gennemsnitlige ændringer står ved siden af.",
-        "The interval comes from a mixed model"
-        + (" with site as a random effect" if site_effect else " (too few sites for a site effect)")
-        + "; the plain difference in mean changes is shown beside it.",
+        "Praksisserne prøves af pr. botilbud, så botilbuddet er enheden: intervallet sammenligner "
+        "botilbuddenes gennemsnitlige ændringer (et t-interval med botilbud minus grupper som "
+        "frihedsgrader); den simple forskel i gennemsnitlige ændringer står ved siden af, og "
+        f"antallet af botilbud og borgere i hver gruppe står i tabellen. Med færre end {k} botilbud "
+        "i en gruppe er der for få botilbud til at afgøre, om praksissen er bedre eller værre.",
+        "Practices are tried per site, so the site is the unit: the interval compares the sites' "
+        "mean changes (a t interval with sites minus groups as degrees of freedom); the plain "
+        "difference in mean changes is shown beside it, and the number of sites and residents in "
+        f"each group is in the table. With fewer than {k} sites in a group, too few sites tried "
+        "the practice to tell better from worse.",
     )
     return (
         model_words
@@ -657,14 +923,12 @@ def _comparison_caveat(ctx: Context, n_tests: int, did: pd.DataFrame) -> str:
             "Det kan vise, om en praksis har ændret sig mere end sammenligningsgruppen; det kan ikke vise, "
             "at praksissen er årsagen, for botilbuddene er ikke lodtrukket, og grupperne er små. "
             f"Tabellen laver {n_tests} sammenligninger; med så mange vil nogle se tydelige ud ved et "
-            "tilfælde. Konklusionen er derfor justeret for antallet (Holm 1979): bedre eller værre står "
-            "kun, hvor forskellen er tydelig også efter justeringen.",
+            "tilfælde. ",
             "It can show whether a practice changed more than the comparison group; it cannot show that "
             "the practice caused it, because the sites were not randomised and the groups are small. "
-            f"The table makes {n_tests} comparisons; with so many, some will look clear by chance, so "
-            "the conclusion is adjusted for their number (Holm 1979): better or worse is stated only "
-            "where the difference stays clear after the adjustment.",
+            f"The table makes {n_tests} comparisons; with so many, some will look clear by chance. ",
         )
+        + family_sentence(ctx)
     )
 
 
@@ -672,6 +936,8 @@ def _comparison_frame(
     ctx: Context, st: privacy.SuppressedTable, extra: pd.DataFrame
 ) -> pd.DataFrame:
     """Long frame for the forest plot and the table: published values only (NaN = hidden)."""
+    fam = family(ctx)
+    did = did_table(ctx).set_index(["practice", "outcome"])
     rows = []
     for key in st.values.index:
         practice, outcome = key.split("|", 1)
@@ -693,7 +959,11 @@ def _comparison_frame(
                 "plain_diff": float(extra.at[key, "plain_diff"]),
                 "n_comparison": extra.at[key, "n_comparison"],
                 "direction": est_dir,
-                "clear_after_holm": (not np.isnan(cell["p_holm"])) and cell["p_holm"] < 0.05,
+                "conclusion": fam.at[("comparison", practice, outcome), "conclusion"],
+                "clear_after_holm": fam.at[("comparison", practice, outcome), "conclusion"]
+                in ("better", "worse"),
+                "n_sites": did.at[(practice, outcome), "n_sites"],
+                "n_sites_comparison": did.at[(practice, outcome), "n_sites_comparison"],
             }
         )
     return pd.DataFrame(rows)
@@ -713,8 +983,7 @@ def _comparison_display(
             text.label("ci_low", ctx.lang): shown["ci_low"].to_numpy(),
             text.label("ci_high", ctx.lang): shown["ci_high"].to_numpy(),
             ctx.t("Konklusion", "Conclusion"): [
-                _conclusion(ctx, d, c)
-                for d, c in zip(frame["direction"], frame["clear_after_holm"], strict=True)
+                DIRECTION_WORDS[c][ctx.lang] for c in frame["conclusion"]
             ],
             ctx.t("Simpel forskel", "Plain difference"): [
                 text.fmt_number(v, 1, ctx.lang) for v in frame["plain_diff"]
@@ -724,15 +993,14 @@ def _comparison_display(
                 text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING
                 for v in frame["n_comparison"]
             ],
+            ctx.t("Botilbud, praksis", "Sites, practice"): [
+                text.fmt_int(v, ctx.lang) for v in frame["n_sites"]
+            ],
+            ctx.t("Botilbud, sammenligning", "Sites, comparison"): [
+                text.fmt_int(v, ctx.lang) for v in frame["n_sites_comparison"]
+            ],
         }
     )
-
-
-def _conclusion(ctx: Context, direction_: str, clear_after_holm: bool) -> str:
-    """The direction by the 95 % CI, downgraded to uncertain when Holm's adjustment says so."""
-    if direction_ in ("better", "worse") and not clear_after_holm:
-        return ctx.t("usikkert efter Holm-justering", "uncertain after Holm adjustment")
-    return DIRECTION_WORDS[direction_][ctx.lang]
 
 
 def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:

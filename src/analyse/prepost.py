@@ -44,11 +44,14 @@ __all__ = [
     "ReliableChange",
     "attrition",
     "by_group",
+    "cluster_change",
+    "cluster_trial",
     "guard",
     "model",
     "outcomes_long",
     "paired",
     "reliable_change",
+    "site_changes",
 ]
 
 #: Default smallest number of complete pairs on which p-values and effect sizes are shown.
@@ -1448,6 +1451,454 @@ def _fit(
             }
         )
     return {"terms": terms, "common": common}
+
+
+# ------------------------------------------------------- the site-level (cluster) trial
+
+#: Fewest sites in an arm (the practice's, and the comparison group's) for *bedre/værre*:
+#: below it :func:`cluster_trial` still gives the interval but marks the row ``few_sites``.
+#: Three, from the simulation in ``benchmarks/bench_sim_trials.py`` (docs/statistics.md):
+#: the interval keeps its level at two sites per arm, but it then rests on 2 degrees of
+#: freedom and on every site changing by the same spread, and it finds a change of half a
+#: standard deviation in few trials.
+DEFAULT_MIN_SITES_PER_ARM = 3
+
+Weights = Literal["inverse_variance", "equal"]
+
+CLUSTER_COLUMNS: tuple[str, ...] = (
+    "practice",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "se",
+    "t",
+    "df",
+    "p",
+    "n_sites",
+    "n_sites_comparison",
+    "n_pairs",
+    "n_pairs_comparison",
+    "weights",
+    "few_sites",
+    "withheld",
+    "reason",
+)
+
+
+def site_changes(
+    indicators: pd.DataFrame,
+    value: str,
+    *,
+    subject: str = "resident_id",
+    site: str = "site_id",
+    practice: str = "practice",
+    wave: str = "wave",
+    pre: str = "pre",
+    post: str = "post",
+) -> pd.DataFrame:
+    """Stage one of the site-level analysis: each site's mean change (complete pairs).
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long format, one row per resident and wave (as for :func:`model`).
+    value : str
+        The outcome.
+    subject, site, practice, wave, pre, post : str
+        Column names and wave codes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site and practice with at least one complete pair: ``site``,
+        ``practice``, ``n_pairs``, ``mean_diff`` (mean of post - pre over the site's
+        complete pairs) and ``var_diff`` (their sample variance; NaN with one pair).
+        A site whose residents carry two practices gives one row per practice (a
+        cluster is a site within an arm). Residents measured once are left out.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"resident_id": ["B1", "B2", "B1", "B2"], "site_id": "H1",
+    ...                    "practice": "P1", "wave": ["pre", "pre", "post", "post"],
+    ...                    "v": [3.0, 5.0, 4.0, 7.0]})
+    >>> site_changes(df, "v")[["site", "n_pairs", "mean_diff", "var_diff"]].to_dict("records")
+    [{'site': 'H1', 'n_pairs': 2, 'mean_diff': 1.5, 'var_diff': 0.5}]
+    """
+    _check_frame(indicators, [subject, site, practice, wave, value], "indicators")
+    _check_waves(indicators, wave, pre, post)
+    waves = indicators[wave].astype("string")
+    frame = pd.DataFrame(
+        {
+            "resident": indicators[subject].astype("string").to_numpy(),
+            "site": indicators[site].astype("string").to_numpy(),
+            "practice": indicators[practice].astype("string").to_numpy(),
+            "wave": waves.to_numpy(),
+            "y": _numeric(indicators, value).to_numpy(),
+        }
+    ).dropna(subset=["y", "practice", "site", "wave"])
+    keys = ["site", "practice", "resident"]
+    before = frame[frame["wave"] == pre].groupby(keys)["y"].mean()
+    after = frame[frame["wave"] == post].groupby(keys)["y"].mean()
+    diff = (after - before).dropna().rename("d").reset_index()
+    out = (
+        diff.groupby(["site", "practice"], sort=False)["d"]
+        .agg(n_pairs="size", mean_diff="mean", var_diff="var")
+        .reset_index()
+    )
+    out["n_pairs"] = out["n_pairs"].astype(int)
+    order = np.argsort(out["site"].astype(str).to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
+
+
+def _cluster_weights(changes: pd.DataFrame, arm: np.ndarray, weights: Weights) -> np.ndarray:
+    """Weights of the site means: equal, or 1 / (sigma_B^2 + sigma_W^2 / m_j) by moments."""
+    m = changes["n_pairs"].to_numpy(float)
+    if weights == "equal":
+        return np.ones(len(m))
+    v = changes["var_diff"].to_numpy(float)
+    usable = (m > 1) & np.isfinite(v)
+    sigma_w = (
+        float(np.sum((m[usable] - 1) * v[usable]) / np.sum(m[usable] - 1)) if usable.any() else 0.0
+    )
+    d = changes["mean_diff"].to_numpy(float)
+    arm_means = pd.Series(d).groupby(arm).transform("mean").to_numpy()
+    n_arms = len(np.unique(arm))
+    dof = len(d) - n_arms
+    between = float(np.sum((d - arm_means) ** 2) / dof) if dof > 0 else 0.0
+    sigma_b = max(between - float(np.mean(sigma_w / m)), 0.0)
+    total = sigma_b + sigma_w / m
+    if not np.all(total > 0):
+        return np.ones(len(m))
+    return 1.0 / total
+
+
+def cluster_trial(
+    indicators: pd.DataFrame,
+    value: str,
+    *,
+    subject: str = "resident_id",
+    site: str = "site_id",
+    practice: str = "practice",
+    wave: str = "wave",
+    comparison: str = "none",
+    pre: str = "pre",
+    post: str = "post",
+    weights: Weights = "inverse_variance",
+    ci: float = 0.95,
+    min_sites_per_arm: int = DEFAULT_MIN_SITES_PER_ARM,
+    min_pairs: int = DEFAULT_MIN_PAIRS,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> pd.DataFrame:
+    """Each practice against the comparison group as the cluster-level trial it is.
+
+    Practices are tried per botilbud, so the site, not the resident, is the unit that
+    received the practice. A two-stage site-level analysis (Hayes & Moulton 2017, ch. 9):
+    stage one takes each site's mean change over its complete pairs
+    (:func:`site_changes`); stage two compares the arms' weighted means of those site
+    means, with a *t* interval on ``sites - arms`` degrees of freedom.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long format, one row per resident and wave (as for :func:`model`).
+    value : str
+        The outcome (its change is compared on the value's own scale).
+    subject, site, practice, wave : str
+        Column names.
+    comparison : str, default "none"
+        The practice code of the comparison group.
+    pre, post : str
+        The wave codes.
+    weights : {"inverse_variance", "equal"}, default "inverse_variance"
+        Weight of each site's mean change. ``"inverse_variance"``: the minimum-variance
+        weights :math:`1 / (\\hat\\sigma_B^2 + \\hat\\sigma_W^2 / m_j)` (Hayes & Moulton
+        2017, sec. 9.2.2; Leyrat et al. 2018's recommended "variance-weighted
+        cluster-level analysis"), with :math:`\\hat\\sigma_W^2` the pooled within-site
+        variance of the residents' changes, :math:`\\hat\\sigma_B^2` the between-site
+        variance of the site means around their arm's mean less the part the residents
+        explain (moments, truncated at 0), and :math:`m_j` the site's pairs.
+        ``"equal"``: every site counts the same (the unweighted *t* test).
+    ci : float, default 0.95
+        Confidence level.
+    min_sites_per_arm : int, default :data:`DEFAULT_MIN_SITES_PER_ARM`
+        Fewest sites in the practice *and* in the comparison group for a conclusion; with
+        fewer, the interval is still given but ``few_sites`` is true (and a report says
+        that too few sites tried the practice to tell).
+    min_pairs, min_cell : int
+        :func:`guard` applied to the complete pairs of the practice and of the
+        comparison group (all their sites together).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per practice other than ``comparison`` (columns :data:`CLUSTER_COLUMNS`):
+
+        - ``estimate``: the practice's weighted mean of site mean changes minus the
+          comparison group's (a difference in differences, in the value's units).
+        - ``ci_low``, ``ci_high``, ``se``, ``t``, ``df``, ``p``: the *t* interval and test
+          on ``df = J - A`` (``J`` sites in the practices compared, ``A`` arms).
+        - ``n_sites``, ``n_sites_comparison``: sites with at least one complete pair in
+          the practice and in the comparison group; ``n_pairs``, ``n_pairs_comparison``:
+          their complete pairs.
+        - ``weights``: the weighting used.
+        - ``few_sites``: fewer than ``min_sites_per_arm`` sites in either arm.
+        - ``withheld``, ``reason``: as in :func:`paired` (``"inference"`` when nothing
+          can be estimated, e.g. no comparison sites or no degrees of freedom left).
+
+    Notes
+    -----
+    All practices are fitted together: the arms' means are the weighted means of their
+    sites, the residual variance
+    :math:`\\hat\\phi = \\sum_j w_j (\\bar d_j - \\hat\\mu_{a(j)})^2 / (J - A)` is pooled
+    over every arm (as the two-sample *t* test pools), and
+    :math:`\\mathrm{SE} = \\sqrt{\\hat\\phi (1/W_p + 1/W_0)}` with :math:`W_a` the sum of
+    the arm's weights. With equal weights and two arms this is exactly Student's
+    two-sample *t* test of the site mean changes. Site-to-site differences in how much a
+    site changed (site x time variation) are in :math:`\\hat\\phi` by construction, which
+    is what the resident-level :func:`model` misses. Residents with one wave only are
+    left out (their site means need both waves); a site without a complete pair is no
+    site of the analysis. Leyrat et al. (2018) found unweighted and variance-weighted
+    cluster-level analyses to keep the type I error at or below 5 % with 40 or fewer
+    clusters, where uncorrected mixed models and GEEs do not; our own simulation
+    (``benchmarks/bench_sim_trials.py``) shows the same for this design.
+
+    References
+    ----------
+    Hayes, R. J., & Moulton, L. H. (2017). Cluster Randomised Trials (2nd ed.), ch. 9.
+    Chapman & Hall/CRC.
+
+    Leyrat, C., Morgan, K. E., Leurent, B., & Kahan, B. C. (2018). Cluster randomized
+    trials with a small number of clusters: which analyses should be used?
+    International Journal of Epidemiology, 47(1), 321-331.
+
+    Examples
+    --------
+    With equal weights and two arms the interval is Student's two-sample *t* test of the
+    site means (SciPy's ``ttest_ind``), here 3 + 3 sites, 2 pairs each:
+
+    >>> d = {"A": 1.0, "B": 2.0, "C": 3.0, "D": 0.0, "E": 0.5, "F": 1.0}
+    >>> rows = [(s + str(i), s, "P1" if s < "D" else "none", w, 0.0 if w == "pre" else
+    ...          d[s] + (0.5 if i else -0.5)) for s in d for i in (0, 1) for w in ("pre", "post")]
+    >>> df = pd.DataFrame(rows, columns=["resident_id", "site_id", "practice", "wave", "v"])
+    >>> r = cluster_trial(df, "v", weights="equal", min_pairs=2, min_cell=3).iloc[0]
+    >>> float(r["estimate"]), float(r["df"]), round(float(r["p"]), 4)
+    (1.5, 4.0, 0.0808)
+    >>> round(float(stats.ttest_ind([1, 2, 3], [0, 0.5, 1]).pvalue), 4)
+    0.0808
+    """
+    _check_frame(indicators, [subject, site, practice, wave, value], "indicators")
+    ci = _check_ci(ci)
+    if weights not in ("inverse_variance", "equal"):
+        raise ConfigError(f"weights must be 'inverse_variance' or 'equal'; got {weights!r}.")
+    if (
+        isinstance(min_sites_per_arm, bool)
+        or not isinstance(min_sites_per_arm, int)
+        or min_sites_per_arm < 1
+    ):
+        raise ConfigError(
+            f"min_sites_per_arm must be a whole number of at least 1; got {min_sites_per_arm!r}."
+        )
+    min_pairs = _check_min_pairs(min_pairs)
+    min_cell = _check_min_cell(min_cell)
+    changes = site_changes(
+        indicators,
+        value,
+        subject=subject,
+        site=site,
+        practice=practice,
+        wave=wave,
+        pre=pre,
+        post=post,
+    )
+    present = indicators[practice].dropna().astype(str).unique()
+    practices = [p for p in _sorted_codes(present) if p != comparison]
+    arms = changes.groupby("practice")
+    n_sites = arms.size()
+    n_pairs = arms["n_pairs"].sum()
+    sites_c = int(n_sites.get(comparison, 0))
+    pairs_c = int(n_pairs.get(comparison, 0))
+    rows = {
+        p: {
+            "practice": p,
+            "estimate": math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+            "se": math.nan,
+            "t": math.nan,
+            "df": math.nan,
+            "p": math.nan,
+            "n_sites": int(n_sites.get(p, 0)),
+            "n_sites_comparison": sites_c,
+            "n_pairs": int(n_pairs.get(p, 0)),
+            "n_pairs_comparison": pairs_c,
+            "weights": weights,
+            "few_sites": min(int(n_sites.get(p, 0)), sites_c) < min_sites_per_arm,
+            "withheld": "inference",
+            "reason": None,
+        }
+        for p in practices
+    }
+    control = guard(pairs_c, min_pairs=min_pairs, min_cell=min_cell)
+    fit = []
+    for p, row in rows.items():
+        verdict = guard(row["n_pairs"], min_pairs=min_pairs, min_cell=min_cell)
+        if sites_c == 0:
+            row["reason"] = (
+                f"no sites with complete pairs in the comparison group {comparison!r}: "
+                "a difference-in-differences needs one"
+            )
+        elif not control.ok:
+            row["reason"] = f"comparison group {comparison!r}: {control.reason}"
+        elif not verdict.ok:
+            row.update(withheld=verdict.withheld, reason=verdict.reason)
+        else:
+            fit.append(p)
+    used = changes[changes["practice"].isin([comparison, *fit])].reset_index(drop=True)
+    arm = used["practice"].astype(str).to_numpy()
+    dof = len(used) - len(np.unique(arm))
+    if fit and dof < 1:
+        for p in fit:
+            rows[p]["reason"] = (
+                f"{len(used)} sites in {len(np.unique(arm))} arms leave no degrees of freedom "
+                "for the spread between sites"
+            )
+        fit = []
+    if fit:
+        w = _cluster_weights(used, arm, weights)
+        d = used["mean_diff"].to_numpy(float)
+        wsum = pd.Series(w).groupby(arm).sum()
+        mean = (pd.Series(w * d).groupby(arm).sum() / wsum).to_dict()
+        resid = d - np.array([mean[a] for a in arm])
+        phi = float(np.sum(w * resid**2) / dof)
+        crit = float(stats.t.ppf(0.5 + ci / 2, dof))
+        for p in fit:
+            est = mean[p] - mean[comparison]
+            se = math.sqrt(phi * (1 / wsum[p] + 1 / wsum[comparison]))
+            if se > 0:
+                t = est / se
+                pval = float(2 * stats.t.sf(abs(t), dof))
+                lo, hi = est - crit * se, est + crit * se
+            else:
+                t, pval, lo, hi = math.nan, math.nan, math.nan, math.nan
+            rows[p].update(
+                estimate=est,
+                ci_low=lo,
+                ci_high=hi,
+                se=se,
+                t=t,
+                df=float(dof),
+                p=pval,
+                withheld="none",
+                reason=None,
+            )
+            if rows[p]["few_sites"]:
+                rows[p]["reason"] = (
+                    f"{rows[p]['n_sites']} site(s) with the practice and {sites_c} in the "
+                    f"comparison group: fewer than {min_sites_per_arm} per arm to conclude"
+                )
+    out = pd.DataFrame(list(rows.values()), columns=list(CLUSTER_COLUMNS))
+    out["reason"] = out["reason"].astype("string")
+    return out
+
+
+def cluster_change(
+    indicators: pd.DataFrame,
+    value: str,
+    *,
+    subject: str = "resident_id",
+    site: str = "site_id",
+    practice: str = "practice",
+    wave: str = "wave",
+    pre: str = "pre",
+    post: str = "post",
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    """Each practice's change over all its sites, with an interval that counts sites.
+
+    The estimate is the pooled mean change of the practice's complete pairs (the number
+    the before/after tables show); its interval treats the site, not the resident, as the
+    unit: a cluster-robust standard error from the spread of the site mean changes, with
+    the small-sample factor :math:`J / (J - 1)` and a *t* quantile on ``J - 1`` degrees of
+    freedom (``J`` sites of the practice). With one site there is no interval (NaN): one
+    site's change cannot tell the practice from the site.
+
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        Long format, one row per resident and wave.
+    value : str
+        The outcome.
+    subject, site, practice, wave, pre, post : str
+        Column names and wave codes.
+    ci : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per practice (the comparison group included): ``practice``, ``n_sites``,
+        ``n_pairs``, ``estimate`` (pooled mean change), ``se``, ``df``, ``ci_low``,
+        ``ci_high``, ``p``.
+
+    Notes
+    -----
+    With :math:`m_j` pairs and mean change :math:`\\bar d_j` at site :math:`j`,
+    :math:`\\hat\\mu = \\sum m_j \\bar d_j / M` and
+    :math:`\\widehat{\\mathrm{Var}} = \\frac{J}{J-1} \\sum (m_j / M)^2 (\\bar d_j - \\hat\\mu)^2`
+    (the CR1 sandwich of a cluster-level mean; Hayes & Moulton 2017, sec. 9.2). When
+    sites differ in how much they change, the paired *t* interval over the pooled
+    residents is too narrow; this one is not (the simulation in docs/statistics.md).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"resident_id": list("abcdef") * 2, "site_id": list("AABBCC") * 2,
+    ...                    "practice": "P1", "wave": ["pre"] * 6 + ["post"] * 6,
+    ...                    "v": [0.0] * 6 + [1.0, 1.0, 2.0, 2.0, 3.0, 3.0]})
+    >>> r = cluster_change(df, "v").iloc[0]
+    >>> float(r["estimate"]), int(r["n_sites"]), float(r["df"]), round(float(r["se"]), 4)
+    (2.0, 3, 2.0, 0.5774)
+    """
+    ci = _check_ci(ci)
+    changes = site_changes(
+        indicators,
+        value,
+        subject=subject,
+        site=site,
+        practice=practice,
+        wave=wave,
+        pre=pre,
+        post=post,
+    )
+    rows = []
+    for code, part in changes.groupby("practice", sort=False):
+        m = part["n_pairs"].to_numpy(float)
+        d = part["mean_diff"].to_numpy(float)
+        big_m, j = float(m.sum()), len(m)
+        est = float(np.sum(m * d) / big_m)
+        se, dof, lo, hi, pval = (math.nan,) * 5
+        if j >= 2:
+            se = math.sqrt(j / (j - 1) * float(np.sum((m / big_m) ** 2 * (d - est) ** 2)))
+            dof = float(j - 1)
+            if se > 0:
+                crit = float(stats.t.ppf(0.5 + ci / 2, dof))
+                lo, hi = est - crit * se, est + crit * se
+                pval = float(2 * stats.t.sf(abs(est / se), dof))
+        rows.append(
+            {
+                "practice": str(code),
+                "n_sites": j,
+                "n_pairs": int(big_m),
+                "estimate": est,
+                "se": se,
+                "df": dof,
+                "ci_low": lo,
+                "ci_high": hi,
+                "p": pval,
+            }
+        )
+    columns = ["practice", "n_sites", "n_pairs", "estimate", "se", "df", "ci_low", "ci_high", "p"]
+    out = pd.DataFrame(rows, columns=columns)
+    return out.iloc[np.argsort(out["practice"].to_numpy(str), kind="stable")].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------ data set helpers

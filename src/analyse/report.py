@@ -102,6 +102,10 @@ class Context:
     #: Results shared by every report of a run (families of suppressed tables, indicators ...),
     #: by name. Computed once per run (see :func:`load`), never per report.
     cache: dict = field(default_factory=dict, repr=False)
+    #: The report's primary outcome (a key of ``main_results.BETTER``) or None (default): with
+    #: None every *bedre*/*værre* of the report is one Holm family; with an outcome only its
+    #: statements can conclude and the others are exploratory (docs/statistics.md).
+    primary_outcome: str | None = None
 
     def cached(self, name: str, compute):
         """``compute()`` once per run; later calls (and later reports of the run) reuse it."""
@@ -1683,7 +1687,7 @@ def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.Supp
         cells = ctx.cached("trial_cells", lambda: _trial_cells(ctx, long))
         empty = _empty_trial_table()
         per_site = {s: cells.get((s, code), empty) for s in ctx.ds.sites}
-        per_site[TOTAL] = trial_table(sub, min_cell=ctx.min_cell)
+        per_site[TOTAL] = _cluster_interval(trial_table(sub, min_cell=ctx.min_cell), sub)
         return per_site
 
     return _family(
@@ -1700,6 +1704,26 @@ def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.Supp
             lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
         ),
     )
+
+
+def _cluster_interval(table: pd.DataFrame, sub: pd.DataFrame) -> pd.DataFrame:
+    """A practice's all-sites change with the interval that counts sites as the unit.
+
+    The practice is tried per site, so its change over all sites gets the interval of
+    :func:`analyse.prepost.cluster_change` (t on sites - 1 df; none from one site) in place
+    of the paired interval over pooled residents (issue 24). The mean change is unchanged.
+    """
+    from analyse.prepost import cluster_change
+
+    table = table.copy()
+    for value in table.index:
+        ci = (np.nan, np.nan)
+        if not sub.empty and table.at[value, "n"] > 0 and pd.notna(table.at[value, "ci_low"]):
+            r = cluster_change(sub, value)
+            if len(r):
+                ci = (float(r["ci_low"].iloc[0]), float(r["ci_high"].iloc[0]))
+        table.loc[value, ["ci_low", "ci_high"]] = ci
+    return table
 
 
 def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: str) -> list[Item]:

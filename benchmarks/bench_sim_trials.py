@@ -1,0 +1,19 @@
+"""``make bench``: the simulation study of the practice-vs-comparison conclusions.
+
+Runs :mod:`sim_trials` (site and site x time variation, dropout, missing answers; the
+package's own :func:`analyse.prepost.cluster_trial` and :func:`cluster_change`) and prints
+its table, the one in docs/statistics.md. ``SIM_TRIALS`` sets the trials per scenario.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import sim_trials  # noqa: E402
+
+if __name__ == "__main__":
+    sim_trials.main(["--trials", os.environ.get("SIM_TRIALS", "400"), "--no-model"])
