@@ -33,6 +33,8 @@ few seconds).
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 
@@ -198,6 +200,9 @@ _GAIN_TYPE_P = np.array(
 _PRACTICE_GAIN = 1.6
 #: Planted effect: change in loneliness (3-9) from pre to post in practice sites.
 _LONELINESS_EFFECT = -1.0
+#: SD of each site's own deviation from its practice's change (site x time variation), for
+#: loneliness (scale points) and for the latent resource behind satisfaction.
+_SITE_TIME_SD = (0.4, 0.2)
 
 _AGE_BANDS = np.array(["18-29", "30-49", "50-64", "65+"])
 _AGE_P = np.array([0.22, 0.36, 0.28, 0.14])
@@ -299,7 +304,9 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
     variance shared within the site) that drives network size, the share of relationships in
     which the resident gives something, loneliness, satisfaction and the staff's ratings.
     Loneliness is ``round(6.2 - z + e)`` in pre, and in post the same latent score plus
-    ``-1`` in practice sites (0 in comparison sites) plus new noise, clipped to 3-9. Each
+    ``-1`` in practice sites (0 in comparison sites) plus the site's own deviation (site x
+    time variation, SD 0.4: sites carry out a practice each their own way; SD 0.2 on the
+    latent score behind satisfaction) plus new noise, clipped to 3-9. Each
     relationship of pre is kept with a type-dependent probability (65-95 %); every resident
     in post gains on average as many relationships as they are expected to lose, with the
     types of the expected losses (a new staff member for one who left), so without a
@@ -339,7 +346,25 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
         )
     n_sites = int(n_sites)
     rng = np.random.default_rng(int(seed))
+    w, residents = _sites_and_residents(rng, n_sites)
+    relations = _relations(rng, w)
+    outcomes = _outcomes(rng, w, np.random.default_rng([int(seed), 24]))
+    understanding, items = _understanding(rng, w)
+    assessments = _assessments(rng, w)
+    practices = _practices_table(w)
+    return {
+        "residents": residents,
+        "relations": relations,
+        "outcomes": outcomes,
+        "understanding": understanding,
+        "items": items,
+        "assessments": assessments,
+        "practices": practices,
+    }
 
+
+def _sites_and_residents(rng: np.random.Generator, n_sites: int) -> tuple:
+    """The sites, their practices and the residents (with the latent resource ``z``)."""
     # ------------------------------------------------------------------ sites
     site_ids = np.array([f"H{i}" for i in range(1, n_sites + 1)], dtype=object)
     size = rng.integers(4, 17, size=n_sites)
@@ -378,7 +403,37 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "age_band": _str_na(_AGE_BANDS[age], age_missing),
         }
     )
+    state = SimpleNamespace(
+        has_post=has_post,
+        n_res=n_res,
+        n_staff=n_staff,
+        own_home=own_home,
+        practice_idx=practice_idx,
+        resident_ids=resident_ids,
+        site_ids=site_ids,
+        site_of=site_of,
+        site_practice=site_practice,
+        site_treated=site_treated,
+        treated=treated,
+        z=z,
+        zero_pre=zero_pre,
+        n_sites=n_sites,
+    )
+    return state, residents
 
+
+def _relations(rng: np.random.Generator, w: SimpleNamespace) -> tuple:
+    """Relationships before and after: kept, lost and gained (the practices' gains)."""
+    has_post, n_res, own_home, practice_idx, resident_ids, treated, z, zero_pre = (
+        w.has_post,
+        w.n_res,
+        w.own_home,
+        w.practice_idx,
+        w.resident_ids,
+        w.treated,
+        w.z,
+        w.zero_pre,
+    )
     # ------------------------------------------------------------------ relations, pre
     lam = np.exp(np.log(7.5) + 0.35 * z)
     k_pre = np.clip(rng.poisson(lam), 1, 15)
@@ -485,7 +540,38 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "initiative": _str_na(_INITIATIVE.astype(object)[rel_init], rel_init_missing),
         }
     )
+    w.__dict__.update(
+        g_gives=g_gives,
+        g_res=g_res,
+        k_gives=k_gives,
+        k_pre=k_pre,
+        k_res=k_res,
+        pre_gives=pre_gives,
+        pre_res=pre_res,
+        waves=waves,
+    )
+    return relations
 
+
+def _outcomes(
+    rng: np.random.Generator, w: SimpleNamespace, change_rng: np.random.Generator
+) -> tuple:
+    """Loneliness, satisfaction and wishes before and after (with site x time variation).
+
+    ``change_rng`` draws how much each site's change differs from its practice's (the
+    site x time variation of a real trial: each site carries out a practice its own way);
+    a generator of its own, so every other table is the same with or without it.
+    """
+    has_post, n_res, resident_ids, treated, waves, z, site_of, n_sites = (
+        w.has_post,
+        w.n_res,
+        w.resident_ids,
+        w.treated,
+        w.waves,
+        w.z,
+        w.site_of,
+        w.n_sites,
+    )
     # ------------------------------------------------------------------ outcomes
     post_idx = np.flatnonzero(has_post)
     n_post = len(post_idx)
@@ -496,6 +582,10 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
         + rng.normal(0.0, 0.7, n_post)
     )
     z_post = z[post_idx] + 0.5 * treated[post_idx] + rng.normal(0.0, 0.25, n_post)
+    site_time_lonely = change_rng.normal(0.0, _SITE_TIME_SD[0], n_sites)
+    site_time_z = change_rng.normal(0.0, _SITE_TIME_SD[1], n_sites)
+    lonely_post = lonely_post + site_time_lonely[site_of[post_idx]]
+    z_post = z_post + site_time_z[site_of[post_idx]]
     resp_pre = rng.choice(len(_RESPONDENTS), size=n_res, p=_RESPONDENT_P)
     resp_post = np.where(
         rng.random(n_post) < 0.85,
@@ -527,7 +617,39 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "respondent": _str_na(_RESPONDENTS.astype(object)[out_resp[order]]),
         }
     )
+    w.__dict__.update(
+        post_idx=post_idx,
+        resp_pre=resp_pre,
+        z_post=z_post,
+    )
+    return outcomes
 
+
+def _understanding(rng: np.random.Generator, w: SimpleNamespace) -> tuple:
+    """Staff's and residents' answers to the statements, and the items table."""
+    (
+        has_post,
+        n_res,
+        n_staff,
+        resident_ids,
+        resp_pre,
+        site_ids,
+        site_of,
+        site_treated,
+        waves,
+        n_sites,
+    ) = (
+        w.has_post,
+        w.n_res,
+        w.n_staff,
+        w.resident_ids,
+        w.resp_pre,
+        w.site_ids,
+        w.site_of,
+        w.site_treated,
+        w.waves,
+        w.n_sites,
+    )
     # ------------------------------------------------------------------ understanding
     n_items = len(ITEMS)
     item_codes = np.array([it[0] for it in ITEMS], dtype=object)
@@ -607,7 +729,57 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "dimension": pd.array([it[3] for it in ITEMS], dtype="string"),
         }
     )
+    w.__dict__.update(
+        staff_first=staff_first,
+        staff_ids=staff_ids,
+        total_staff=total_staff,
+    )
+    return understanding, items
 
+
+def _assessments(rng: np.random.Generator, w: SimpleNamespace) -> tuple:
+    """Two or three staff rate each resident's situation in each wave."""
+    (
+        g_gives,
+        g_res,
+        has_post,
+        k_gives,
+        k_pre,
+        k_res,
+        n_res,
+        n_staff,
+        post_idx,
+        pre_gives,
+        pre_res,
+        resident_ids,
+        site_of,
+        staff_first,
+        staff_ids,
+        total_staff,
+        waves,
+        z,
+        z_post,
+    ) = (
+        w.g_gives,
+        w.g_res,
+        w.has_post,
+        w.k_gives,
+        w.k_pre,
+        w.k_res,
+        w.n_res,
+        w.n_staff,
+        w.post_idx,
+        w.pre_gives,
+        w.pre_res,
+        w.resident_ids,
+        w.site_of,
+        w.staff_first,
+        w.staff_ids,
+        w.total_staff,
+        w.waves,
+        w.z,
+        w.z_post,
+    )
     # ------------------------------------------------------------------ assessments
     # 2-3 distinct raters per resident from the site's staff, the same in both waves
     n_raters = rng.integers(2, 4, size=n_res)
@@ -661,7 +833,12 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "rating": _int_na(a_rating[a_order], np.zeros(len(a_res), bool)),
         }
     )
+    return assessments
 
+
+def _practices_table(w: SimpleNamespace) -> pd.DataFrame:
+    """The practices tried, one row each."""
+    site_ids, site_practice = w.site_ids, w.site_practice
     # ------------------------------------------------------------------ practices
     used = [p for p in PRACTICES if p[0] in set(site_practice)]
     where = [site_ids[site_practice == p[0]] for p in used]
@@ -676,13 +853,4 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
             "end": pd.array([p[4] for p in used], dtype="string"),
         }
     )
-
-    return {
-        "residents": residents,
-        "relations": relations,
-        "outcomes": outcomes,
-        "understanding": understanding,
-        "items": items,
-        "assessments": assessments,
-        "practices": practices,
-    }
+    return practices
