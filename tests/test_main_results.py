@@ -318,3 +318,82 @@ def test_sections_speak_english_too(raw: Path) -> None:
     body = " ".join(_texts(main_results.hovedresultater(ctx) + main_results.sammenligning(ctx)))
     assert "scale 3–9, higher = lonelier" in body and "not randomised" in body
     assert "bedre" not in body and "usikkert" not in body
+
+
+# ----------------------------------------------------------------- issue 24: the family
+
+
+def test_every_report_is_one_holm_family_and_says_so(raw: Path) -> None:
+    from analyse.prepost import _padjust
+
+    for site in (report.ALL, "H1"):
+        ctx = report.load(raw, site=site)
+        fam = main_results.family(ctx)
+        members = fam[fam["in_family"]]
+        expected = _padjust(members["p"].to_numpy(float), np.zeros(len(members), int), "holm")
+        assert members["p_adjusted"].to_numpy() == pytest.approx(expected)
+        clear = fam["conclusion"].isin(["better", "worse"])
+        assert (fam.loc[clear, "p_adjusted"] < main_results.FAMILY_ALPHA).all()
+        assert not (fam["conclusion"].isin(["better", "worse"]) & ~fam["in_family"]).any()
+        body = " ".join(_texts(main_results.hovedresultater(ctx)))
+        assert "(Holm 1979)" in body and "højst 5 %" in body
+
+
+def test_a_clear_interval_that_holm_takes_back_is_uncertain_in_words(overview, monkeypatch) -> None:
+    raw_changes = main_results._raw_changes(overview).copy()
+    raw_changes["direction"] = "better"
+    raw_changes["p"] = 0.04  # each clear alone, none after Holm over several
+    raw_changes["n_sites"] = 5
+    monkeypatch.setattr(main_results, "_raw_changes", lambda ctx: raw_changes)
+    monkeypatch.setattr(
+        main_results,
+        "_comparison_raw",
+        lambda ctx: pd.DataFrame(columns=["practice", "outcome", "direction", "p", "few_sites"]),
+    )
+    ctx = report.Context(overview.ds, report.ALL, cache={})
+    ctx.cache.update(
+        {k: v for k, v in overview.cache.items() if not k.startswith("main_results:family")}
+    )
+    fam = main_results.family(ctx)
+    assert set(fam["conclusion"]) == {"uncertain_adjusted"}
+
+
+def test_a_practice_at_fewer_than_three_sites_gets_no_bedre_or_vaerre(overview) -> None:
+    frame = main_results.changes(overview)
+    arms = main_results._arm_changes(overview)
+    assert (frame["n_sites"] >= 0).all()
+    few = frame[
+        (frame["kind"] != "site") & (frame["n_sites"] < 3) & (frame["direction"] != "unknown")
+    ]
+    assert len(few) and (few["direction"] == "few_sites").all()
+    sentence = " ".join(_texts(main_results.hovedresultater(overview)))
+    assert "for få botilbud til at afgøre" in sentence and " botilbud, " in sentence
+    assert arms  # sites and degrees of freedom of every practice's change
+
+
+def test_comparison_table_shows_sites_and_residents_per_arm(overview) -> None:
+    items = main_results.sammenligning(overview)
+    table = next(i for i in items if isinstance(i, report.Table)).frame
+    for col in (
+        "Botilbud, praksis",
+        "Botilbud, sammenligning",
+        "Borgere, praksis",
+        "Borgere, sammenligning",
+    ):
+        assert col in table.columns
+    did = main_results.did_table(overview)
+    assert (did.groupby("outcome")["df"].nunique() <= 1).all()  # sites minus arms, per outcome
+    few = did["few_sites"].to_numpy(bool)
+    conclusions = table["Konklusion"].to_numpy()
+    assert all(c in ("for få botilbud til at afgøre", "kan ikke vises") for c in conclusions[few])
+
+
+def test_a_primary_outcome_makes_the_others_exploratory(raw: Path) -> None:
+    base = report.load(raw)
+    ctx = report.Context(base.ds, report.ALL, cache=base.cache, primary_outcome="loneliness")
+    fam = main_results.family(ctx)
+    others = fam.xs("change", level="kind")
+    others = others[others.index.get_level_values("outcome") != "loneliness"]
+    assert not others["conclusion"].isin(["better", "worse"]).any()
+    assert not others["in_family"].any()
+    assert "Det primære mål er ensomhed" in main_results.family_sentence(ctx)

@@ -19,6 +19,8 @@ from analyse.prepost import (
     PAIRED_COLUMNS,
     attrition,
     by_group,
+    cluster_change,
+    cluster_trial,
     guard,
     model,
     outcomes_long,
@@ -566,3 +568,109 @@ def test_model_argument_errors() -> None:
         model(frame, "loneliness", family="binomial")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="no column"):
         model(frame, "loneliness", site="botilbud")
+
+
+# ------------------------------------------------------- site-level trial (issue 24)
+
+
+def _site_frame(changes: dict[str, tuple[str, list[float]]]) -> pd.DataFrame:
+    """One row per resident and wave: site -> (practice, residents' changes); pre is 0."""
+    rows = []
+    for site, (arm, diffs) in changes.items():
+        for i, d in enumerate(diffs):
+            rid = f"{site}-{i}"
+            rows += [(rid, site, arm, "pre", 0.0), (rid, site, arm, "post", d)]
+    return pd.DataFrame(rows, columns=["resident_id", "site_id", "practice", "wave", "v"])
+
+
+def test_cluster_trial_equal_weights_is_students_t_on_site_means() -> None:
+    """Hayes & Moulton (2017, sec. 9.2.1): the unweighted t test of the cluster summaries."""
+    frame = _site_frame(
+        {
+            "A": ("P1", [1.0, 2.0, 0.0]),
+            "B": ("P1", [3.0, 2.5]),
+            "C": ("P1", [0.5, 1.5, 1.0, 2.0]),
+            "D": ("none", [0.0, -1.0]),
+            "E": ("none", [1.0, 0.0, 0.5]),
+            "F": ("none", [-0.5, 0.5]),
+        }
+    )
+    res = cluster_trial(frame, "v", weights="equal", min_pairs=2, min_cell=3).iloc[0]
+    treated, control = [1.0, 2.75, 1.25], [-0.5, 0.5, 0.0]
+    ref = stats.ttest_ind(treated, control)
+    ci = ref.confidence_interval(0.95)
+    assert res["estimate"] == pytest.approx(np.mean(treated) - np.mean(control), abs=1e-12)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((ci.low, ci.high), abs=1e-12)
+    assert res["p"] == pytest.approx(ref.pvalue, abs=1e-12)
+    assert (res["df"], res["n_sites"], res["n_sites_comparison"]) == (4, 3, 3)
+    assert (res["n_pairs"], res["n_pairs_comparison"]) == (9, 7)
+    assert not res["few_sites"] and res["withheld"] == "none"
+
+
+def test_cluster_trial_pools_the_spread_over_every_arm_with_sites_minus_arms_df() -> None:
+    sites = {
+        f"S{i}": ("none" if i < 4 else ("P1" if i < 7 else "P2"), [i % 3, 1.0]) for i in range(10)
+    }
+    res = cluster_trial(_site_frame(sites), "v", min_pairs=2, min_cell=3).set_index("practice")
+    assert res["df"].tolist() == [10 - 3, 10 - 3]
+
+
+def test_cluster_trial_two_sites_per_arm_gives_an_interval_but_no_conclusion() -> None:
+    frame = _site_frame(
+        {
+            "A": ("P1", [1.0, 2.0, 1.5]),
+            "B": ("P1", [2.0, 2.5, 3.0]),
+            "C": ("none", [0.0, 0.5, -0.5]),
+            "D": ("none", [0.0, 1.0, 0.2]),
+        }
+    )
+    res = cluster_trial(frame, "v", min_pairs=2, min_cell=3).iloc[0]
+    assert np.isfinite(res["ci_low"]) and res["df"] == 2
+    assert res["few_sites"] and "fewer than 3 per arm" in res["reason"]
+
+
+def test_inverse_variance_weights_equal_equal_weights_for_equal_sites() -> None:
+    rng = np.random.default_rng(3)
+    sites = {f"S{i}": ("P1" if i < 4 else "none", list(rng.normal(i % 3, 1, 6))) for i in range(8)}
+    frame = _site_frame(sites)
+    a = cluster_trial(frame, "v", min_pairs=2, min_cell=3)
+    b = cluster_trial(frame, "v", weights="equal", min_pairs=2, min_cell=3)
+    assert a[["estimate", "ci_low", "ci_high"]].to_numpy() == pytest.approx(
+        b[["estimate", "ci_low", "ci_high"]].to_numpy(), abs=1e-10
+    )
+
+
+def test_cluster_trial_bad_weights_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="weights"):
+        cluster_trial(_site_frame({"A": ("P1", [1.0])}), "v", weights="size")  # type: ignore[arg-type]
+
+
+def test_cluster_change_is_the_pooled_mean_with_a_site_level_interval() -> None:
+    frame = _site_frame(
+        {"A": ("P1", [1.0, 2.0, 3.0]), "B": ("P1", [0.0, 1.0]), "C": ("P1", [4.0, 4.0, 5.0, 3.0])}
+    )
+    res = cluster_change(frame, "v").iloc[0]
+    m, d = np.array([3, 2, 4]), np.array([2.0, 0.5, 4.0])
+    est = float((m * d).sum() / m.sum())
+    se = np.sqrt(3 / 2 * np.sum((m / m.sum()) ** 2 * (d - est) ** 2))
+    assert res["estimate"] == pytest.approx(est)  # the pooled mean of the 9 changes
+    assert res["se"] == pytest.approx(se) and res["df"] == 2
+    half = stats.t.ppf(0.975, 2) * se
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((est - half, est + half))
+
+
+def test_cluster_change_of_one_site_has_no_interval() -> None:
+    res = cluster_change(_site_frame({"A": ("P1", [1.0, 2.0, 3.0])}), "v").iloc[0]
+    assert res["n_sites"] == 1 and np.isnan(res["ci_low"]) and np.isnan(res["p"])
+
+
+def test_model_counts_sites_per_arm_not_all_sites() -> None:
+    """Issue 24: six sites of which two carry the practice are two sites for the practice."""
+    frame = model_frame().copy()
+    arm = frame["practice"] == "P1"
+    frame.loc[arm, "site_id"] = np.where(frame.loc[arm, "resident_id"].str[-1] < "5", "T1", "T2")
+    frame.loc[~arm, "site_id"] = "C" + frame.loc[~arm, "resident_id"].str[-1].map(
+        lambda c: str(int(c) % 6)
+    )
+    res = model(frame, "loneliness").iloc[0]
+    assert res["random_effects"].startswith("resident (only 2 site(s) in an arm")
