@@ -206,3 +206,69 @@ def test_a_note_survives_a_table_whose_hidden_cells_show_no_marker():
         ctx = SimpleNamespace(lang=lang, overview=False, t=lambda da, en, lang=lang: da if lang == "da" else en)
         assert isinstance(report._agreement_note(ctx, st), str)
         assert isinstance(main_results._comparison_note(ctx, st), str)
+
+
+@pytest.fixture(scope="module")
+def failing_run(data: Path, tmp_path_factory) -> tuple[Path, object]:
+    """A steering run whose H2 report fails in Fælles forståelse (a cell raising after the
+    first sections were written), with a machine path in the error."""
+    import shutil
+
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    from analyse.config import NOTEBOOKS_DIR
+
+    nbs = tmp_path_factory.mktemp("nbs")
+    for path in NOTEBOOKS_DIR.glob("*.ipynb"):
+        shutil.copy(path, nbs / path.name)
+    nb = nbformat.read(nbs / "botilbud-rapport.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "faelles_forstaaelse" in c.source)
+    nb.cells.insert(
+        at,
+        new_code_cell(
+            'if site == "H2":\n'
+            '    raise TypeError("planted: /" + "home/konsulent/secret/report.py line 9")'
+        ),
+    )
+    nbformat.write(nb, nbs / "botilbud-rapport.ipynb")
+    out = tmp_path_factory.mktemp("failing") / "run"
+    result = run_report(
+        data, out, sites=["H1", "H2"], audience="steering", workers=2, notebooks_dir=nbs,
+        progress=False,
+    )
+    return out, result
+
+
+def test_a_failed_report_is_withheld_whole_and_the_index_says_what_to_do(failing_run) -> None:
+    """All or nothing (issue 21): H2 fails midway; nothing of it is published, its error is in
+    the consultant's withheld folder, and no steering file holds a traceback, an exception
+    name or a machine path."""
+    from analyse.audit import ERRORS_FILE, WITHHELD_DIR, published_files
+
+    out, result = failing_run
+    status = {j.name: j.status for j in result.jobs}
+    assert status == {"H1": "ok", "H2": "failed", "samlet": "ok"}
+    assert not result.ok
+    assert not (out / "H2.html").exists() and not (out / "notebooks" / "H2.ipynb").exists()
+    assert not (out / "tabeller" / "H2").exists() and not (out / "tabeller" / "H2.xlsx").exists()
+    withheld = out / WITHHELD_DIR
+    assert (withheld / "H2.html").exists() and (withheld / "notebooks" / "H2.ipynb").exists()
+    errors = (withheld / ERRORS_FILE).read_text(encoding="utf-8")
+    assert "H2" in errors and "planted" in errors and "KUN FOR KONSULENTER" in errors
+    from analyse.audit import _notebook_text
+    from analyse.config import NOTEBOOKS_DIR
+
+    for path in published_files(out):
+        if path.suffix == ".xlsx":
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        shown = _notebook_text(path) if path.suffix == ".ipynb" else raw  # not the code
+        for leak in ("Traceback", "TypeError", "planted", "Error:"):
+            assert leak not in shown, (path.name, leak)
+        for machine_path in ("/home/konsulent", "/analyse-data-", str(NOTEBOOKS_DIR), str(out.parent)):
+            assert machine_path not in raw, (path.name, machine_path)
+    index = _visible((out / "index.html").read_text(encoding="utf-8"))
+    assert "Rapporten for botilbud H2 kunne ikke laves" in index
+    assert "kører rapporterne igen" in index and "H2.html" not in index
+    assert (out / "H1.html").exists() and (out / "samlet.html").exists()
