@@ -720,7 +720,13 @@ def run_report(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
         _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
-        from analyse.audit import AuditOutcome, enforce, failed_report_text, pseudonyms, withhold_failed
+        from analyse.audit import (
+            AuditOutcome,
+            enforce,
+            failed_report_text,
+            pseudonyms,
+            withhold_failed,
+        )
 
         # All or nothing: a report that failed is never published half-written.
         withhold_failed(tmp, jobs, names=pseudonyms(ds), lang=lang)
