@@ -1351,7 +1351,7 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
                 "Enighed blandt medarbejderne om, hvad en god relation er",
                 "Staff agreement on what a good relationship is",
             ),
-            note=_agreement_note(ctx, st),
+            note=_agreement_note(ctx, st, display),
         )
     )
     items += _roles(ctx)
@@ -1427,12 +1427,24 @@ def _agreement_sentences(ctx: Context, st: privacy.SuppressedTable) -> list[Item
     return items
 
 
-def _agreement_note(ctx: Context, st: privacy.SuppressedTable) -> str:
-    note = ctx.t(
-        f"{text.MISSING}: kan ikke beregnes (r_wg(J) kræver mindst {MIN_RWG_RATERS} medarbejdere, "
-        "α mindst 2). Grænser: r_wg(J) efter LeBreton & Senter (2008), α efter Krippendorff (2004).",
-        f"{text.MISSING}: cannot be computed (r_wg(J) needs at least {MIN_RWG_RATERS} staff, α at "
-        "least 2). Bands: r_wg(J) by LeBreton & Senter (2008), α by Krippendorff (2004).",
+def _agreement_note(
+    ctx: Context, st: privacy.SuppressedTable, shown: pd.DataFrame | None = None
+) -> str:
+    """The agreement table's footnote; the sentence on ``–`` only when a cell of ``shown``
+    (the displayed table) is ``–``."""
+    dash = shown is None or (shown.astype(str) == text.MISSING).to_numpy().any()
+    note = (
+        ctx.t(
+            f"{text.MISSING}: kan ikke beregnes (r_wg(J) kræver mindst {MIN_RWG_RATERS} "
+            "medarbejdere, α mindst 2). ",
+            f"{text.MISSING}: cannot be computed (r_wg(J) needs at least {MIN_RWG_RATERS} staff, "
+            "α at least 2). ",
+        )
+        if dash
+        else ""
+    ) + ctx.t(
+        "Grænser: r_wg(J) efter LeBreton & Senter (2008), α efter Krippendorff (2004).",
+        "Bands: r_wg(J) by LeBreton & Senter (2008), α by Krippendorff (2004).",
     )
     if ctx.overview:
         note += " " + ctx.t(
