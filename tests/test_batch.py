@@ -71,6 +71,13 @@ def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_en
     assert 'src="http' not in html  # self-contained
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "H1.html" in index and "FEJLET" in index
+    # all or nothing: H2's half-written files and its error are in the withheld folder only
+    assert "planted failure" not in index and "RuntimeError" not in index
+    assert not (out / "notebooks" / "H2.ipynb").exists()
+    assert (out / "tilbageholdt" / "notebooks" / "H2.ipynb").exists()
+    assert "planted failure in H2" in (out / "tilbageholdt" / "fejl.txt").read_text("utf-8")
+    run_json = (out / "run.json").read_text(encoding="utf-8")
+    assert "planted failure" not in run_json and "kunne ikke laves" in run_json
     # free text is data, never markup; spreadsheet formulas are neutralised
     samlet = (out / "samlet.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in samlet and "&lt;script&gt;" in samlet

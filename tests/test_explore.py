@@ -236,3 +236,47 @@ def test_interactive_views_offer_dropdowns(demo) -> None:
 def test_view_html_escapes_text() -> None:
     view = explore.View(["<script>x</script>"], [("t", pd.DataFrame({"A": ["<b>"]}))])
     assert "<script>" not in view.html() and "&lt;b&gt;" in view.html()
+
+
+def test_notebook_04_compares_one_site_with_the_comparison_pairs_of_all_sites() -> None:
+    """Issue 21: with ``site`` set the comparison had 0 comparison pairs ("for få par"); it now
+    uses the comparison group's pairs from every site, as a difference in mean change (the
+    overview's scale), and names the count model's ratio apart."""
+    ex = explore.open(DEMO_DATA, site="H1", interactive=False)
+    view = ex.comparison()
+    (_, shown), *_ = view.tables
+    pairs = pd.to_numeric(shown["Par i sammenligningsgruppen"], errors="coerce")
+    assert (pairs > 0).all()
+    scales = set(shown["Skala"])
+    assert "forskel i gennemsnitlig ændring" in scales
+    ratio_rows = shown[shown["Skala"].str.startswith("forhold")]
+    assert len(ratio_rows) == 1 and ratio_rows["Mål"].iloc[0].endswith("(forhold)")
+    assert shown["Praksis"].nunique() == 1  # this site's practice only
+
+
+def test_steering_notebook_shows_what_the_steering_reports_show() -> None:
+    """Issue 21: a steering notebook printed "6 borgere i botilbud H1" where the H1 steering
+    report hides the number; it now shows the reports' gated tables and hides what they hide."""
+    from analyse import report
+
+    for site in ("H1", "H2"):
+        ex = explore.open(DEMO_DATA, site=site, audience="steering", interactive=False)
+        ctx = report.load(DEMO_DATA, site=site, audience="steering")
+        title = " ".join(i.text for i in report.title(ctx) if hasattr(i, "text"))
+        summary = " ".join(ex.summary().texts)
+        count = re.search(r"(\d+) borgere i botilbud", summary)
+        if count:  # the notebook shows a count only where the report shows the same count
+            assert f"{count.group(1)} borgere" in title, (site, summary, title)
+        else:
+            assert "vises ikke" in summary
+        assert not ex.summary().tables  # no rows per table: counts of persons' rows
+        change = ex.outcome_change()
+        site_items = report._trial_items(
+            ctx, report.trial_family_table(ctx, report.trial_long(ctx)), "foer_efter", ""
+        )
+        reported = next(i.frame for i in site_items if hasattr(i, "frame"))
+        for _, frame in change.tables:
+            for _, row in frame.iterrows():
+                same = reported[reported["Mål"] == row["Mål"]]
+                assert len(same) == 1 and list(same.iloc[0]) == list(row), (site, row.to_dict())
+        assert ex.reliable_change().kind == "absent" and ex.attrition().kind == "absent"

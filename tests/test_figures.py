@@ -276,3 +276,34 @@ def test_figures_refuse_a_min_cell_below_the_privacy_floor(ind, min_cell):
     """One rule for min_cell everywhere (analyse.privacy.check_min_cell): never below 3."""
     with pytest.raises(ConfigError, match="at least 3"):
         figures.site_distribution(ind, min_cell=min_cell)
+
+
+def test_slope_chart_n_labels_never_overlap() -> None:
+    """Issue 21: "n=60" was drawn over "n=69" when two groups ended at nearly the same mean."""
+    changes = pd.DataFrame(
+        {
+            "group": ["P1", "P2", "Sammenligningsgruppen"],
+            "kind": ["practice", "practice", "comparison"],
+            "outcome": ["loneliness"] * 3,
+            "n": [60, 69, 40],
+            "mean_pre": [6.5, 6.4, 6.0],
+            "mean_post": [5.50, 5.52, 5.51],
+        }
+    )
+    fig = figures.before_after_means(changes, ranges={"loneliness": (3, 9)})
+    ax = fig.axes[0]
+    ys = sorted(t.xyann[1] for t in ax.texts if t.get_text().startswith("n="))
+    assert len(ys) == 3
+    low, high = ax.get_ylim()
+    assert all(b - a >= figures.LABEL_GAP * (high - low) - 1e-9 for a, b in zip(ys, ys[1:]))
+    assert all(low <= y <= high for y in ys)
+    plt.close(fig)
+
+
+def test_label_positions_keep_order_and_stay_near_their_values() -> None:
+    ys = figures.label_positions([5.0, 5.05, 5.1, 2.0], 0.0, 10.0, 0.5)
+    assert ys[3] == 2.0  # a label alone stays where it is
+    spread = sorted(ys[:3])
+    assert spread == [ys[0], ys[1], ys[2]]  # the order of the values is kept
+    assert all(b - a >= 0.5 - 1e-9 for a, b in zip(spread, spread[1:]))
+    assert abs(sum(spread) / 3 - 5.05) < 1e-9  # centred on the values

@@ -206,3 +206,226 @@ def test_a_note_survives_a_table_whose_hidden_cells_show_no_marker():
         ctx = SimpleNamespace(lang=lang, overview=False, t=lambda da, en, lang=lang: da if lang == "da" else en)
         assert isinstance(report._agreement_note(ctx, st), str)
         assert isinstance(main_results._comparison_note(ctx, st), str)
+
+
+@pytest.fixture(scope="module")
+def failing_run(data: Path, tmp_path_factory) -> tuple[Path, object]:
+    """A steering run whose H2 report fails in Fælles forståelse (a cell raising after the
+    first sections were written), with a machine path in the error."""
+    import shutil
+
+    import nbformat
+    from nbformat.v4 import new_code_cell
+
+    from analyse.config import NOTEBOOKS_DIR
+
+    nbs = tmp_path_factory.mktemp("nbs")
+    for path in NOTEBOOKS_DIR.glob("*.ipynb"):
+        shutil.copy(path, nbs / path.name)
+    nb = nbformat.read(nbs / "botilbud-rapport.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "faelles_forstaaelse" in c.source)
+    nb.cells.insert(
+        at,
+        new_code_cell(
+            'if site == "H2":\n'
+            '    raise TypeError("planted: /" + "home/konsulent/secret/report.py line 9")'
+        ),
+    )
+    nbformat.write(nb, nbs / "botilbud-rapport.ipynb")
+    out = tmp_path_factory.mktemp("failing") / "run"
+    result = run_report(
+        data, out, sites=["H1", "H2"], audience="steering", workers=2, notebooks_dir=nbs,
+        progress=False,
+    )
+    return out, result
+
+
+def test_a_failed_report_is_withheld_whole_and_the_index_says_what_to_do(failing_run) -> None:
+    """All or nothing (issue 21): H2 fails midway; nothing of it is published, its error is in
+    the consultant's withheld folder, and no steering file holds a traceback, an exception
+    name or a machine path."""
+    from analyse.audit import ERRORS_FILE, WITHHELD_DIR, published_files
+
+    out, result = failing_run
+    status = {j.name: j.status for j in result.jobs}
+    assert status == {"H1": "ok", "H2": "failed", "samlet": "ok"}
+    assert not result.ok
+    assert not (out / "H2.html").exists() and not (out / "notebooks" / "H2.ipynb").exists()
+    assert not (out / "tabeller" / "H2").exists() and not (out / "tabeller" / "H2.xlsx").exists()
+    withheld = out / WITHHELD_DIR
+    assert (withheld / "H2.html").exists() and (withheld / "notebooks" / "H2.ipynb").exists()
+    errors = (withheld / ERRORS_FILE).read_text(encoding="utf-8")
+    assert "H2" in errors and "planted" in errors and "KUN FOR KONSULENTER" in errors
+    from analyse.audit import _notebook_text
+    from analyse.config import NOTEBOOKS_DIR
+
+    for path in published_files(out):
+        if path.suffix == ".xlsx":
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        shown = _notebook_text(path) if path.suffix == ".ipynb" else raw  # not the code
+        for leak in ("Traceback", "TypeError", "planted", "Error:"):
+            assert leak not in shown, (path.name, leak)
+        for machine_path in ("/home/konsulent", "/analyse-data-", str(NOTEBOOKS_DIR), str(out.parent)):
+            assert machine_path not in raw, (path.name, machine_path)
+    index = _visible((out / "index.html").read_text(encoding="utf-8"))
+    assert "Rapporten for botilbud H2 kunne ikke laves" in index
+    assert "kører rapporterne igen" in index and "H2.html" not in index
+    assert (out / "H1.html").exists() and (out / "samlet.html").exists()
+
+
+# ----------------------------------------------------------------------------- sentences read back
+
+
+def _number(cell: str) -> float:
+    return float(str(cell).replace(".", "").replace(",", ".").replace("\u2212", "-"))
+
+
+def _report_tables(out: Path, name: str) -> dict[str, pd.DataFrame]:
+    folder = out / "tabeller" / name
+    return {
+        p.stem: pd.read_csv(p, sep=";", dtype=str, keep_default_na=False)
+        for p in sorted(folder.glob("*.csv"))
+    }
+
+
+_CHANGE = re.compile(
+    r"(?P<what>Ensomhed|Tilfredshed med relationer \(1-5\)|Relationer, som ikke er personale|"
+    r"Relationer, hvor borgeren giver): gennemsnittet (?:ændrede sig med (?P<diff>-?\d+(?:,\d+)?) fra før "
+    r"til efter|(?P<same>er det samme før og efter)) \((?P<n>\d+) borgere?\)\.(?: (?:Forskellen er "
+    r"(?P<word>usikker|næppe tilfældig): intervallet går fra (?P<lo>-?\d+(?:,\d+)?) til (?P<hi>-?\d+(?:,\d+)?)"
+    r"(?P<tail>[^.]*)\.|(?P<none>Der er ingen forskel)))?"
+)
+
+
+def _matches(table: pd.DataFrame, row: dict[str, str]) -> bool:
+    """Whether ``table`` has a row equal to ``row`` (numbers compared at the table's digits)."""
+    if not set(row) <= set(table.columns):
+        return False
+    for _, cells in table.iterrows():
+        ok = True
+        for col, want in row.items():
+            have = cells[col]
+            if col == "Mål":
+                ok = have == want
+            else:
+                try:
+                    digits = len(have.split(",")[1]) if "," in have else 0
+                    ok = round(_number(want), digits) == _number(have)
+                except ValueError:
+                    ok = False
+            if not ok:
+                break
+        if ok:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("name", ["H1", "H2", "samlet"])
+def test_every_change_sentence_agrees_with_its_own_table(steering_run, name) -> None:
+    """Issue 21: a sentence's numbers are its table's (at the table's digits), its word agrees
+    with its printed bounds ("helt over 0" never beside "0,0"), and an unchanged mean reads so."""
+    out, _ = steering_run
+    visible = re.sub(r"\s+", " ", html_unescape(_visible((out / f"{name}.html").read_text("utf-8"))))
+    tables = _report_tables(out, name)
+    sentences = list(_CHANGE.finditer(visible))
+    if name == "samlet":  # a site's own numbers may all be hidden; the overview's are not
+        assert sentences, name
+    for m in sentences:
+        row = {"Mål": m["what"], "Antal borgere": m["n"]}
+        if m["same"]:
+            row["Ændring"] = "0"
+        else:
+            row["Ændring"] = m["diff"]
+            assert _number(m["diff"]) != 0, m.group(0)  # a zero change reads as no change
+        if m["lo"] is not None:
+            lo, hi = _number(m["lo"]), _number(m["hi"])
+            row |= {"Nedre grænse (95 % KI)": m["lo"], "Øvre grænse (95 % KI)": m["hi"]}
+            if m["word"] == "usikker":
+                assert lo <= 0 <= hi, m.group(0)
+            elif "over 0" in m["tail"]:
+                assert lo > 0 and hi > 0, m.group(0)
+            else:
+                assert "under 0" in m["tail"] and lo < 0 and hi < 0, m.group(0)
+        assert any(_matches(t, row) for t in tables.values()), m.group(0)
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+_BULLET_PART = re.compile(r"^(?P<group>.+?)(?::)? (?P<diff>[+-]?[\d,]+|uændret|kan ikke vises) \((?P<word>[a-zæøå ]+)\)$|^(?P<hidden>.+?): kan ikke vises$")
+
+
+def test_overview_main_results_and_sources_agree_with_the_group_tables(steering_run) -> None:
+    """The Hovedresultater of the overview and the practice-vs-comparison sentences, read back
+    against the practices' own tables and the comparison table; the trial section never pools
+    the practices with the comparison group."""
+    from analyse.main_results import direction
+
+    out, _ = steering_run
+    visible = re.sub(r"\s+", " ", html_unescape(_visible((out / "samlet.html").read_text("utf-8"))))
+    tables = _report_tables(out, "samlet")
+    assert "foer_efter" not in tables  # no pooled table of practices and comparison group
+    assert "sammenligningsgruppe" in tables and not any("none" in t for t in tables)
+    groups = {"sammenligningsgruppen": tables["sammenligningsgruppe"]}
+    for key, table in tables.items():
+        if key.startswith("praksis_") and key != "praksis_mod_sammenligning":
+            groups[key.removeprefix("praksis_")] = table
+    outcomes = {"Ensomhed": "loneliness", "Tilfredshed med relationer": "satisfaction",
+                "Relationer, som ikke er personale": "n_nonstaff", "Relationer, hvor borgeren giver": "n_gives"}
+    checked = 0
+    for label, outcome in outcomes.items():
+        m = re.search(re.escape(label) + r" \([^)]*\): (.*?)\.(?: •| Bedre eller)", visible)
+        assert m, label
+        for part in m.group(1).split("; "):
+            p = _BULLET_PART.match(part)
+            assert p, part
+            if p["hidden"] or p["diff"] == "kan ikke vises":
+                continue
+            code = p["group"].split(" ")[0]
+            table = groups["sammenligningsgruppen" if code == "sammenligningsgruppen" else code]
+            row = table[table["Mål"].str.startswith(label)].iloc[0]
+            if p["diff"] == "uændret":
+                assert _number(row["Ændring"]) == 0, part
+            else:
+                assert _number(p["diff"]) == _number(row["Ændring"]) != 0, part
+            lo, hi = row["Nedre grænse (95 % KI)"], row["Øvre grænse (95 % KI)"]
+            want = direction(outcome, _number(row["Ændring"]), *(
+                (_number(lo), _number(hi)) if lo not in ("", "–") else (None, None)))
+            assert p["word"] == {"better": "bedre", "worse": "værre", "uncertain": "usikkert"}[want], part
+            checked += 1
+    assert checked
+    # Where a clear difference comes from: both changes as the groups' tables show them.
+    comparison = tables["praksis_mod_sammenligning"]
+    for m in re.finditer(
+        r"(?P<group>P\d+ [^.]*?) ligger (?P<word>bedre|værre) end sammenligningsgruppen på "
+        r"(?P<what>[^:,]+(?:, [^:]+)?)(?::|, men forskellen kommer fra sammenligningsgruppens "
+        r"ændring:)", visible
+    ):
+        label = m["what"][0].upper() + m["what"][1:]
+        row = comparison[(comparison["Praksis"] == m["group"]) & (comparison["Mål"] == label)]
+        assert len(row) == 1 and row["Konklusion"].iloc[0] == m["word"], m.group(0)
+
+
+def test_every_footnote_explains_only_markers_its_table_shows(steering_run) -> None:
+    """A footnote for (s), <5 or – stands under a table only when a cell shows that marker, and
+    no row of the comparison table mixes a hidden (s) with "cannot be computed" (–)."""
+    out, _ = steering_run
+    for name in ("H1", "samlet"):
+        page = (out / f"{name}.html").read_text(encoding="utf-8")
+        for body, note in re.findall(
+            r'<table class="nr-table">(.*?)</table>\s*(?:<p class="table-note">(.*?)</p>)?', page, re.S
+        ):
+            cells = {html_unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S)}
+            note = html_unescape(note or "")
+            assert ("(s):" in note) == ("(s)" in cells), (name, note)
+            assert ("<5:" in note) == ("<5" in cells), (name, note)
+            if "– betyder" in note or "–: " in note:
+                assert "–" in cells, (name, note)
+    comparison = _report_tables(out, "samlet")["praksis_mod_sammenligning"]
+    for _, row in comparison.iterrows():
+        cells = set(row.to_numpy())
+        assert not ({"(s)"} <= cells and "" in cells - {row.get("Bemærkning", "")}), row.to_dict()

@@ -190,3 +190,28 @@ def test_site_too_small_and_note():
     assert site_too_small_sentence("H4").startswith("Botilbud H4 har færre end 5 borgere")
     assert suppressed_note(3).startswith("<3: Tallet bygger på færre end 3 personer")
     assert suppressed_note(lang="en").startswith("<5: The number rests on fewer than 5 persons")
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        # issue 21: "0,0 til 0,3 … ligger helt over 0" — the bound needs a second digit
+        (0.02, 0.31, "intervallet går fra 0,02 til 0,31 og ligger helt over 0."),
+        (-0.3, -0.004, "intervallet går fra -0,300 til -0,004 og ligger helt under 0."),
+        (0.3, 1.2, "intervallet går fra 0,3 til 1,2 og ligger helt over 0."),
+        (-0.004, 0.5, "intervallet går fra 0,0 til 0,5, så der kan også være ingen forskel."),
+        # a change of exactly zero for everyone is no change, not an "uncertain" one
+        (0.0, 0.0, "Der er ingen forskel: alle har samme værdi før og efter."),
+    ],
+)
+def test_interval_words_never_contradict_their_printed_bounds(low, high, expected) -> None:
+    assert uncertainty_words(low, high).endswith(expected)
+
+
+def test_a_small_change_is_not_printed_as_zero_and_zero_reads_as_no_change() -> None:
+    from analyse.text import decimals_apart, fmt_change, no_change
+
+    assert fmt_change(0.04) == "0,04" and fmt_change(-0.04) == "-0,04"
+    assert fmt_change(0.4, sign=True) == "+0,4" and fmt_change(-1.25) == "-1,3"
+    assert no_change(0.0) and not no_change(0.001)
+    assert decimals_apart(0.96, 1.0) == 2 and decimals_apart(0.00001, 0.0) == 4

@@ -478,6 +478,96 @@ def enforce(
     return outcome
 
 
+#: The errors of reports that could not be made (in :data:`WITHHELD_DIR`), pseudonyms masked.
+ERRORS_FILE = "fejl.txt"
+
+_FAILED_PUBLIC = {
+    "da": "{report} kunne ikke laves, så den er ikke med i denne mappe; de øvrige rapporter er "
+    "ikke berørt. Konsulenten finder fejlbeskeden i mappen {folder}/ (filen {file}, må ikke "
+    "deles), retter årsagen og kører rapporterne igen.",
+    "en": "{report} could not be made, so it is not in this folder; the other reports are not "
+    "affected. The consultant finds the error message in the folder {folder}/ (the file {file}, "
+    "not to be shared), fixes the cause and runs the reports again.",
+}
+_FAILED_README = {
+    "da": "KUN FOR KONSULENTER – MÅ IKKE DELES MED STYREGRUPPEN.\n\n"
+    "Disse rapporter kunne ikke laves. Det, der nåede at blive skrevet (det kørte notebook med "
+    "fejlcellen, HTML og tabeller), er flyttet hertil og er ikke udgivet. Pseudonymer er "
+    "maskeret (B***). Ret årsagen og kør rapporterne igen.\n\nFejl:\n",
+    "en": "FOR CONSULTANTS ONLY – DO NOT SHARE WITH THE STEERING GROUP.\n\n"
+    "These reports could not be made. What was written before the error (the executed notebook "
+    "with the failing cell, HTML and tables) is moved here and is not published. Pseudonyms are "
+    "masked (B***). Fix the cause and run the reports again.\n\nErrors:\n",
+}
+
+
+def failed_report_text(name: str, *, lang: Literal["da", "en"] = "da") -> str:
+    """What the index and ``run.json`` say of a report that could not be made: plain words,
+    what to do, never the error itself (no exception name, no traceback, no path).
+
+    >>> failed_report_text("H2")[:43]
+    'Rapporten for botilbud H2 kunne ikke laves,'
+    """
+    from analyse.batch import OVERVIEW
+
+    if name == OVERVIEW:
+        report = "Den samlede rapport" if lang == "da" else "The overview report"
+    else:
+        report = f"Rapporten for botilbud {name}" if lang == "da" else f"The report for site {name}"
+    return _FAILED_PUBLIC[lang].format(report=report, folder=WITHHELD_DIR, file=ERRORS_FILE)
+
+
+def withhold_failed(
+    run_dir: Path,
+    jobs: Sequence[Job],
+    *,
+    names: set[str] = frozenset(),
+    lang: Literal["da", "en"] = "da",
+) -> list[str]:
+    """Move every file of a report that failed into the consultant-only folder: all or nothing.
+
+    A report whose notebook stopped on an error is never published half-written: its HTML,
+    tables and executed notebook (which hold the traceback and machine paths) go to
+    ``run_dir/tilbageholdt/`` (same relative paths), and ``tilbageholdt/fejl.txt`` records
+    each report's error with the pseudonyms in ``names`` masked. The job keeps its status
+    ``"failed"`` and its error (for the terminal); its files are emptied. Call it before
+    :func:`enforce`, ``index.html`` and ``run.json``; these say of the report only
+    :func:`failed_report_text`.
+
+    Returns
+    -------
+    list of str
+        The files moved, relative to ``run_dir``.
+    """
+    from analyse.batch import _safe_name
+
+    run_dir = Path(run_dir)
+    moved: list[str] = []
+    failed = [job for job in jobs if job.status == "failed"]
+    for job in failed:
+        stem = _safe_name(job.name)
+        candidates = set(_job_files(job)) | {
+            f"notebooks/{stem}.ipynb",
+            f"{stem}.html",
+            f"tabeller/{stem}.xlsx",
+        }
+        table_dir = run_dir / "tabeller" / stem
+        if table_dir.is_dir():
+            candidates |= {
+                p.relative_to(run_dir).as_posix() for p in table_dir.rglob("*") if p.is_file()
+            }
+        moved += [f for f in sorted(candidates) if _withhold(run_dir, f)]
+        job.files = []
+    if failed:
+        lines = "".join(
+            f"- {job.name}: {mask_text(job.error or '?', set(names))}\n" for job in failed
+        )
+        target = run_dir / WITHHELD_DIR / ERRORS_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_FAILED_README[lang] + lines, encoding="utf-8")
+    return moved
+
+
 def audit_command_run(run_dir: Path, data: Path | None = None) -> tuple[list[str], int]:
     """Audit a finished run folder; the data set and min_cell are read from its run.json.
 

@@ -18,7 +18,10 @@ must be new, empty or an earlier report run (:mod:`analyse.outputs`), checked be
 Report files are named by :func:`analyse.outputs.file_stem`. Stopped by Ctrl-C or SIGTERM
 (the CLI), the run kills its report processes and removes its temporary folders; the report
 processes also end by themselves when the run's process is killed (:func:`die_with_parent`). A site
-that fails is logged and marked in the index; the others complete; the exit code is non-zero.
+that fails is logged, and all of its files (its half-written HTML, tables and executed notebook)
+are moved into the consultant-only folder ``tilbageholdt/`` with its error
+(:func:`analyse.audit.withhold_failed`): index.html says in plain words that the report could
+not be made and what to do; the others complete; the exit code is non-zero.
 
 ``scheduler`` chooses where the reports run: ``"local"`` (default) is a pool of processes on
 this machine; ``"processes"`` starts a :class:`distributed.LocalCluster` for the run; a
@@ -233,6 +236,7 @@ def execute(
         log.debug("job %s failed\n%s", job.name, traceback.format_exc())
     if executed.exists():
         try:
+            scrub_paths(executed, job.parameters)
             job.files += export(
                 executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da"))
             )
@@ -241,6 +245,28 @@ def execute(
             job.error = (job.error or "") + f"; export: {type(err).__name__}: {err}"
     job.seconds = time.perf_counter() - t0
     return job
+
+
+def scrub_paths(executed: Path, parameters: dict[str, object]) -> None:
+    """Remove this machine's paths from an executed notebook, which is published as the run
+    record: papermill's ``input_path``/``output_path`` keep their file names, and the data
+    set's path (a private temporary folder) is written as its folder name, in the recorded
+    parameters and in the injected-parameters cell."""
+    nb = nbformat.read(executed, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if isinstance(record.get(key), str):
+            record[key] = Path(record[key]).name
+    dataset = parameters.get("dataset")
+    if isinstance(dataset, str) and dataset:
+        shown = Path(dataset).name
+        recorded = record.get("parameters", {})
+        if recorded.get("dataset") == dataset:
+            recorded["dataset"] = shown
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.source = cell.source.replace(dataset, shown)
+    nbformat.write(nb, executed)
 
 
 _EXPORTERS = threading.local()
@@ -542,7 +568,7 @@ def _index_status(job: Job, *, da: bool) -> str:
     if job.status == "withheld":
         return "Tilbageholdt" if da else "Withheld"
     if job.status != "ok":
-        return "FEJLET" if da else "FAILED"
+        return "FEJLET – kunne ikke laves" if da else "FAILED – could not be made"
     has_tables = any(f.endswith((".xlsx", ".csv")) for f in job.files)
     if job.name != OVERVIEW and not has_tables:
         return (
@@ -576,7 +602,12 @@ def write_index(
             for t in tables
         )
         status = _index_status(job, da=da)
-        err = f"<br><small>{html.escape(job.error)}</small>" if job.error else ""
+        if job.status == "failed":  # plain words and what to do; the error is withheld
+            from analyse.audit import failed_report_text
+
+            err = f"<br><small>{html.escape(failed_report_text(job.name, lang=lang))}</small>"
+        else:
+            err = f"<br><small>{html.escape(job.error)}</small>" if job.error else ""
         css = "small" if job.status == "ok" and status != "OK" else job.status
         rows.append(
             f'<tr class="{css}"><td>{link}</td><td>{tlinks}</td><td>{status}{err}</td></tr>'
@@ -689,7 +720,16 @@ def run_report(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
         _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
-        from analyse.audit import AuditOutcome, enforce
+        from analyse.audit import (
+            AuditOutcome,
+            enforce,
+            failed_report_text,
+            pseudonyms,
+            withhold_failed,
+        )
+
+        # All or nothing: a report that failed is never published half-written.
+        withhold_failed(tmp, jobs, names=pseudonyms(ds), lang=lang)
 
         # Steering: reports with a finding are moved to the consultant-only folder.
         audit = (
@@ -720,6 +760,8 @@ def run_report(
             "jobs": [
                 {k: v for k, v in asdict(j).items() if k not in ("notebook", "parameters")}
                 | {"notebook": j.notebook.name}
+                # the error itself (exception, paths) is in the withheld folder only
+                | ({"error": failed_report_text(j.name, lang=lang)} if j.status == "failed" else {})
                 for j in jobs
             ],
             "audit": audit.public,

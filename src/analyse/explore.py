@@ -508,6 +508,32 @@ def _problem_view(err: DataError, lang: Lang) -> View:
     )
 
 
+def _report_view(items: Sequence[object], keep: Sequence[str] | None) -> View:
+    """A steering report's items (:mod:`analyse.report`) as a view: sentences, tables with
+    their footnotes and figures; with ``keep``, only the sentences and table rows of those
+    measures (labels as the report writes them)."""
+    texts: list[str] = []
+    tables: list[tuple[str, pd.DataFrame]] = []
+    figs: list[object] = []
+    for item in items:
+        kind = type(item).__name__
+        if kind == "Paragraph":
+            if keep is None or item.kind == "note" or item.text.startswith(tuple(keep)):
+                texts.append(item.text)
+        elif kind == "Heading":
+            texts.append(item.text)
+        elif kind == "Table":
+            frame = item.frame
+            if keep is not None and len(frame.columns):
+                frame = frame[frame.iloc[:, 0].isin(keep)].reset_index(drop=True)
+            tables.append((item.title, frame))
+            if item.note:
+                texts.append(item.note)
+        elif kind == "Figure":
+            figs.append(item.figure)
+    return View(texts, tables, figs)
+
+
 def _unknown_site(site: str, sites: Sequence[str], lang: Lang) -> str:
     by_lower = {s.lower(): s for s in sites}
     close = [by_lower[c] for c in difflib.get_close_matches(site.lower(), list(by_lower), n=1)]
@@ -624,6 +650,30 @@ class _Base:
             self._cache["indicators"] = indicators(self.data)
         return self._cache["indicators"]
 
+    def report_context(self, site: str | None = None):
+        """The steering report's context of ``site`` (default :attr:`site`) over the whole
+        data set: its gate decides what a steering notebook shows, exactly as in the steering
+        reports of a run on the same data (one cache, so the gate is solved once)."""
+        from analyse.report import Context
+
+        site = self.site if site is None else site
+        key = ("report_context", site)
+        if key not in self._cache:
+            shared = self._cache.setdefault("report_cache", {})
+            self._cache[key] = Context(
+                self.ds, site, "steering", self.lang, self.min_cell, self.seed, {}, shared
+            )
+        return self._cache[key]
+
+    def _residents_hidden(self) -> bool:
+        """Whether the steering report hides how many residents :attr:`site` has."""
+        if self.site == ALL:
+            return False
+        from analyse.report import group_hidden
+
+        ctx = self.report_context()
+        return bool(ctx.too_small or group_hidden(ctx, ("residents", str(self.site))))
+
     def _blocked(self) -> View | None:
         if self.problem is None:
             return None
@@ -640,6 +690,16 @@ class _Base:
 
     def _absent(self, da: str, en: str) -> View:
         return View([_t(self.lang, da, en)], kind="absent")
+
+    def _not_in_steering_reports(self) -> View:
+        """Steering: an analysis the steering reports do not publish is not shown either, so
+        that a steering notebook never shows a number its reports hide."""
+        return self._absent(
+            "Vises ikke i styregruppens udgave: styregruppens rapporter viser ikke denne analyse, "
+            'og notebooken viser kun, hvad de viser. Brug audience = "consultant".',
+            "Not shown in the steering-group edition: the steering reports do not show this "
+            'analysis, and the notebook shows only what they show. Use audience = "consultant".',
+        )
 
     def _consultants_only(self) -> View:
         return self._absent(
@@ -741,15 +801,26 @@ class _Base:
             if self.site == ALL
             else _t(lang, f"botilbud {self.site}", f"site {self.site}")
         )
-        texts = [
-            _t(
-                lang,
-                f"{text.count_phrase(ds.residents['resident_id'].nunique(), 'resident', lang)} i "
-                f"{where}; målinger: {waves}.",
-                f"{text.count_phrase(ds.residents['resident_id'].nunique(), 'resident', lang)} in "
-                f"{where}; waves: {waves}.",
-            )
-        ]
+        n_res = ds.residents["resident_id"].nunique()
+        if self.steering and self._residents_hidden():
+            # The steering report of this site hides the number: so does the notebook.
+            texts = [
+                _t(
+                    lang,
+                    f"Hvor mange borgere der er i {where}, vises ikke (som i styregruppens "
+                    f"rapport); målinger: {waves}.",
+                    f"How many residents {where} has is not shown (as in the steering report); "
+                    f"waves: {waves}.",
+                )
+            ]
+        else:
+            texts = [
+                _t(
+                    lang,
+                    f"{text.count_phrase(n_res, 'resident', lang)} i {where}; målinger: {waves}.",
+                    f"{text.count_phrase(n_res, 'resident', lang)} in {where}; waves: {waves}.",
+                )
+            ]
         missing = [
             _TABLE_NAMES[k][0 if lang == "da" else 1] for k in _TABLE_NAMES if getattr(ds, k).empty
         ]
@@ -784,6 +855,8 @@ class _Base:
                     "with the steering group.",
                 )
             )
+        if self.steering:  # row counts are counts of persons' rows: not in a steering report
+            return View(texts)
         return View(
             texts, [(_t(lang, "Rækker pr. tabel", "Rows per table"), display_table(rows, lang))]
         )
@@ -2066,12 +2139,36 @@ class _Afproevning(_Base):
             picked = _merge(*(draw(v) for v in values))
         return _merge(View([], [(title, shown)]), picked)
 
+    def _steering_changes(self, values: Sequence[str]) -> View:
+        """Steering: the before/after tables and sentences of the steering reports, through
+        their gate (this site's report, or the overview's practices and comparison group),
+        the rows of ``values`` only."""
+        from analyse import report
+
+        ctx = self.report_context()
+        if ctx.too_small:
+            return View([item.text for item in report._too_small(ctx)])
+        long = report.trial_long(ctx)
+        if self.site == ALL:
+            items = report._by_practice(ctx, long)
+        else:
+            st = report.trial_family_table(ctx, long)
+            items = report._trial_items(
+                ctx,
+                st,
+                "foer_efter",
+                _t(self.lang, "Før og efter afprøvningen", "Before and after"),
+            )
+        return _report_view(items, [report._value_label(ctx, v) for v in values])
+
     @_guarded
     def outcome_change(self, outcome: str | None = None) -> View:
         """Loneliness and satisfaction before and after, per practice (complete pairs)."""
         missing = self._two_waves()
         if missing is not None:
             return missing
+        if self.steering:
+            return self._steering_changes(_OUTCOMES)
         values = [v for v in _OUTCOMES if self._long()[v].notna().any()]
         if not values:
             return self._absent(
@@ -2095,6 +2192,8 @@ class _Afproevning(_Base):
         missing = self._two_waves()
         if missing is not None:
             return missing
+        if self.steering:  # the reports show relationships not with staff and where one gives
+            return self._steering_changes(("n_nonstaff", "n_gives"))
         return self._change_by_practice(
             self.indicators(),
             list(_NETWORK),
@@ -2106,25 +2205,67 @@ class _Afproevning(_Base):
             ),
         )
 
+    def _trial_data(self) -> pd.DataFrame:
+        """Outcomes and relationship indicators per resident and wave, of the WHOLE data set
+        (the comparison group's pairs come from every site)."""
+        from analyse.prepost import outcomes_long
+        from analyse.relations import indicators
+
+        if "trial_all" not in self._cache:
+            ind = indicators(self.ds)[["resident_id", "wave", "n_nonstaff", "n_gives"]]
+            self._cache["trial_all"] = outcomes_long(self.ds).merge(
+                ind, on=["resident_id", "wave"], how="left"
+            )
+        return self._cache["trial_all"]
+
+    def _own_practice(self) -> str | None:
+        """The practice tried at :attr:`site` (None for all sites)."""
+        if self.site == ALL:
+            return None
+        codes = self.data.residents["practice"].dropna().astype(str).mode()
+        return str(codes.iloc[0]) if len(codes) else "none"
+
     @_guarded
     def comparison(self) -> View:
-        """Each practice against the comparison group (difference in differences)."""
+        """Each practice against the comparison group (difference in differences).
+
+        On the overview's scale: the difference in mean change (points or relationships per
+        resident), with the comparison group's pairs from every site, also when :attr:`site`
+        is set (then this site's residents against them). Consultants also see the count
+        model's ratio for relationships not with staff, named as a ratio. Steering: the
+        overview's gated table, through the reports' gate.
+        """
         from analyse import prepost
+        from analyse.report import TRIAL_VALUES
 
         missing = self._two_waves()
         if missing is not None:
             return missing
-        rows = [
-            prepost.model(self._long(), "loneliness", min_cell=self.min_cell).assign(
-                outcome="loneliness"
-            ),
-            prepost.model(
-                self.indicators(), "n_nonstaff", family="count", min_cell=self.min_cell
-            ).assign(outcome="n_nonstaff"),
-        ]
-        table = pd.concat(rows, ignore_index=True)
+        own = self._own_practice()
+        if own == "none":
+            return self._absent(
+                f"Botilbud {self.site} er selv sammenligningsgruppe: her er ingen praksis at "
+                'sammenligne. Brug site = "all" for at se hver praksis mod sammenligningsgruppen.',
+                f"Site {self.site} is itself a comparison group: there is no practice to compare. "
+                'Use site = "all" to see each practice against the comparison group.',
+            )
         if self.steering:
-            table = table[table["withheld"] != "all"]
+            return self._comparison_steering(own)
+        long = self._trial_data()
+        if own is not None:  # this site's residents, and the comparison group of all sites
+            site_of = long["site_id"].astype(str) == str(self.site)
+            long = long[site_of | (long["practice"].astype(str) == "none")]
+        rows = [
+            prepost.model(long, v, min_cell=self.min_cell).assign(outcome=v)
+            for v in TRIAL_VALUES
+            if long[v].notna().any()
+        ]
+        rows.append(
+            prepost.model(long, "n_nonstaff", family="count", min_cell=self.min_cell).assign(
+                outcome="n_nonstaff_ratio"
+            )
+        )
+        table = pd.concat(rows, ignore_index=True)
         table = self._practice_labels(table)
         table["ci"] = [
             text.fmt_ci(lo, hi, 2, self.lang)
@@ -2136,12 +2277,27 @@ class _Afproevning(_Base):
         ]
         table["scale"] = [
             {
-                "difference": _t(self.lang, "forskel i point", "difference in points"),
-                "ratio": _t(self.lang, "forhold (1 = ingen forskel)", "ratio (1 = no difference)"),
+                "difference": _t(
+                    self.lang, "forskel i gennemsnitlig ændring", "difference in mean change"
+                ),
+                "ratio": _t(
+                    self.lang,
+                    "forhold mellem rater (tællemodel; 1 = ingen forskel)",
+                    "ratio of rates (count model; 1 = no difference)",
+                ),
             }.get(str(s), str(s))
             for s in table["scale"]
         ]
         table = table.rename(columns={"p": "p_model"})
+        outcome_label = {
+            v: label(v, self.lang) for v in table["outcome"].unique() if v != "n_nonstaff_ratio"
+        }
+        outcome_label["n_nonstaff_ratio"] = _t(
+            self.lang,
+            "Relationer, som ikke er personale (forhold)",
+            "Relationships not with staff (ratio)",
+        )
+        table["outcome"] = [outcome_label[o] for o in table["outcome"]]
         shown = display_table(
             table[
                 [
@@ -2162,7 +2318,7 @@ class _Afproevning(_Base):
         )
         figs = []
         for outcome, part in table.groupby("outcome", sort=False):
-            ratio = (part["scale"].str.startswith(("forhold", "ratio"))).any()
+            ratio = bool((part["scale"].str.startswith(("forhold", "ratio"))).any())
             figs.append(
                 forest(
                     part,
@@ -2172,22 +2328,54 @@ class _Afproevning(_Base):
                     high="ci_high",
                     title=_t(
                         self.lang,
-                        f"{label(str(outcome), self.lang)}: praksis mod sammenligningsgruppen",
-                        f"{label(str(outcome), self.lang)}: practice against the comparison group",
+                        f"{outcome}: praksis mod sammenligningsgruppen",
+                        f"{outcome}: practice against the comparison group",
                     ),
                     xlabel=_t(self.lang, "Forhold (1 = ingen forskel)", "Ratio (1 = no difference)")
                     if ratio
                     else _t(
-                        self.lang, "Forskel i ændring (point)", "Difference in change (points)"
+                        self.lang,
+                        "Forskel i gennemsnitlig ændring",
+                        "Difference in mean change",
                     ),
                     lang=self.lang,
                     reference=1.0 if ratio else 0.0,
                 )
             )
+        where = (
+            _t(self.lang, "alle botilbud", "all sites")
+            if own is None
+            else _t(self.lang, f"botilbud {self.site}", f"site {self.site}")
+        )
+        texts = [
+            _t(
+                self.lang,
+                f"Praksis i {where} mod sammenligningsgruppens par fra alle botilbud. Forskellen "
+                "er i gennemsnitlig ændring, som i den samlede rapport; forholdet for relationer, "
+                "som ikke er personale, er en tællemodels forhold mellem rater og står for sig.",
+                f"Practice in {where} against the comparison group's pairs from all sites. The "
+                "difference is in mean change, as in the overview report; the ratio for "
+                "relationships not with staff is a count model's ratio of rates, shown apart.",
+            )
+        ]
         title = _t(
             self.lang, "Forskel-i-forskelle pr. praksis", "Difference in differences by practice"
         )
-        return View([], [(title, shown)], figs)
+        return View(texts, [(title, shown)], figs)
+
+    def _comparison_steering(self, own: str | None) -> View:
+        """The overview's practice-vs-comparison table as the steering reports publish it."""
+        from analyse import main_results
+
+        ctx = self.report_context(ALL)
+        items = main_results.sammenligning(ctx)
+        if own is not None:
+            group = main_results._practice_name(ctx, own)
+            for item in items:
+                if hasattr(item, "frame"):
+                    col = _t(self.lang, "Praksis", "Practice")
+                    item.frame = item.frame[item.frame[col] == group].reset_index(drop=True)
+        return _report_view(items, None)
 
     @_guarded
     def reliable_change(
@@ -2202,6 +2390,8 @@ class _Afproevning(_Base):
         missing = self._two_waves()
         if missing is not None:
             return missing
+        if self.steering:
+            return self._not_in_steering_reports()
         if outcome not in _OUTCOMES:
             raise ConfigError(f"outcome must be one of {list(_OUTCOMES)}; received {outcome!r}.")
         r = {**RELIABILITY, **dict(reliability or {})}.get(outcome)
@@ -2339,7 +2529,7 @@ class _Afproevning(_Base):
         if missing is not None:
             return missing
         if self.steering:
-            return self._attrition_steering()
+            return self._not_in_steering_reports()
         long = self._long()
         at_pre = long[long["wave"].astype(str) == "pre"]
         after = set(long.loc[long["wave"].astype(str) == "post", "resident_id"])

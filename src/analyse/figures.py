@@ -1211,6 +1211,70 @@ def _dot_panels(
     return fig
 
 
+#: The least vertical distance between two end labels of a slope chart, as a share of the axis.
+LABEL_GAP = 0.07
+
+
+def label_positions(values: Sequence[float], low: float, high: float, gap: float) -> list[float]:
+    """Heights for labels at ``values`` on an axis from ``low`` to ``high``, at least
+    ``gap`` apart (in data units), each as near its value as the others allow; in the input order.
+
+    >>> label_positions([5.0, 5.1, 2.0], 0.0, 10.0, 0.7)
+    [4.7, 5.4, 2.0]
+    """
+    if not len(values):
+        return []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ys = [float(values[i]) for i in order]
+    # Push up from below, then pull the stack back down so it stays inside the axis and
+    # centred on its values (a block of k labels sits around their mean).
+    for i in range(1, len(ys)):
+        ys[i] = max(ys[i], ys[i - 1] + gap)
+    blocks: list[list[int]] = []
+    for i in range(len(ys)):
+        if blocks and ys[i] - ys[blocks[-1][-1]] <= gap + 1e-12:
+            blocks[-1].append(i)
+        else:
+            blocks.append([i])
+    out = ys[:]
+    for block in blocks:
+        wanted = sum(float(values[order[i]]) for i in block) / len(block)
+        start = wanted - gap * (len(block) - 1) / 2
+        for k, i in enumerate(block):
+            out[i] = start + k * gap
+    for i in range(1, len(out)):  # blocks moved down may now touch the one below
+        out[i] = max(out[i], out[i - 1] + gap)
+    top = high - gap / 2
+    if out and out[-1] > top:
+        shift = out[-1] - top
+        out = [y - shift for y in out]
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = min(out[i], out[i + 1] - gap)
+    result = [0.0] * len(values)
+    for pos, i in enumerate(order):
+        result[i] = round(out[pos], 10)
+    return result
+
+
+def _place_end_labels(ax, labels: list[tuple[float, str, str]]) -> None:
+    """Write each line's ``n=`` at its end, moved apart so that no two labels overlap."""
+    if not labels:
+        return
+    low, high = ax.get_ylim()
+    gap = LABEL_GAP * (high - low)
+    ys = label_positions([y for y, _, _ in labels], low, high, gap)
+    for (y, label, colour), y_text in zip(labels, ys, strict=True):
+        ax.annotate(
+            label,
+            (1, y),
+            xytext=(1.06, y_text),
+            textcoords="data",
+            va="center",
+            fontsize=8,
+            color=colour,
+        )
+
+
 def before_after_means(
     changes: pd.DataFrame,
     *,
@@ -1252,6 +1316,7 @@ def before_after_means(
         seen: dict[str, Line2D] = {}
         for ax, outcome in zip(axes, outcomes, strict=False):
             rows = frame[(frame["outcome"].astype(str) == outcome) & drawable]
+            n_labels: list[tuple[float, str, str]] = []
             for _, r in rows.iterrows():
                 colour = KIND_COLOURS.get(str(r.get("kind", "practice")), "#0072B2")
                 (line,) = ax.plot(
@@ -1260,15 +1325,7 @@ def before_after_means(
                 seen.setdefault(str(r["group"]), line)
                 n = r.get("n")
                 if n is not None and not pd.isna(n):
-                    ax.annotate(
-                        f"n={int(n)}",
-                        (1, r["mean_post"]),
-                        xytext=(6, 0),
-                        textcoords="offset points",
-                        va="center",
-                        fontsize=8,
-                        color=colour,
-                    )
+                    n_labels.append((float(r["mean_post"]), f"n={int(n)}", colour))
             ax.set_xticks([0, 1], [_st("pre", lang), _st("post", lang)])
             ax.set_xlim(-0.25, 1.25)
             ax.set_title(labels.get(outcome, outcome) if labels else outcome, fontsize=10)
@@ -1286,6 +1343,7 @@ def before_after_means(
                 ax.set_ylim(low, top)
             else:
                 ax.margins(y=0.25)
+            _place_end_labels(ax, n_labels)
         for ax in axes[len(outcomes) :]:
             ax.set_visible(False)
         fig.suptitle(_st("means_title", lang), fontsize=12)

@@ -494,9 +494,10 @@ def _change_phrase(ctx: Context, row: pd.Series) -> str:
     who = ctx.t("her", "here") if row["kind"] == "site" else _lower_first(str(row["group"]))
     if row["direction"] == "unknown":
         return f"{who}: {word}"
-    diff = text.fmt_number(row["mean_diff"], 1, ctx.lang)
-    if not diff.startswith(("-", "−")) and float(row["mean_diff"]) > 0:
-        diff = "+" + diff
+    if text.no_change(row["mean_diff"]):
+        diff = ctx.t("uændret", "unchanged")
+    else:
+        diff = text.fmt_change(row["mean_diff"], 1, ctx.lang, sign=True)
     if row["kind"] == "site":
         return f"{who} {diff} ({word})"
     return f"{who} {diff} ({word}; {_basis(ctx, row['n_sites'], row['n'])})"
@@ -831,14 +832,36 @@ def comparison_gated(ctx: Context) -> tuple[privacy.SuppressedTable, pd.DataFram
         min_cell=ctx.min_cell,
         force=pd.DataFrame({"n": hidden}, index=table.index),
     )
-    plain, n_comp = [], []
+    plain, n_comp, plain_marker, n_comp_shown = [], [], [], []
     for p, o in zip(did["practice"], did["outcome"], strict=True):
         own = _gated_row(totals[p], o) if p in totals else {"mean_diff": np.nan}
         ref = _gated_row(base, o) if base is not None else {"mean_diff": np.nan, "n": np.nan}
         plain.append(own["mean_diff"] - ref["mean_diff"])
         n_comp.append(ref["n"])
-    extra = pd.DataFrame({"plain_diff": plain, "n_comparison": n_comp}, index=table.index)
+        # A difference of a hidden change is hidden, with the gate's own marker (never "–",
+        # whose footnote says "cannot be computed").
+        markers = [
+            _hidden_marker(ctx, t, o, "mean_diff") for t in (totals.get(p), base) if t is not None
+        ]
+        plain_marker.append(next((m for m in markers if m), None))
+        n_comp_shown.append(_hidden_marker(ctx, base, o, "n") if base is not None else None)
+    extra = pd.DataFrame(
+        {
+            "plain_diff": plain,
+            "n_comparison": n_comp,
+            "plain_marker": plain_marker,
+            "n_comparison_marker": n_comp_shown,
+        },
+        index=table.index,
+    )
     return st, extra
+
+
+def _hidden_marker(ctx: Context, st: privacy.SuppressedTable, row: str, col: str) -> str | None:
+    """What a gated table shows in a hidden cell (``<5``, ``(s)``, an interval); None if shown."""
+    if row not in st.values.index or col not in st.values.columns or not st.mask.at[row, col]:
+        return None
+    return str(st.display(ctx.lang).at[row, col])
 
 
 def sammenligning(ctx: Context) -> list[Item]:
@@ -866,6 +889,7 @@ def sammenligning(ctx: Context) -> list[Item]:
     items.append(Paragraph(_comparison_intro(ctx)))
     items.append(Paragraph(_comparison_caveat(ctx, n_tests, did), "note"))
     frame = _comparison_frame(ctx, st, extra)
+    items += [Paragraph(s) for s in _source_sentences(ctx, frame)]
     fig = forest_plot(frame, labels=_outcome_titles(ctx), lang=ctx.lang)
     if fig is None:
         items.append(Paragraph(_nothing_to_draw(ctx)))
@@ -875,18 +899,90 @@ def sammenligning(ctx: Context) -> list[Item]:
                 fig, ctx.t("Praksis minus sammenligningsgruppe", "Practice minus comparison group")
             )
         )
+    display = _comparison_display(ctx, st, extra, frame)
     items.append(
         Table(
-            _comparison_display(ctx, st, extra, frame),
+            display,
             "praksis_mod_sammenligning",
             ctx.t(
                 "Ændring i praksis minus ændring i sammenligningsgruppen",
                 "Change in the practice minus change in the comparison group",
             ),
-            note=_comparison_note(ctx, st),
+            note=_comparison_note(ctx, st, display),
         )
     )
     return items
+
+
+_OPPOSITE = {"better": "worse", "worse": "better"}
+
+
+def _source_sentences(ctx: Context, frame: pd.DataFrame) -> list[str]:
+    """Where each clear practice-vs-comparison difference comes from, in words.
+
+    A practice can be "bedre" than the comparison group only because the comparison group got
+    worse; a reader must not take that as the practice's own improvement. For every row the
+    table concludes is better or worse (after Holm's adjustment), one sentence gives both changes (gated cells
+    of the practices' own tables) and, when the practice's own change is not clearly in the
+    difference's direction while the comparison group's is clearly the other way, says that
+    the difference comes from the comparison group's change.
+    """
+    totals = practice_totals(ctx)
+    base = totals.get(COMPARISON)
+    if base is None:
+        return []
+    out = []
+    for _, row in frame.iterrows():
+        # Only the differences the table concludes on (clear also after Holm's adjustment).
+        if row["direction"] not in _OPPOSITE or not row["clear_after_holm"]:
+            continue
+        if row["practice"] not in totals:
+            continue
+        outcome = row["outcome"]
+        own = _gated_row(totals[row["practice"]], outcome)
+        ref = _gated_row(base, outcome)
+        if _missing(own["mean_diff"]) or _missing(ref["mean_diff"]):
+            continue
+        own_dir = direction(outcome, own["mean_diff"], own["ci_low"], own["ci_high"])
+        ref_dir = direction(outcome, ref["mean_diff"], ref["ci_low"], ref["ci_high"])
+        what = _lower_first(SHORT_LABELS[outcome][ctx.lang])
+        group = str(row["group"])
+        word = DIRECTION_WORDS[row["direction"]][ctx.lang]
+        own_text = _moved(ctx, own["mean_diff"], own_dir)
+        ref_text = _moved(ctx, ref["mean_diff"], ref_dir)
+        if own_dir != row["direction"] and ref_dir == _OPPOSITE[row["direction"]]:
+            out.append(
+                ctx.t(
+                    f"{group} ligger {word} end sammenligningsgruppen på {what}, men forskellen "
+                    f"kommer fra sammenligningsgruppens ændring: sammenligningsgruppen {ref_text}, "
+                    f"mens {group} {own_text}.",
+                    f"{group} is {word} than the comparison group on {what}, but the difference "
+                    f"comes from the comparison group's change: the comparison group {ref_text}, "
+                    f"while {group} {own_text}.",
+                )
+            )
+        else:
+            out.append(
+                ctx.t(
+                    f"{group} ligger {word} end sammenligningsgruppen på {what}: {group} "
+                    f"{own_text}, sammenligningsgruppen {ref_text}.",
+                    f"{group} is {word} than the comparison group on {what}: {group} "
+                    f"{own_text}, the comparison group {ref_text}.",
+                )
+            )
+    return out
+
+
+def _moved(ctx: Context, mean_diff: float, direction_: str) -> str:
+    """``blev bedre (-1,2)``, ``blev værre (+0,9)``, ``ændrede sig ikke tydeligt (+0,1)``."""
+    if text.no_change(mean_diff):
+        return ctx.t("var uændret (0)", "was unchanged (0)")
+    diff = text.fmt_change(mean_diff, 1, ctx.lang, sign=True)
+    if direction_ == "better":
+        return ctx.t(f"blev bedre ({diff})", f"got better ({diff})")
+    if direction_ == "worse":
+        return ctx.t(f"blev værre ({diff})", f"got worse ({diff})")
+    return ctx.t(f"ændrede sig ikke tydeligt ({diff})", f"did not change clearly ({diff})")
 
 
 def _comparison_intro(ctx: Context) -> str:
@@ -958,6 +1054,8 @@ def _comparison_frame(
                 **cell,
                 "plain_diff": float(extra.at[key, "plain_diff"]),
                 "n_comparison": extra.at[key, "n_comparison"],
+                "plain_marker": extra.at[key, "plain_marker"],
+                "n_comparison_marker": extra.at[key, "n_comparison_marker"],
                 "direction": est_dir,
                 "conclusion": fam.at[("comparison", practice, outcome), "conclusion"],
                 "clear_after_holm": fam.at[("comparison", practice, outcome), "conclusion"]
@@ -986,12 +1084,15 @@ def _comparison_display(
                 DIRECTION_WORDS[c][ctx.lang] for c in frame["conclusion"]
             ],
             ctx.t("Simpel forskel", "Plain difference"): [
-                text.fmt_number(v, 1, ctx.lang) for v in frame["plain_diff"]
+                m if isinstance(m, str) else text.fmt_number(v, 1, ctx.lang)
+                for v, m in zip(frame["plain_diff"], frame["plain_marker"], strict=True)
             ],
             ctx.t("Borgere, praksis", "Residents, practice"): shown["n"].to_numpy(),
             ctx.t("Borgere, sammenligning", "Residents, comparison"): [
-                text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING
-                for v in frame["n_comparison"]
+                m
+                if isinstance(m, str)
+                else (text.fmt_int(v, ctx.lang) if not _missing(v) else text.MISSING)
+                for v, m in zip(frame["n_comparison"], frame["n_comparison_marker"], strict=True)
             ],
             ctx.t("Botilbud, praksis", "Sites, practice"): [
                 text.fmt_int(v, ctx.lang) for v in frame["n_sites"]
@@ -1003,17 +1104,39 @@ def _comparison_display(
     )
 
 
-def _comparison_note(ctx: Context, st: privacy.SuppressedTable) -> str:
+def _comparison_note(
+    ctx: Context, st: privacy.SuppressedTable, shown: pd.DataFrame | None = None
+) -> str | None:
+    """The footnote of the comparison table: one sentence per kind of cell it shows.
+
+    A sentence stands only when a cell of ``shown`` (the displayed table) carries its marker:
+    ``<5``, ``(s)``, an interval, ``–``. Without ``shown``: the gated table's markers and ``–``.
+    """
     from analyse.prepost import DEFAULT_MIN_PAIRS
 
-    m = DEFAULT_MIN_PAIRS
-    note = ctx.t(
-        f"{text.MISSING} betyder, at tallet ikke kan beregnes: en gruppe har færre end {m} borgere "
-        "målt begge gange, eller modellen kunne ikke tilpasses.",
-        f"{text.MISSING} means that the number cannot be computed: a group has fewer than {m} "
-        "residents assessed both times, or the model could not be fitted.",
-    )
-    suppressed_note = st.note(ctx.lang)  # None when no hidden cell shows a marker
-    if suppressed_note:
-        note = suppressed_note + " " + note
-    return note
+    if shown is None:
+        kinds, dash = st.kinds(), True
+    else:
+        cells = {str(v).strip() for v in shown.to_numpy().ravel()}
+        kinds = set()
+        if f"<{ctx.min_cell}" in cells:
+            kinds.add("primary")
+        if text.SECONDARY_MARKER in cells:
+            kinds.add("secondary")
+        if "interval" in st.kinds() or any(
+            c.startswith(("mindst", "at least")) or " til " in c or " to " in c for c in cells
+        ):
+            kinds.add("interval")
+        dash = text.MISSING in cells
+    parts = [text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds)] if kinds else []
+    if dash:
+        m = DEFAULT_MIN_PAIRS
+        parts.append(
+            ctx.t(
+                f"{text.MISSING} betyder, at tallet ikke kan beregnes: en gruppe har færre end {m} "
+                "borgere målt begge gange, eller modellen kunne ikke tilpasses.",
+                f"{text.MISSING} means that the number cannot be computed: a group has fewer than "
+                f"{m} residents assessed both times, or the model could not be fitted.",
+            )
+        )
+    return " ".join(parts) or None

@@ -633,10 +633,12 @@ def title(ctx: Context) -> list[Item]:
         items.append(
             Paragraph(
                 ctx.t(
-                    f"Botilbud {ctx.site} er med i udviklingsforløbet. Antallet af borgere vises ikke, "
-                    "så det ikke kan bruges til at regne tal om få borgere ud.",
-                    f"Site {ctx.site} takes part in the development process. The number of residents is "
-                    "not shown, so that it cannot be used to work out numbers on a few residents.",
+                    f"Botilbud {ctx.site} er med i udviklingsforløbet. Hvor mange borgere "
+                    "botilbuddet har i alt, vises ikke, så det ikke kan bruges til at regne tal om "
+                    "få borgere ud; hvert tal nedenfor siger selv, hvor mange borgere det bygger på.",
+                    f"Site {ctx.site} takes part in the development process. How many residents the "
+                    "site has in all is not shown, so that it cannot be used to work out numbers on "
+                    "a few residents; each number below says how many residents it rests on.",
                 )
             )
         )
@@ -1353,7 +1355,7 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
                 "Enighed blandt medarbejderne om, hvad en god relation er",
                 "Staff agreement on what a good relationship is",
             ),
-            note=_agreement_note(ctx, st),
+            note=_agreement_note(ctx, st, display),
         )
     )
     items += _roles(ctx)
@@ -1429,12 +1431,24 @@ def _agreement_sentences(ctx: Context, st: privacy.SuppressedTable) -> list[Item
     return items
 
 
-def _agreement_note(ctx: Context, st: privacy.SuppressedTable) -> str:
-    note = ctx.t(
-        f"{text.MISSING}: kan ikke beregnes (r_wg(J) kræver mindst {MIN_RWG_RATERS} medarbejdere, "
-        "α mindst 2). Grænser: r_wg(J) efter LeBreton & Senter (2008), α efter Krippendorff (2004).",
-        f"{text.MISSING}: cannot be computed (r_wg(J) needs at least {MIN_RWG_RATERS} staff, α at "
-        "least 2). Bands: r_wg(J) by LeBreton & Senter (2008), α by Krippendorff (2004).",
+def _agreement_note(
+    ctx: Context, st: privacy.SuppressedTable, shown: pd.DataFrame | None = None
+) -> str:
+    """The agreement table's footnote; the sentence on ``–`` only when a cell of ``shown``
+    (the displayed table) is ``–``."""
+    dash = shown is None or (shown.astype(str) == text.MISSING).to_numpy().any()
+    note = (
+        ctx.t(
+            f"{text.MISSING}: kan ikke beregnes (r_wg(J) kræver mindst {MIN_RWG_RATERS} "
+            "medarbejdere, α mindst 2). ",
+            f"{text.MISSING}: cannot be computed (r_wg(J) needs at least {MIN_RWG_RATERS} staff, "
+            "α at least 2). ",
+        )
+        if dash
+        else ""
+    ) + ctx.t(
+        "Grænser: r_wg(J) efter LeBreton & Senter (2008), α efter Krippendorff (2004).",
+        "Bands: r_wg(J) by LeBreton & Senter (2008), α by Krippendorff (2004).",
     )
     if ctx.overview:
         note += " " + ctx.t(
@@ -1645,6 +1659,22 @@ def afproevning(ctx: Context) -> list[Item]:
             items.append(Paragraph(ctx.t(f"Afprøvet praksis: {name}.", f"Practice tried: {name}.")))
             if isinstance(desc, str) and desc:
                 items.append(Paragraph(desc, "note"))
+    if ctx.overview:
+        # Never one pooled change of practices and comparison group together: a reader would
+        # take "-0,6 (188 borgere), næppe tilfældig" as "loneliness fell overall".
+        items.append(
+            Paragraph(
+                ctx.t(
+                    "Hver praksis og sammenligningsgruppen vises for sig. De lægges ikke sammen: "
+                    "en samlet ændring ville blande borgere, der har afprøvet en ny praksis, med "
+                    "borgere, der ikke har.",
+                    "Each practice and the comparison group are shown on their own. They are not "
+                    "pooled: one overall change would mix residents who tried a new practice with "
+                    "residents who did not.",
+                )
+            )
+        )
+        return items + _by_practice(ctx, long)
     st = trial_family_table(ctx, long)
     items += _trial_items(
         ctx,
@@ -1655,8 +1685,6 @@ def afproevning(ctx: Context) -> list[Item]:
             "Before and after the trial (residents assessed in both waves)",
         ),
     )
-    if ctx.overview:
-        items += _by_practice(ctx, long)
     return items
 
 
@@ -1747,11 +1775,18 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
         if value == "n_gives" and not gives_asked(ctx.ds):
             continue
         what = _value_label(ctx, value)
-        diff = _fmt(row["mean_diff"], ctx.lang)
-        sentence = ctx.t(
-            f"{what}: gennemsnittet ændrede sig med {diff} fra før til efter ({text.count_phrase(int(row['n']), 'resident', ctx.lang)}).",
-            f"{what}: the mean changed by {diff} from before to after ({text.count_phrase(int(row['n']), 'resident', ctx.lang)}).",
-        )
+        diff = text.fmt_change(row["mean_diff"], 1, ctx.lang)
+        who = text.count_phrase(int(row["n"]), "resident", ctx.lang)
+        if text.no_change(row["mean_diff"]):
+            sentence = ctx.t(
+                f"{what}: gennemsnittet er det samme før og efter ({who}).",
+                f"{what}: the mean is the same before and after ({who}).",
+            )
+        else:
+            sentence = ctx.t(
+                f"{what}: gennemsnittet ændrede sig med {diff} fra før til efter ({who}).",
+                f"{what}: the mean changed by {diff} from before to after ({who}).",
+            )
         if not (mask["ci_low"] or pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])):
             sentence += " " + text.uncertainty_words(row["ci_low"], row["ci_high"], ctx.lang)
         items.append(Paragraph(sentence))
@@ -1801,7 +1836,8 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
             else (f"{code}: {practices.get(code, code)}")
         )
         items.append(Heading(name, 4))
-        items += _trial_items(ctx, st, f"praksis_{code}", name)
+        table_name = "sammenligningsgruppe" if code == "none" else f"praksis_{code}"
+        items += _trial_items(ctx, st, table_name, name)
     return items
 
 

@@ -648,6 +648,58 @@ def _where(site: str, preposition: str, lang: str) -> str:
     return f"{'In' if preposition == 'in' else 'For'} site {site}"
 
 
+#: The most digits after the decimal sign a sentence uses to keep a number apart from another.
+MAX_DECIMALS = 4
+
+
+def decimals_apart(
+    value: object, other: object = 0.0, decimals: int = 1, *, percent: bool = False
+) -> int:
+    """The fewest digits (at least ``decimals``, at most :data:`MAX_DECIMALS`) at which
+    ``value`` does not print as ``other`` when the two differ.
+
+    So that "0,02 til 0,3 … helt over 0" never reads "0,0 til 0,3 … helt over 0", and a
+    change of 0,04 is not printed as "0,0".
+
+    >>> decimals_apart(0.02), decimals_apart(0.3), decimals_apart(0.0), decimals_apart(0.96, 1)
+    (2, 1, 1, 2)
+    """
+    _check_decimals(decimals)
+    if _is_missing(value) or _is_missing(other):
+        return decimals
+    v, o = _to_decimal(value, "value"), _to_decimal(other, "other")
+    if v == o:
+        return decimals
+    shift = 2 if percent else 0
+    for d in range(decimals, MAX_DECIMALS + 1):
+        if _round_half_up(v, d + shift) != _round_half_up(o, d + shift):
+            return d
+    return MAX_DECIMALS
+
+
+def fmt_change(x: object, decimals: int = 1, lang: Lang = "da", *, sign: bool = False) -> str:
+    """A change as a sentence prints it: with enough digits that a change that is not zero
+    never prints as ``0,0``; an exact zero prints as ``0,0``, and callers word it
+    as no change (:func:`no_change`).
+
+    >>> fmt_change(0.04), fmt_change(-1.25), fmt_change(0.4, sign=True), fmt_change(0.0)
+    ('0,04', '-1,3', '+0,4', '0,0')
+    """
+    out = fmt_number(x, decimals_apart(x, 0.0, decimals), lang)
+    if sign and not _is_missing(x) and float(_to_decimal(x, "x")) > 0:
+        out = "+" + out
+    return out
+
+
+def no_change(x: object) -> bool:
+    """Whether a change is exactly zero (not merely small): then a sentence says "uændret".
+
+    >>> no_change(0.0), no_change(-0.0), no_change(0.001), no_change(float("nan"))
+    (True, True, False, False)
+    """
+    return not _is_missing(x) and _to_decimal(x, "x") == 0
+
+
 def uncertainty_words(
     ci_low: object,
     ci_high: object,
@@ -698,6 +750,14 @@ def uncertainty_words(
     low, high = float(_to_decimal(ci_low, "ci_low")), float(_to_decimal(ci_high, "ci_high"))
     if low > high:
         raise ConfigError(f"ci_low must not exceed ci_high; received {ci_low!r} and {ci_high!r}.")
+    if low == high == null:  # every difference is exactly the value of no difference
+        return {
+            "da": "Der er ingen forskel: alle har samme værdi før og efter.",
+            "en": "There is no difference: everyone has the same value before and after.",
+        }[lang]
+    if not low <= null <= high:  # the printed bounds must lie on the side the words say
+        near = low if low > null else high
+        decimals = decimals_apart(near, null, decimals, percent=percent)
     ci = fmt_ci(low, high, decimals, lang, percent=percent)
     null_text = (
         fmt_percent(null, 0, lang)
