@@ -92,3 +92,37 @@ def test_console_script_runs_without_traceback(danish_folder: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "borgere.csv" in proc.stdout + proc.stderr
+
+
+def test_an_empty_site_list_is_refused_at_once(danish_folder: Path, tmp_path: Path, cli) -> None:
+    """Issue 26: ``--site ,`` ran only the overview without a word."""
+    for given in (",", " , ,", ""):
+        result = cli("report", danish_folder, "--out", tmp_path / "run", "--site", given)
+        assert result.exit_code == 2, result.output
+        assert "nævner intet botilbud" in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
+    result = cli("report", danish_folder, "-o", tmp_path / "run", "--site", ",", "--lang", "en")
+    assert result.exit_code == 2 and "names no site" in result.output
+
+
+def test_site_codes_typed_decomposed_are_the_composed_site(tmp_path: Path) -> None:
+    """Issue 21: a site code typed as A + combining ring (NFD) was refused with a message
+    showing a value that looks valid; it is the site written with Å (NFC), in the data and
+    in --site."""
+    import unicodedata
+
+    from analyse import read_dataset
+    from analyse.batch import choose_sites
+    from conftest import small_tables, write_dialect
+
+    tables = small_tables()
+    nfd = unicodedata.normalize("NFD", "Åbo")
+    tables["residents"]["site_id"] = ["Åbo", nfd, "Åbo", "H2", "H2", "H2"]
+    for name in ("understanding",):
+        frame = tables[name]
+        frame["site_id"] = [nfd if s == "H1" else s for s in frame["site_id"]]
+    folder = write_dialect(tables, tmp_path / "data", "da-semicolon-bom")
+    ds = read_dataset(folder)
+    assert sorted(ds.sites) == ["H2", "Åbo"]
+    assert choose_sites(ds.sites, ["Åbo"]) == ["Åbo"]

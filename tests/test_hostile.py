@@ -531,13 +531,18 @@ def test_error_lines_keep_brackets_and_hide_control_characters(cli) -> None:
 def test_the_pseudonymisation_key_needs_variety_and_is_nfc_normalised() -> None:
     from analyse.networkcanvas import pseudonymise
 
-    for weak in (" " * 16, "a" * 20, "abababababababab", b"\x00" * 32):
+    for weak in ("a" * 20, "abababababababab", b"\x00" * 32):
         with pytest.raises(ConfigError, match="different characters"):
             pseudonymise(["B1"], ["Mor"], weak)
+    with pytest.raises(ConfigError):  # white space only: no key at all once stripped
+        pseudonymise(["B1"], ["Mor"], " " * 16)
     nfc = "Nøglen-til-år-2026"
     nfd = nfc.replace("å", "a\u030a")
     assert nfc != nfd
     assert pseudonymise(["B1"], ["Mor"], nfc) == pseudonymise(["B1"], ["Mor"], nfd)
+    # Issue 21: a key pasted with surrounding spaces (or a newline) gave other pseudonyms.
+    for padded in (f" {nfc}", f"{nfc} ", f"\t{nfc}\n"):
+        assert pseudonymise(["B1"], ["Mor"], padded) == pseudonymise(["B1"], ["Mor"], nfc)
 
 
 def test_a_network_canvas_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:

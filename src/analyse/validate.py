@@ -490,10 +490,12 @@ def _site_case_twins(
             continue
         codes = text["site_id"].dropna()
         for row, code in codes[~codes.duplicated()].items():
-            key = unicodedata.normalize("NFC", str(code)).casefold()
+            # NFC: the same code typed composed or decomposed is one site (made NFC when read)
+            code = unicodedata.normalize("NFC", str(code).strip())
+            key = code.casefold()
             if key not in first:
-                first[key] = (str(code), int(row), files[table])
-            elif first[key][0] != str(code):
+                first[key] = (code, int(row), files[table])
+            elif first[key][0] != code:
                 out.add(
                     files[table],
                     int(row),
@@ -667,6 +669,11 @@ def _normalise(
         codes, uniques = rt.factorized(frame.positions[c.name])
         if c.kind in ("id", "text") and not (c.table == "residents" and c.name == "practice"):
             mapped = np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+            # NFC: a site code typed as A + combining ring is the code written with Å (the
+            # two look the same and must be one site, one report, one pseudonym).
+            wide = ~np.fromiter(map(str.isascii, mapped), dtype=bool, count=len(mapped))
+            if wide.any():
+                mapped[wide] = [unicodedata.normalize("NFC", v) for v in mapped[wide]]
             empty = mapped == ""
             if not empty.any() and (mapped == uniques).all():
                 # Nothing to strip and nothing empty (ids as written): each distinct text is a
