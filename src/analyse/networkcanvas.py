@@ -697,7 +697,7 @@ def _resolve_key(key: str | bytes | None) -> bytes:
 
     >>> _resolve_key("nøgle-til-år-2026") == _resolve_key("nøgle-til-a\u030ar-2026")
     True
-    >>> _resolve_key(" nøgle-til-år-2026\n") == _resolve_key("nøgle-til-år-2026")
+    >>> _resolve_key(" nøgle-til-år-2026\\n") == _resolve_key("nøgle-til-år-2026")
     True
     """
     if key is None or (isinstance(key, str | bytes) and not key):
