@@ -126,3 +126,63 @@ def test_site_codes_typed_decomposed_are_the_composed_site(tmp_path: Path) -> No
     ds = read_dataset(folder)
     assert sorted(ds.sites) == ["H2", "Åbo"]
     assert choose_sites(ds.sites, ["Åbo"]) == ["Åbo"]
+
+
+def _one_line(result, *words: str) -> None:
+    import re
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output  # and no exception's name (a bug's message)
+    assert not re.search(r"\b[A-Z][A-Za-z]*Error\b", result.output), result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_audit_on_a_bad_path_is_one_clear_line(tmp_path: Path, cli) -> None:
+    """Issue 21: audit on a file or an empty folder ended in NotADirectoryError, exit 1."""
+    afile = tmp_path / "rapport.html"
+    afile.write_text("<p>x</p>")
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    _one_line(cli("audit", afile), "er en fil")
+    _one_line(cli("audit", empty), "ikke en kørselsmappe")
+    _one_line(cli("audit", tmp_path / "nowhere"), "findes ikke")
+    (empty / "run.json").write_text("{not json")
+    _one_line(cli("audit", empty, "--lang", "en"), "not a run folder")
+    _one_line(cli("audit", afile, "--lang", "en"), "is a file")
+
+
+def test_template_into_a_folder_it_cannot_write_is_one_clear_line(
+    tmp_path: Path, cli, monkeypatch
+) -> None:
+    """Issue 21: template into a read-only folder ended in a raw OSError, exit 1."""
+    import analyse.outputs
+
+    afile = tmp_path / "fil"
+    afile.write_text("x")
+    _one_line(cli("template", afile / "skabelon.xlsx"), "Kan ikke skrive i")
+
+    def read_only(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(analyse.outputs, "_replace_atomically", read_only)
+    _one_line(cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "Permission denied")
+    _one_line(cli("template", tmp_path / "t.xlsx", "--lang", "en"), "Cannot write into")
+    _one_line(cli("template", tmp_path / "t.txt"), "skal ende på .xlsx")
+
+
+def test_commands_on_a_missing_or_wrong_data_path_are_one_clear_line(tmp_path: Path, cli) -> None:
+    afile = tmp_path / "noter.txt"
+    afile.write_text("x")
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    for command in ("validate", "prepare", "report"):
+        extra = [] if command == "validate" else ["--out", tmp_path / f"out-{command}"]
+        for path in (tmp_path / "nowhere", afile):
+            result = cli(command, path, *extra)
+            assert result.exit_code == 2, (command, path, result.output)
+            assert "Traceback" not in result.output and "Error" not in result.output
+        result = cli(command, empty, *extra)
+        assert result.exit_code == 2 and "mangler" in result.output, result.output

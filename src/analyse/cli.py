@@ -82,6 +82,7 @@ TEXT = {
     "warning": {"da": "Advarsel", "en": "Warning"},
     "written": {"da": "Skrevet", "en": "Written"},
     "error": {"da": "Fejl", "en": "Error"},
+    "audit": {"da": "Revision", "en": "Audit"},
     "stopped": {
         "da": "Afbrudt: kørslen er stoppet, intet er skrevet, og dens midlertidige filer er fjernet.",
         "en": "Stopped: the run was stopped, nothing was written, and its temporary files were removed.",
@@ -450,7 +451,7 @@ def report_command(
     for job in failed:
         err_console.print(error_line(lang.value, f"{job.name}: {job.error}"))
     for finding in result.audit_findings:
-        err_console.print(error_line(lang.value, finding, label="Audit"))
+        err_console.print(error_line(lang.value, finding, label=tr("audit", lang.value)))
     console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")
     if not result.ok:
         raise typer.Exit(code=1)
@@ -475,9 +476,9 @@ def audit_command(
     """
     from analyse.audit import audit_command_run
 
-    findings, min_cell = audit_command_run(run, data)
+    findings, min_cell = audit_command_run(run, data, lang=lang.value)
     for finding in findings:
-        err_console.print(error_line(lang.value, finding, label="Audit"))
+        err_console.print(error_line(lang.value, finding, label=tr("audit", lang.value)))
     if findings:
         raise typer.Exit(code=1)
     ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"
