@@ -186,3 +186,50 @@ def test_commands_on_a_missing_or_wrong_data_path_are_one_clear_line(tmp_path: P
             assert "Traceback" not in result.output and "Error" not in result.output
         result = cli(command, empty, *extra)
         assert result.exit_code == 2 and "mangler" in result.output, result.output
+
+
+def test_a_second_report_into_the_same_folder_is_refused_before_any_work(
+    danish_folder: Path, tmp_path: Path, cli, monkeypatch
+) -> None:
+    """Issue 21: a second concurrent run was refused only after 34 s (the lock was taken after
+    validation and preparation). Now the lock comes first: nothing is read."""
+    import analyse.batch
+    from analyse.outputs import _LOCK, _Lock, short_name
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the data set was read before the lock was taken")
+
+    monkeypatch.setattr(analyse.batch, "load", no_work)
+    out = tmp_path / "run"
+    held = _Lock(tmp_path / f".{short_name(out.name)}{_LOCK}", str(out), "da")
+    held.acquire()  # another run holds it
+    try:
+        result = cli("report", danish_folder, "--out", out, "--no-progress")
+    finally:
+        held.release()
+    _one_line(result, "En anden kørsel skriver allerede")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data"]) or not out.exists()
+
+
+def test_site_codes_of_a_prepared_folder_are_checked_again(
+    danish_folder: Path, tmp_path: Path, cli
+) -> None:
+    """Issue 26: an invalid site code edited into a prepared folder was not re-checked; a
+    site's code names its report file."""
+    out = tmp_path / "processed"
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 0
+    residents = pd.read_parquet(out / "residents.parquet")
+    residents["site_id"] = residents["site_id"].astype(str).replace({"H2": "../H2"})
+    residents.to_parquet(out / "residents.parquet")
+    result = cli("report", out, "--out", tmp_path / "run", "--no-progress")
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "run").exists()
+    from analyse.errors import DataError
+
+    try:
+        read_prepared(out, lang="en")
+    except DataError as err:
+        found = [(p.file, p.row, p.value, p.code) for p in err.problems]
+    else:
+        found = []
+    assert found == [("processed/residents.parquet", 5, "../H2", "bad_site_code")]
