@@ -45,11 +45,18 @@ def test_audit_catches_small_counts_and_cpr(tmp_path: Path, big_enough, cli) -> 
     (out / "samlet.html").write_text(
         "<p>I botilbud H1 har 2 af 12 borgere ... 010190-1234</p>", encoding="utf-8"
     )
-    result = cli("audit", out, "--data", data)
+    result = cli("audit", out, "--data", data, "--lang", "en")
     assert result.exit_code == 1
     assert "count 3 below 5" in result.output
     assert "2 af 12 borgere" in result.output
     assert "CPR" in result.output
+    # Issue 21: under --lang da (the default) the findings are Danish.
+    result = cli("audit", out, "--data", data)
+    assert result.exit_code == 1
+    assert "viser antallet 3 under 5" in result.output
+    assert "ikke-skjult antal '2 af 12 borgere' under 5" in result.output
+    assert "ligner et CPR-nummer" in result.output
+    assert "Revision:" in result.output and "below" not in result.output
 
 
 def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) -> None:

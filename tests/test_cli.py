@@ -92,3 +92,144 @@ def test_console_script_runs_without_traceback(danish_folder: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "borgere.csv" in proc.stdout + proc.stderr
+
+
+def test_an_empty_site_list_is_refused_at_once(danish_folder: Path, tmp_path: Path, cli) -> None:
+    """Issue 26: ``--site ,`` ran only the overview without a word."""
+    for given in (",", " , ,", ""):
+        result = cli("report", danish_folder, "--out", tmp_path / "run", "--site", given)
+        assert result.exit_code == 2, result.output
+        assert "nævner intet botilbud" in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
+    result = cli("report", danish_folder, "-o", tmp_path / "run", "--site", ",", "--lang", "en")
+    assert result.exit_code == 2 and "names no site" in result.output
+
+
+def test_site_codes_typed_decomposed_are_the_composed_site(tmp_path: Path) -> None:
+    """Issue 21: a site code typed as A + combining ring (NFD) was refused with a message
+    showing a value that looks valid; it is the site written with Å (NFC), in the data and
+    in --site."""
+    import unicodedata
+
+    from analyse import read_dataset
+    from analyse.batch import choose_sites
+    from conftest import small_tables, write_dialect
+
+    tables = small_tables()
+    nfd = unicodedata.normalize("NFD", "Åbo")
+    tables["residents"]["site_id"] = ["Åbo", nfd, "Åbo", "H2", "H2", "H2"]
+    for name in ("understanding",):
+        frame = tables[name]
+        frame["site_id"] = [nfd if s == "H1" else s for s in frame["site_id"]]
+    folder = write_dialect(tables, tmp_path / "data", "da-semicolon-bom")
+    ds = read_dataset(folder)
+    assert sorted(ds.sites) == ["H2", "Åbo"]
+    assert choose_sites(ds.sites, ["Åbo"]) == ["Åbo"]
+
+
+def _one_line(result, *words: str) -> None:
+    import re
+
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output  # and no exception's name (a bug's message)
+    assert not re.search(r"\b[A-Z][A-Za-z]*Error\b", result.output), result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def test_audit_on_a_bad_path_is_one_clear_line(tmp_path: Path, cli) -> None:
+    """Issue 21: audit on a file or an empty folder ended in NotADirectoryError, exit 1."""
+    afile = tmp_path / "rapport.html"
+    afile.write_text("<p>x</p>")
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    _one_line(cli("audit", afile), "er en fil")
+    _one_line(cli("audit", empty), "ikke en kørselsmappe")
+    _one_line(cli("audit", tmp_path / "nowhere"), "findes ikke")
+    (empty / "run.json").write_text("{not json")
+    _one_line(cli("audit", empty, "--lang", "en"), "not a run folder")
+    _one_line(cli("audit", afile, "--lang", "en"), "is a file")
+
+
+def test_template_into_a_folder_it_cannot_write_is_one_clear_line(
+    tmp_path: Path, cli, monkeypatch
+) -> None:
+    """Issue 21: template into a read-only folder ended in a raw OSError, exit 1."""
+    import analyse.outputs
+
+    afile = tmp_path / "fil"
+    afile.write_text("x")
+    _one_line(cli("template", afile / "skabelon.xlsx"), "Kan ikke skrive i")
+
+    def read_only(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(analyse.outputs, "_replace_atomically", read_only)
+    _one_line(cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "Permission denied")
+    _one_line(cli("template", tmp_path / "t.xlsx", "--lang", "en"), "Cannot write into")
+    _one_line(cli("template", tmp_path / "t.txt"), "skal ende på .xlsx")
+
+
+def test_commands_on_a_missing_or_wrong_data_path_are_one_clear_line(tmp_path: Path, cli) -> None:
+    afile = tmp_path / "noter.txt"
+    afile.write_text("x")
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    for command in ("validate", "prepare", "report"):
+        extra = [] if command == "validate" else ["--out", tmp_path / f"out-{command}"]
+        for path in (tmp_path / "nowhere", afile):
+            result = cli(command, path, *extra)
+            assert result.exit_code == 2, (command, path, result.output)
+            assert "Traceback" not in result.output and "Error" not in result.output
+        result = cli(command, empty, *extra)
+        assert result.exit_code == 2 and "mangler" in result.output, result.output
+
+
+def test_a_second_report_into_the_same_folder_is_refused_before_any_work(
+    danish_folder: Path, tmp_path: Path, cli, monkeypatch
+) -> None:
+    """Issue 21: a second concurrent run was refused only after 34 s (the lock was taken after
+    validation and preparation). Now the lock comes first: nothing is read."""
+    import analyse.batch
+    from analyse.outputs import _LOCK, _Lock, short_name
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the data set was read before the lock was taken")
+
+    monkeypatch.setattr(analyse.batch, "load", no_work)
+    out = tmp_path / "run"
+    held = _Lock(tmp_path / f".{short_name(out.name)}{_LOCK}", str(out), "da")
+    held.acquire()  # another run holds it
+    try:
+        result = cli("report", danish_folder, "--out", out, "--no-progress")
+    finally:
+        held.release()
+    _one_line(result, "En anden kørsel skriver allerede")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["data"]) or not out.exists()
+
+
+def test_site_codes_of_a_prepared_folder_are_checked_again(
+    danish_folder: Path, tmp_path: Path, cli
+) -> None:
+    """Issue 26: an invalid site code edited into a prepared folder was not re-checked; a
+    site's code names its report file."""
+    out = tmp_path / "processed"
+    assert cli("prepare", danish_folder, "--out", out).exit_code == 0
+    residents = pd.read_parquet(out / "residents.parquet")
+    residents["site_id"] = residents["site_id"].astype(str).replace({"H2": "../H2"})
+    residents.to_parquet(out / "residents.parquet")
+    result = cli("report", out, "--out", tmp_path / "run", "--no-progress")
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "run").exists()
+    from analyse.errors import DataError
+
+    try:
+        read_prepared(out, lang="en")
+    except DataError as err:
+        found = [(p.file, p.row, p.value, p.code) for p in err.problems]
+    else:
+        found = []
+    assert found == [("processed/residents.parquet", 5, "../H2", "bad_site_code")]

@@ -190,3 +190,40 @@ def test_cli_passes_the_scheduler_through(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(DEMO), "--out", str(out), "--scheduler", "dask"])
     assert result.exit_code == 2 and "tcp://" in result.output
     assert not out.exists()
+
+
+def test_dask_logging_is_quiet_unless_verbose(monkeypatch) -> None:
+    """Issue 26: ``--scheduler processes`` printed 43-50 ``INFO distributed`` lines. Unless
+    --verbose (the root logger at INFO or below), distributed logs errors only here and, by
+    the environment its worker processes inherit, critical ones only there."""
+    import logging
+    import os
+
+    import distributed
+
+    from analyse import batch
+
+    made = {}
+
+    class FakeCluster:
+        def __init__(self, **kwargs) -> None:
+            made["env"] = os.environ.get("DASK_LOGGING__DISTRIBUTED")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(distributed, "LocalCluster", FakeCluster)
+    monkeypatch.setattr(distributed, "Client", lambda cluster: "client")
+    monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "level", logging.ERROR)
+    monkeypatch.setattr(logging.getLogger("distributed"), "level", logging.INFO)
+    assert batch._dask_client("processes", 1)[0] == "client"
+    assert made["env"] == "critical"
+    assert logging.getLogger("distributed").level == logging.ERROR
+    # --verbose: left as distributed sets it
+    monkeypatch.delenv("DASK_LOGGING__DISTRIBUTED", raising=False)
+    monkeypatch.setattr(root, "level", logging.DEBUG)
+    monkeypatch.setattr(logging.getLogger("distributed"), "level", logging.INFO)
+    batch._dask_client("processes", 1)
+    assert made["env"] is None and logging.getLogger("distributed").level == logging.INFO

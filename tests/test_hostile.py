@@ -364,14 +364,15 @@ def test_a_megabyte_cell_is_screened_in_bounded_cpu_and_memory(tmp_path: Path) -
 def test_an_unreadable_file_is_named(tmp_path: Path, cli, monkeypatch) -> None:
     """A file without read permission (or locked by Excel): exit 2, the file named."""
     d = _folder(tmp_path)
-    read_bytes = Path.read_bytes
+    read_regular = aio.read_regular
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "borgere.csv":
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    def refuse(path: Path):
+        if Path(path).name == "borgere.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_regular(path)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(aio, "read_regular", refuse)
+    monkeypatch.setattr("analyse.csvbytes.read_regular", refuse)  # the command's early read
     problems = problems_of(d, lang="en")
     assert [(p.file, p.code) for p in problems] == [("borgere.csv", "unreadable_file")]
     result = cli("validate", d, "--lang", "en")
@@ -384,6 +385,102 @@ def test_a_csv_file_given_instead_of_a_folder_is_named(tmp_path: Path, cli) -> N
     result = cli("validate", d / "borgere.csv")
     assert result.exit_code == 2 and "borgere.csv" in result.output
     assert "Traceback" not in result.output
+
+
+# ------------------------------------------------- files that are not files (issues 21, 26)
+
+posix_only = pytest.mark.skipif(sys.platform == "win32", reason="FIFOs and devices")
+
+
+def _fifo(path: Path) -> None:
+    import os
+
+    os.mkfifo(path)
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path.with_name("loop.csv"))
+    path.with_name("loop.csv").symlink_to(path.name)
+
+
+@posix_only
+@pytest.mark.parametrize(
+    ("make", "code", "da", "en"),
+    [
+        (_fifo, "not_a_file_fifo", "FIFO", "FIFO"),
+        (_device, "not_a_file_device", "enhed", "device"),
+        (_loop, "not_a_file_symlink_loop", "løkke af symbolske links", "loop of symbolic links"),
+    ],
+    ids=["fifo", "dev-zero", "symlink-loop"],
+)
+def test_a_table_file_that_is_no_file_is_named_as_such_and_never_waited_for(
+    tmp_path: Path, make, code: str, da: str, en: str
+) -> None:
+    """A FIFO, /dev/zero or a loop of links named borgere.csv: the file and what it is, not
+    "table missing", and no read that never ends (in a child, bounded by CPU seconds: a FIFO
+    opened for reading would block for ever, /dev/zero would fill memory)."""
+    d = _folder(tmp_path)
+    (d / "borgere.csv").unlink()
+    make(d / "borgere.csv")
+    result = run_limited(
+        f"""
+        from analyse import read_dataset
+        from analyse.errors import DataError
+        for lang in ("da", "en"):
+            try:
+                read_dataset({str(d)!r}, lang=lang)
+            except DataError as err:
+                for p in err.problems:
+                    print(lang, p.file, p.code, p.rule, sep="|")
+        """,
+        cpu_seconds=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line.split("|") for line in result.stdout.splitlines()]
+    assert [(f, c) for lang, f, c, _ in lines if lang == "da"] == [("borgere.csv", code)]
+    assert "missing_table" not in result.stdout
+    rules = {lang: rule for lang, _, _, rule in lines}
+    assert da in rules["da"] and en in rules["en"]
+
+
+@posix_only
+def test_a_fifo_given_as_the_workbook_is_named_on_the_command_line(tmp_path: Path, cli) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "data.xlsx")
+    result = cli("validate", tmp_path / "data.xlsx", "--lang", "en")
+    assert result.exit_code == 2, result.output
+    assert "FIFO" in result.output and "data.xlsx" in result.output
+
+
+def test_a_read_that_does_not_end_in_time_is_a_problem_naming_the_file(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A read stuck on a drive that does not answer: after the time-out the table is a problem
+    (read_timeout) naming its file, and the run is not held."""
+    import threading
+
+    d = _folder(tmp_path)
+    release = threading.Event()
+    read_regular = aio.read_regular
+
+    def stall(path: Path):
+        if Path(path).name == "borgere.csv":
+            release.wait(60)  # a hung network read (released at the end of the test)
+        return read_regular(path)
+
+    monkeypatch.setattr(aio, "read_regular", stall)
+    monkeypatch.setattr(aio, "READ_TIMEOUT_SECONDS", 0.5)
+    try:
+        problems = problems_of(d, lang="da")
+    finally:
+        release.set()
+    assert [(p.file, p.code) for p in problems] == [("borgere.csv", "read_timeout")]
+    assert "netværksdrev" in problems[0].rule
 
 
 # --------------------------------------------------------------------------- the screen
@@ -434,13 +531,18 @@ def test_error_lines_keep_brackets_and_hide_control_characters(cli) -> None:
 def test_the_pseudonymisation_key_needs_variety_and_is_nfc_normalised() -> None:
     from analyse.networkcanvas import pseudonymise
 
-    for weak in (" " * 16, "a" * 20, "abababababababab", b"\x00" * 32):
+    for weak in ("a" * 20, "abababababababab", b"\x00" * 32):
         with pytest.raises(ConfigError, match="different characters"):
             pseudonymise(["B1"], ["Mor"], weak)
+    with pytest.raises(ConfigError):  # white space only: no key at all once stripped
+        pseudonymise(["B1"], ["Mor"], " " * 16)
     nfc = "Nøglen-til-år-2026"
     nfd = nfc.replace("å", "a\u030a")
     assert nfc != nfd
     assert pseudonymise(["B1"], ["Mor"], nfc) == pseudonymise(["B1"], ["Mor"], nfd)
+    # Issue 21: a key pasted with surrounding spaces (or a newline) gave other pseudonyms.
+    for padded in (f" {nfc}", f"{nfc} ", f"\t{nfc}\n"):
+        assert pseudonymise(["B1"], ["Mor"], padded) == pseudonymise(["B1"], ["Mor"], nfc)
 
 
 def test_a_network_canvas_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:

@@ -135,8 +135,18 @@ def test_a_file_or_an_input_is_refused(tmp_path: Path) -> None:
     for out in (data, tmp_path):
         with pytest.raises(OutputError, match="holds the input"):
             check_out(out, command="prepare", inputs=[data], lang="en")
-    # A new folder inside the data folder is fine.
-    assert check_out(data / "reports", command="report", inputs=[data]) == (data / "reports")
+    # Issue 21: a new folder inside the data folder is refused too (raw data is never
+    # modified); beside it is fine.
+    for lang, words in (("da", "ligger inde i inddata-mappen"), ("en", "inside the input folder")):
+        with pytest.raises(OutputError, match=words):
+            check_out(data / "reports", command="report", inputs=[data], lang=lang)
+    assert check_out(tmp_path / "reports", command="report", inputs=[data]) == (
+        tmp_path / "reports"
+    )
+    # a workbook's folder is not an input folder: a run beside the workbook is fine
+    book = tmp_path / "data.xlsx"
+    book.write_bytes(b"")
+    assert check_out(tmp_path / "run", command="report", inputs=[book]) == tmp_path / "run"
 
 
 def test_a_failed_run_leaves_the_earlier_one_and_nothing_else(tmp_path: Path) -> None:
@@ -478,3 +488,54 @@ def test_a_folder_written_into_while_it_is_removed_is_removed(tmp_path: Path) ->
     assert remove_folder(folder, seconds=2.0)  # one shutil.rmtree leaves it (tried: 30 of 30)
     writer.join()
     assert not folder.exists()
+
+
+def test_a_hand_edit_with_the_same_size_and_time_is_never_removed(tmp_path: Path) -> None:
+    """Issue 21: the marker's record was trusted by size and modification time; a hand edit
+    that kept both (an editor restoring the time, ``touch -r``) was deleted as ours."""
+    import os
+
+    out = tmp_path / "run"
+    with output_folder(out, command="prepare") as tmp:
+        (tmp / "a.txt").write_text("first")
+    st = (out / "a.txt").stat()
+    (out / "a.txt").write_text("FIRST")  # same size, other content
+    os.utime(out / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (out / "a.txt").stat().st_mtime_ns == st.st_mtime_ns
+    with pytest.raises(OutputError, match="a.txt"):
+        with output_folder(out, command="prepare") as tmp:
+            (tmp / "a.txt").write_text("second")
+    assert (out / "a.txt").read_text() == "FIRST"
+
+
+def test_an_out_name_of_any_legal_length_gets_a_lock_and_a_run(tmp_path: Path) -> None:
+    """Issue 26: a legal 250-character --out name was refused: the lock's name beside it
+    (".NAME.naere-relationer.lock") was longer than a file name may be."""
+    out = tmp_path / ("r" * 250)
+    with output_folder(out, command="report") as tmp:
+        (tmp / "a.txt").write_text("x")
+    with output_folder(out, command="report") as tmp:  # replaces its own earlier run
+        (tmp / "a.txt").write_text("y")
+    assert (out / "a.txt").read_text() == "y"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+def test_a_full_disk_leaves_no_lock_and_no_temporary_run(tmp_path: Path, monkeypatch) -> None:
+    """Issue 21: a full disk left empty lock files; now the refusal is one line and nothing
+    is left beside --out."""
+    import errno
+    import os
+
+    real_write = os.write
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "run"
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OutputError, match="No space left on device"):
+        with output_folder(out, command="prepare", lang="en") as tmp:
+            (tmp / "a.txt").write_text("x")
+            raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(os, "write", real_write)
+    assert list(tmp_path.iterdir()) == []

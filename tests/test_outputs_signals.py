@@ -165,3 +165,59 @@ def test_after_kill_9_no_worker_survives_and_the_next_run_cleans_up(
     report(demo, tmp_path / "run")
     assert leftovers(tmp_path, tmpdir) == []
     assert (tmp_path / "run" / "samlet.html").exists()
+
+
+HANGING = textwrap.dedent(
+    """
+    import sys, threading
+    from pathlib import Path
+    import analyse.csvbytes, analyse.io
+    from analyse.cli import main
+
+    ready = Path(sys.argv[1])
+
+    def hang(path):  # a read on a drive that never answers
+        ready.write_text("")
+        threading.Event().wait()
+
+    analyse.csvbytes.read_regular = analyse.io.read_regular = hang
+    sys.argv = ["analyse", "validate", sys.argv[2], *sys.argv[3:]]
+    main()
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("signum", "lang", "line"),
+    [
+        (signal.SIGTERM, "da", "Afbrudt: kørslen er stoppet"),
+        (signal.SIGHUP, "da", "Afbrudt: kørslen er stoppet"),
+        (signal.SIGINT, "da", "Afbrudt: kørslen er stoppet"),
+        (signal.SIGINT, "en", "Stopped: the run was stopped"),
+    ],
+    ids=["sigterm", "sighup", "ctrl-c", "ctrl-c-en"],
+)
+def test_a_stop_ends_a_run_stuck_in_a_read_with_one_line(
+    tmp_path: Path, signum: int, lang: str, line: str
+) -> None:
+    """Issue 26: a read that never returns held the run; SIGTERM did nothing and SIGTERM and
+    SIGHUP stayed ignored. Issue 21: Ctrl-C printed nothing. Now every stop ends the run with
+    the same line, in the language asked for."""
+    from conftest import small_tables, write_dialect
+
+    data = write_dialect(small_tables(), tmp_path / "data", "da-semicolon-bom")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HANGING, str(tmp_path / "ready"), str(data), "--lang", lang],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for(lambda: (tmp_path / "ready").exists(), START_TIMEOUT, "the read to hang")
+        time.sleep(0.5)  # into the wait for the read (not an assertion)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=EXIT_TIMEOUT)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signum
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(line), lines

@@ -100,6 +100,33 @@ class Finding:
         return f"{self.file}: {self.what}"
 
 
+#: What a finding says, in Danish and English (``{...}`` fields from the finding).
+WHAT: dict[str, dict[str, str]] = {
+    "line_pseudonym": {"da": "linje {line}: pseudonym '{token}'", "en": "line {line}: pseudonym '{token}'"},
+    "cpr": {"da": "tal, der ligner et CPR-nummer", "en": "CPR-like number"},
+    "sentence_count": {
+        "da": "ikke-skjult antal '{text}' under {min_cell}",
+        "en": "unsuppressed count '{text}' below {min_cell}",
+    },
+    "row": {"da": "række {row}", "en": "row {row}"},
+    "row_column": {"da": "række {row}, kolonne '{column}'", "en": "row {row}, column '{column}'"},
+    "place_pseudonym": {"da": "{place}: pseudonym '{token}'", "en": "{place}: pseudonym '{token}'"},
+    "row_cpr": {"da": "række {row}: tal, der ligner et CPR-nummer", "en": "row {row}: CPR-like number"},
+    "column_count": {
+        "da": "kolonnen '{column}' viser antallet {n} under {min_cell}",
+        "en": "column '{column}' shows count {n} below {min_cell}",
+    },
+    "sheet_pseudonym": {"da": "arkets navn: pseudonym '{token}'", "en": "sheet name: pseudonym '{token}'"},
+    "name_pseudonym": {"da": "filnavn: pseudonym '{token}'", "en": "file name: pseudonym '{token}'"},
+    "name_cpr": {"da": "filnavn: tal, der ligner et CPR-nummer", "en": "file name: CPR-like number"},
+    "unreadable": {"da": "kunne ikke læses ({error})", "en": "could not be read ({error})"},
+}
+
+
+def _what(key: str, lang: str, **fields: object) -> str:
+    return WHAT[key]["da" if lang == "da" else "en"].format(**fields)
+
+
 def mask_pseudonym(token: str) -> str:
     """A pseudonym as a finding shows it: its first character, the rest starred.
 
@@ -183,26 +210,33 @@ def _clean(text: str) -> str:
     return _BASE64.sub(lambda m: " " + "\n" * m.group(0).count("\n"), text)
 
 
-def _text_findings(text: str, where: str, names: set[str], min_cell: int) -> list[Finding]:
+def _text_findings(
+    text: str, where: str, names: set[str], min_cell: int, lang: str = "en"
+) -> list[Finding]:
     findings = []
     clean = _clean(text)
     for token, pos in sorted(_names_in(clean, names).items()):
         line = clean.count("\n", 0, pos) + 1
-        findings.append(Finding(where, f"line {line}: pseudonym '{mask_pseudonym(token)}'"))
+        what = _what("line_pseudonym", lang, line=line, token=mask_pseudonym(token))
+        findings.append(Finding(where, what))
     if find_cpr(clean):
-        findings.append(Finding(where, "CPR-like number", "cpr"))
+        findings.append(Finding(where, _what("cpr", lang), "cpr"))
     visible = re.sub(r"<[^>]+>", " ", clean)
     for m in _SENTENCE_COUNT.finditer(visible):
         k = int(re.sub(r"\D", "", m.group(1)))
         if 0 < k < min_cell:
             findings.append(
-                Finding(where, f"unsuppressed count '{m.group(0)}' below {min_cell}", "small_count")
+                Finding(
+                    where,
+                    _what("sentence_count", lang, text=m.group(0), min_cell=min_cell),
+                    "small_count",
+                )
             )
     return findings
 
 
 def _table_findings(
-    cells: pd.DataFrame, where: str, names: set[str], min_cell: int
+    cells: pd.DataFrame, where: str, names: set[str], min_cell: int, lang: str = "en"
 ) -> list[Finding]:
     """Findings in one table given as text cells, its header as the first row.
 
@@ -222,11 +256,16 @@ def _table_findings(
             if token not in seen:
                 seen.add(token)
                 column = header[c] if r > 0 else ""
-                place = f"row {r + 1}" + (f", column '{column}'" if column else "")
-                findings.append(Finding(where, f"{place}: pseudonym '{mask_pseudonym(token)}'"))
+                place = (
+                    _what("row_column", lang, row=r + 1, column=column)
+                    if column
+                    else _what("row", lang, row=r + 1)
+                )
+                what = _what("place_pseudonym", lang, place=place, token=mask_pseudonym(token))
+                findings.append(Finding(where, what))
         if not cpr_found and find_cpr(value):
             cpr_found = True
-            findings.append(Finding(where, f"row {r + 1}: CPR-like number", "cpr"))
+            findings.append(Finding(where, _what("row_cpr", lang, row=r + 1), "cpr"))
     body = pd.DataFrame(values[1:], columns=range(len(header)))
     for c, column in enumerate(header):
         if _COUNT_HEADER.match(column.strip()):
@@ -236,7 +275,13 @@ def _table_findings(
                 findings.append(
                     Finding(
                         where,
-                        f"column '{column}' shows count {int(small.iloc[0])} below {min_cell}",
+                        _what(
+                            "column_count",
+                            lang,
+                            column=column,
+                            n=int(small.iloc[0]),
+                            min_cell=min_cell,
+                        ),
                         "small_count",
                     )
                 )
@@ -276,12 +321,14 @@ def _notebook_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _file_findings(path: Path, where: str, names: set[str], min_cell: int) -> list[Finding]:
+def _file_findings(
+    path: Path, where: str, names: set[str], min_cell: int, lang: str = "en"
+) -> list[Finding]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return _text_findings(path.read_text(encoding="utf-8"), where, names, min_cell)
+        return _text_findings(path.read_text(encoding="utf-8"), where, names, min_cell, lang)
     if suffix == ".ipynb":
-        return _text_findings(_notebook_text(path), where, names, min_cell)
+        return _text_findings(_notebook_text(path), where, names, min_cell, lang)
     if suffix == ".csv":
         cells = pd.read_csv(
             path,
@@ -292,52 +339,56 @@ def _file_findings(path: Path, where: str, names: set[str], min_cell: int) -> li
             encoding="utf-8-sig",
             engine="python",
         )
-        return _table_findings(cells, where, names, min_cell)
+        return _table_findings(cells, where, names, min_cell, lang)
     if suffix == ".xlsx":
         findings = []
         sheets = pd.read_excel(path, sheet_name=None, dtype=str, header=None)
         for sheet, cells in sheets.items():
             place = f"{where}:{sheet}"
             for token in sorted(_names_in(str(sheet), names)):
-                findings.append(Finding(place, f"sheet name: pseudonym '{mask_pseudonym(token)}'"))
-            findings += _table_findings(cells, place, names, min_cell)
+                what = _what("sheet_pseudonym", lang, token=mask_pseudonym(token))
+                findings.append(Finding(place, what))
+            findings += _table_findings(cells, place, names, min_cell, lang)
         return findings
     return []
 
 
-def _name_findings(where: str, names: set[str]) -> list[Finding]:
+def _name_findings(where: str, names: set[str], lang: str = "en") -> list[Finding]:
     """A file or folder named after a person: its name is published with the file."""
     findings = [
-        Finding(where, f"file name: pseudonym '{mask_pseudonym(t)}'")
+        Finding(where, _what("name_pseudonym", lang, token=mask_pseudonym(t)))
         for t in sorted(_names_in(where, names))
     ]
     if find_cpr(where):
-        findings.append(Finding(where, "file name: CPR-like number", "cpr"))
+        findings.append(Finding(where, _what("name_cpr", lang), "cpr"))
     return findings
 
 
-def scan_files(files: Iterable[Path], root: Path, names: set[str], min_cell: int) -> list[Finding]:
+def scan_files(
+    files: Iterable[Path], root: Path, names: set[str], min_cell: int, *, lang: str = "en"
+) -> list[Finding]:
     """Every finding in ``files`` (paths under ``root``): their names and their contents.
 
     A file that cannot be read is a finding itself (``unreadable``): what the audit cannot
-    read, it cannot vouch for.
+    read, it cannot vouch for. ``lang``: the language of what each finding says.
     """
     findings: list[Finding] = []
     for path in sorted(files):
         where = path.relative_to(root).as_posix()
-        findings += _name_findings(where, names)
+        findings += _name_findings(where, names, lang)
         try:
-            findings += _file_findings(path, where, names, min_cell)
+            findings += _file_findings(path, where, names, min_cell, lang)
         except Exception as err:  # noqa: BLE001 - any unreadable file fails the audit
-            findings.append(
-                Finding(where, f"could not be read ({type(err).__name__})", "unreadable")
-            )
+            what = _what("unreadable", lang, error=type(err).__name__)
+            findings.append(Finding(where, what, "unreadable"))
     return findings
 
 
-def audit_files(files: Iterable[Path], root: Path, names: set[str], min_cell: int) -> list[str]:
+def audit_files(
+    files: Iterable[Path], root: Path, names: set[str], min_cell: int, *, lang: str = "en"
+) -> list[str]:
     """The findings of :func:`scan_files` as lines (file: what), pseudonyms masked."""
-    return [str(f) for f in scan_files(files, root, names, min_cell)]
+    return [str(f) for f in scan_files(files, root, names, min_cell, lang=lang)]
 
 
 def published_files(run_dir: Path) -> list[Path]:
@@ -350,15 +401,17 @@ def published_files(run_dir: Path) -> list[Path]:
     )
 
 
-def scan_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5) -> list[Finding]:
+def scan_run(
+    run_dir: Path, ds: Dataset, *, min_cell: int = 5, lang: str = "en"
+) -> list[Finding]:
     """Every finding in the published files of a run."""
     run_dir = Path(run_dir)
-    return scan_files(published_files(run_dir), run_dir, pseudonyms(ds), min_cell)
+    return scan_files(published_files(run_dir), run_dir, pseudonyms(ds), min_cell, lang=lang)
 
 
-def audit_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5) -> list[str]:
+def audit_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5, lang: str = "en") -> list[str]:
     """Every finding in the published files of a run, as lines; pseudonyms masked."""
-    return [str(f) for f in scan_run(run_dir, ds, min_cell=min_cell)]
+    return [str(f) for f in scan_run(run_dir, ds, min_cell=min_cell, lang=lang)]
 
 
 # ----------------------------------------------------------------------------- enforcing
@@ -453,7 +506,7 @@ def enforce(
     for job in jobs:  # a failed report's error goes into the index: no pseudonym in it
         if job.error:
             job.error = mask_text(job.error, names)
-    findings = scan_files(published_files(run_dir), run_dir, names, min_cell)
+    findings = scan_files(published_files(run_dir), run_dir, names, min_cell, lang=lang)
     outcome = AuditOutcome(findings=[str(f) for f in findings])
     if not findings:
         return outcome
@@ -568,41 +621,99 @@ def withhold_failed(
     return moved
 
 
-def audit_command_run(run_dir: Path, data: Path | None = None) -> tuple[list[str], int]:
+def _say(lang: str, da: str, en: str) -> str:
+    return da if lang == "da" else en
+
+
+def _run_record(run_dir: Path, lang: str) -> dict:
+    """The run.json of a run folder, or one clear line saying what ``run_dir`` is instead."""
+    if not run_dir.exists():
+        raise ConfigError(
+            _say(
+                lang,
+                f"{run_dir} findes ikke: angiv mappen, som 'analyse report --out' skrev.",
+                f"{run_dir} does not exist: give the folder 'analyse report --out' wrote.",
+            )
+        )
+    if not run_dir.is_dir():
+        raise ConfigError(
+            _say(
+                lang,
+                f"{run_dir} er en fil, ikke en kørselsmappe: angiv mappen, som 'analyse report "
+                "--out' skrev.",
+                f"{run_dir} is a file, not a run folder: give the folder 'analyse report --out' "
+                "wrote.",
+            )
+        )
+    try:
+        record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = None
+    if not isinstance(record, dict) or not isinstance(record.get("parameters"), dict):
+        raise ConfigError(
+            _say(
+                lang,
+                f"{run_dir} er ikke en kørselsmappe fra 'analyse report' (den har ingen læsbar "
+                "run.json): angiv mappen, som 'analyse report --out' skrev.",
+                f"{run_dir} is not a run folder of 'analyse report' (it has no readable "
+                "run.json): give the folder 'analyse report --out' wrote.",
+            )
+        )
+    return record
+
+
+def audit_command_run(
+    run_dir: Path, data: Path | None = None, *, lang: str = "en"
+) -> tuple[list[str], int]:
     """Audit a finished run folder; the data set and min_cell are read from its run.json.
 
     The withheld folder is not audited: it is the consultant's, not the steering group's.
+    A ``run_dir`` that is missing, a file or a folder without a readable run.json is refused
+    with one line (:class:`~analyse.errors.ConfigError`), in ``lang``.
     """
     from analyse.prepare import load
 
     run_dir = Path(run_dir)
-    record = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    record = _run_record(run_dir, lang)
     params = record["parameters"]
     if data is None and not params.get("data"):
         # A steering run does not name its data (a file name may name a person).
         raise ConfigError(
-            f"{run_dir / 'run.json'} does not name the run's data (a steering run records its "
-            "input files by SHA-256 only): give it with --data DATA."
+            _say(
+                lang,
+                f"{run_dir / 'run.json'} nævner ikke kørslens data (en kørsel for styregruppen "
+                "gemmer kun inddatafilernes SHA-256): angiv dem med --data DATA.",
+                f"{run_dir / 'run.json'} does not name the run's data (a steering run records "
+                "its input files by SHA-256 only): give it with --data DATA.",
+            )
         )
     data = Path(data or params["data"])
-    _check_inputs(data, record.get("inputs") or [])
-    ds = load(data)
-    min_cell = int(params.get("min_cell", 5))
-    return audit_run(run_dir, ds, min_cell=min_cell), min_cell
+    _check_inputs(data, record.get("inputs") or [], lang=lang)
+    ds = load(data, lang=lang)
+    try:
+        min_cell = int(params.get("min_cell", 5))
+    except (TypeError, ValueError):
+        min_cell = 5
+    return audit_run(run_dir, ds, min_cell=min_cell, lang=lang), min_cell
 
 
-def _check_inputs(data: Path, inputs: Sequence[dict]) -> None:
+def _check_inputs(data: Path, inputs: Sequence[dict], *, lang: str = "en") -> None:
     """Refuse data whose files are not the ones the run recorded (by SHA-256): an audit against
     other data would look for the wrong pseudonyms."""
     from analyse.io import input_files, sha256
     from analyse.prepare import is_prepared
 
-    recorded = {i["sha256"] for i in inputs if i.get("sha256")}
+    recorded = {i["sha256"] for i in inputs if isinstance(i, dict) and i.get("sha256")}
     if not recorded or is_prepared(data):
         return
     given = {sha256(f) for f in input_files(data)}
     if given != recorded:
         raise ConfigError(
-            f"{data} is not the data this run was made from: its files' SHA-256 differ from "
-            "those in run.json."
+            _say(
+                lang,
+                f"{data} er ikke de data, kørslen blev lavet af: filernes SHA-256 er andre end "
+                "dem i run.json.",
+                f"{data} is not the data this run was made from: its files' SHA-256 differ "
+                "from those in run.json.",
+            )
         )

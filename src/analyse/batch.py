@@ -677,15 +677,17 @@ def run_report(
     data = Path(data)
     t_start = time.perf_counter()
     check_out(out, command="report", inputs=[data], lang=lang)  # before any work
-    ds = load(data, lang=lang)  # raises DataError before anything is written
-    chosen = choose_sites(ds.sites, sites, lang=lang)
     if runner is None:
         runner = _execute_inprocess if engine == "inprocess" else execute
     jobs: list[Job] = []
     with (
+        # Locked before any work: a second run into the same --out is refused at once, not
+        # after this one's validation and preparation.
         output_folder(out, command="report", inputs=[data], lang=lang) as tmp,
         private_folder("analyse-data-") as private,
     ):
+        ds = load(data, lang=lang)  # raises DataError; nothing is published
+        chosen = choose_sites(ds.sites, sites, lang=lang)
         prepared = Path(private) / "prepared"
         if is_prepared(data):
             shutil.copytree(data, prepared, ignore=shutil.ignore_patterns(".*"))
@@ -1181,6 +1183,12 @@ def _dask_task(
 def _dask_client(scheduler: Scheduler, workers: int):
     """A client (and the cluster it owns, for ``"processes"``)."""
     import dask
+
+    if not logging.getLogger().isEnabledFor(logging.INFO):  # quiet unless --verbose
+        # Read by distributed when it is imported, here and in every worker process.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+        dask.config.set({"logging.distributed": "error"})
+        logging.getLogger("distributed").setLevel(logging.ERROR)
     from distributed import Client, LocalCluster
 
     if scheduler == "processes":

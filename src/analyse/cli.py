@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -39,9 +40,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-STATE: dict[str, Any] = {"debug": False}
+STATE: dict[str, Any] = {"debug": False, "lang": "da"}
 
 
 class Lang(StrEnum):
@@ -81,6 +82,15 @@ TEXT = {
     "warning": {"da": "Advarsel", "en": "Warning"},
     "written": {"da": "Skrevet", "en": "Written"},
     "error": {"da": "Fejl", "en": "Error"},
+    "audit": {"da": "Revision", "en": "Audit"},
+    "stopped": {
+        "da": "Afbrudt: kørslen er stoppet, intet er skrevet, og dens midlertidige filer er fjernet.",
+        "en": "Stopped: the run was stopped, nothing was written, and its temporary files were removed.",
+    },
+    "empty_sites": {
+        "da": "--site {given!r} nævner intet botilbud; angiv fx --site H1,H2 eller --site all.",
+        "en": "--site {given!r} names no site; give e.g. --site H1,H2 or --site all.",
+    },
 }
 
 
@@ -152,6 +162,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         lang = kwargs.get("lang", Lang.da)
         lang = lang.value if isinstance(lang, Lang) else str(lang)
+        STATE["lang"] = lang  # for the line a stopped run prints (main)
         try:
             return func(*args, **kwargs)
         except DataError as err:
@@ -411,11 +422,18 @@ def report_command(
     """
     from analyse.batch import run_report
 
+    from analyse.errors import ConfigError
+
     sites: list[str] | str = (
         "all"
         if site.strip().lower() == "all"
-        else list(dict.fromkeys(s.strip() for s in site.split(",") if s.strip()))
+        # NFC: a code typed as A + combining ring is the Å the data set holds
+        else list(
+            dict.fromkeys(unicodedata.normalize("NFC", s.strip()) for s in site.split(",") if s.strip())
+        )
     )
+    if not sites:  # "--site ," or "--site ''": the run would be the overview alone
+        raise ConfigError(tr("empty_sites", lang.value, given=site))
     result = run_report(
         data,
         out,
@@ -433,7 +451,7 @@ def report_command(
     for job in failed:
         err_console.print(error_line(lang.value, f"{job.name}: {job.error}"))
     for finding in result.audit_findings:
-        err_console.print(error_line(lang.value, finding, label="Audit"))
+        err_console.print(error_line(lang.value, finding, label=tr("audit", lang.value)))
     console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")
     if not result.ok:
         raise typer.Exit(code=1)
@@ -458,9 +476,9 @@ def audit_command(
     """
     from analyse.audit import audit_command_run
 
-    findings, min_cell = audit_command_run(run, data)
+    findings, min_cell = audit_command_run(run, data, lang=lang.value)
     for finding in findings:
-        err_console.print(error_line(lang.value, finding, label="Audit"))
+        err_console.print(error_line(lang.value, finding, label=tr("audit", lang.value)))
     if findings:
         raise typer.Exit(code=1)
     ok = "Revisionen fandt intet" if lang == Lang.da else "The audit found nothing"
@@ -490,26 +508,79 @@ def import_networkcanvas_command(ctx: typer.Context) -> None:
 
 
 class Stopped(SystemExit):
-    """The process was asked to stop (SIGTERM, SIGHUP); raised so that every ``finally``
-    removes what the command had begun (temporary run, private data copy, workers)."""
+    """The process was asked to stop (SIGTERM, SIGHUP, Ctrl-C); raised so that every
+    ``finally`` removes what the command had begun (temporary run, private data copy, workers)."""
+
+
+#: Seconds the clean-up after a stop request may take before the process ends regardless: a
+#: thread blocked in a read that never ends (a hung network drive) must not keep it alive.
+STOP_GRACE_SECONDS = 30.0
+
+_STOP_SIGNALS = ("SIGTERM", "SIGHUP", "SIGINT")
 
 
 def _stop_on_signals() -> None:
-    """Turn SIGTERM and SIGHUP into :class:`Stopped` (exit 128 + signal number), once: a
-    second signal during the clean-up is ignored."""
+    """Turn SIGTERM, SIGHUP and SIGINT (Ctrl-C) into :class:`Stopped` (exit 128 + signal
+    number), once: a second signal during the clean-up is ignored, and the clean-up is bounded
+    by :data:`STOP_GRACE_SECONDS` (then the process ends with the same line and code)."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         for sig in names:
             signal.signal(sig, signal.SIG_IGN)
+        _end_after_grace(128 + signum)
         raise Stopped(128 + signum)
 
-    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    names = [getattr(signal, n) for n in _STOP_SIGNALS if hasattr(signal, n)]
     for sig in names:
         try:
             signal.signal(sig, stop)
         except (ValueError, OSError):  # pragma: no cover - not the main thread
             return
+
+
+def _stopped_line() -> str:
+    return tr("stopped", STATE.get("lang", "da"))
+
+
+def _end_after_grace(code: int, seconds: float | None = None) -> None:
+    """End the process with ``code`` after ``seconds`` unless it has ended by itself."""
+    import threading
+
+    def end() -> None:
+        if not done.wait(STOP_GRACE_SECONDS if seconds is None else seconds):
+            _exit_now(code)
+
+    done = threading.Event()
+    STATE["stop_watch"] = done
+    threading.Thread(target=end, name="stop-watch", daemon=True).start()
+
+
+def _exit_now(code: int) -> None:
+    """Print the stop line and end the process at once (no waiting for threads at exit: one
+    may be blocked in a read that never returns, and the interpreter would join it)."""
+    import os
+
+    try:
+        print(visible(_stopped_line()), file=sys.stderr, flush=True)
+        sys.stdout.flush()
+    finally:
+        os._exit(code)
+
+
+def _exit_past_hung_threads(code: object) -> None:
+    """End at once with ``code`` when a thread still runs (a read blocked on a drive that does
+    not answer, abandoned after its time-out): the interpreter would wait for it at exit."""
+    import os
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    for thread in others:
+        thread.join(timeout=2.0)  # one that is about to finish is let finish
+    if any(t.is_alive() for t in others):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else (0 if code is None else 1))
 
 
 def _without_data_synthesis() -> None:
@@ -530,13 +601,12 @@ def main() -> None:
     _stop_on_signals()
     try:
         app()
-    except Stopped as stop:
-        print("Afbrudt / stopped: nothing was written.", file=sys.stderr)
-        sys.exit(stop.code)
-    except KeyboardInterrupt:
-        print("Afbrudt / interrupted: nothing was written.", file=sys.stderr)
-        sys.exit(130)
-    except SystemExit:
+    except Stopped as stop:  # SIGTERM, SIGHUP, Ctrl-C: the clean-up has run
+        _exit_now(int(stop.code or 1))
+    except KeyboardInterrupt:  # Ctrl-C before the handler was set: the same line
+        _exit_now(130)
+    except SystemExit as done:
+        _exit_past_hung_threads(done.code)
         raise
     except BaseException as err:  # pragma: no cover - last line of defence
         if STATE["debug"]:

@@ -12,7 +12,10 @@ start before the heavy imports.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import stat
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,93 @@ MAX_COLUMNS = 1_000
 #: (the names of the tables are in the pandera models it reads before): this bounds what
 #: reading a file that is not a table can cost.
 EARLY_MAX_BYTES = 128 * 1024 * 1024
+
+#: Bytes of one table file (a million rows of 20 wide cells is about 200 MB): a file that is
+#: larger, or grows past this while it is read, is refused instead of read without an end.
+MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+
+
+class NotAFile(OSError):
+    """A path that names no regular file: a FIFO, a device, a socket, a folder or a loop of
+    symbolic links. ``kind`` says which (``fifo``, ``device``, ``socket``, ``folder``,
+    ``symlink_loop``)."""
+
+    def __init__(self, path: str | os.PathLike[str], kind: str) -> None:
+        super().__init__(f"{path}: not a regular file ({kind})")
+        self.kind = kind
+
+
+class TooLarge(OSError):
+    """A file of more than :data:`MAX_FILE_BYTES` (or one that grew past it while read)."""
+
+    def __init__(self, path: str | os.PathLike[str], size: int) -> None:
+        super().__init__(f"{path}: more than {MAX_FILE_BYTES} bytes")
+        self.size = size
+
+
+def file_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is not a regular file (None when it is)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "special"
+
+
+def open_regular(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
+    """Open a regular file for reading without ever blocking on what it turns out to be.
+
+    Opened non-blocking (a FIFO then opens at once instead of waiting for a writer), then
+    checked by the open file's own status, so a file replaced by a FIFO or a device between a
+    check and the read is caught. Returns the file descriptor (the caller closes it) and its
+    status. Raises :class:`NotAFile` for anything but a regular file, :class:`TooLarge`, or
+    the :class:`OSError` of the opening (permission ...).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotAFile(path, "symlink_loop") from None
+        if exc.errno in (errno.ENXIO, errno.EISDIR):  # a socket; a folder (Windows)
+            raise NotAFile(path, "socket" if exc.errno == errno.ENXIO else "folder") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        kind = file_kind(st.st_mode)
+        if kind is not None:
+            raise NotAFile(path, kind)
+        if st.st_size > MAX_FILE_BYTES:
+            raise TooLarge(path, st.st_size)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_regular(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file (see :func:`open_regular`), at most :data:`MAX_FILE_BYTES`
+    (a file still growing past that is refused), and its status as opened."""
+    fd, st = open_regular(path)
+    parts: list[bytes] = []
+    total, want = 0, st.st_size + 1  # the size as opened; more only if it grows meanwhile
+    with os.fdopen(fd, "rb") as fh:
+        while chunk := fh.read(min(want, MAX_FILE_BYTES + 1 - total)):
+            parts.append(chunk)
+            total += len(chunk)
+            if total > MAX_FILE_BYTES:
+                raise TooLarge(path, total)
+            want = 1 << 20
+    return b"".join(parts), st
+
 
 #: A column of a file: for each record, the position of its cell among the column's distinct
 #: texts (``-1``: the record has no such cell), and those texts, in the order they first occur
@@ -195,7 +285,7 @@ class EarlyRead:
         self._futures: dict[Path, Future[FileRead | None]] = {}
         try:
             listed = [p for p in Path(folder).iterdir() if p.suffix.lower() in CSV_SUFFIXES]
-            sized = [(p.stat().st_size, p) for p in listed if p.is_file()]
+            sized = [(p.stat().st_size, p) for p in listed if _regular(p)]
         except OSError:
             return  # the reader reports it
         budget = EARLY_MAX_BYTES
@@ -205,7 +295,11 @@ class EarlyRead:
                 self._futures[path.resolve()] = self._pool.submit(_read_file, path)
 
     def take(self, path: str | Path) -> FileRead | None:
-        future = self._futures.pop(Path(path).resolve(), None)
+        try:
+            key = Path(path).resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links: never read early
+            return None
+        future = self._futures.pop(key, None)
         if future is None or future.cancel():
             return None
         read = future.result()
@@ -217,20 +311,27 @@ class EarlyRead:
             return None
         return read
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)
 
     def __enter__(self) -> EarlyRead:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        # Leaving by an exception (a stop request ...): a read that hangs is not waited for.
+        self.close(wait=kind is None)
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _read_file(path: Path) -> FileRead | None:
     try:
-        st = path.stat()
-        data = path.read_bytes()
+        data, st = read_regular(path)
     except OSError:
         return None  # the reader reports it
     digest = hashlib.sha256(data).hexdigest()

@@ -17,6 +17,7 @@ import datetime as _dt
 import hashlib
 import io as _io
 import logging
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -31,9 +32,14 @@ import pandas as pd
 from analyse.csvbytes import (
     CSV_SUFFIXES,
     MAX_COLUMNS,
+    MAX_FILE_BYTES,
     MAX_ROWS,
     Column,
     EarlyRead,
+    NotAFile,
+    TooLarge,
+    open_regular,
+    read_regular,
     arrow_columns,
     plain_columns,
     sniff_delimiter,
@@ -53,6 +59,10 @@ MAX_SHEET_CELLS = 20_000_000
 #: thousands of times). Checked from the archive's directory before anything is unpacked.
 MAX_ZIP_ENTRY_BYTES = 512 * 1024 * 1024
 MAX_ZIP_RATIO = 200
+MAX_FILE_MB = MAX_FILE_BYTES // 2**20
+#: Seconds the files of one data set may take to be read (a hung network drive would
+#: otherwise hold a run for ever); a table not read by then is a problem naming its file.
+READ_TIMEOUT_SECONDS = 600.0
 #: Sheets of our own Excel template that hold no data.
 TEMPLATE_SHEETS = frozenset(
     fold(s) for s in ("vejledning", "guidance", "kodebog", "codebook", "lister", "lists")
@@ -164,12 +174,22 @@ class Source:
 
 
 def sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes."""
+    """The SHA-256 of a regular file's bytes (:class:`OSError` for a FIFO, a device ...)."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    fd, _ = open_regular(path)
+    with os.fdopen(fd, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def refuse_special(file: str, exc: OSError) -> ReadIssue:
+    """The :class:`ReadIssue` of a file that could not be opened or read as a regular file."""
+    if isinstance(exc, NotAFile):
+        return ReadIssue(file, f"not_a_file_{exc.kind}")
+    if isinstance(exc, TooLarge):
+        return ReadIssue(file, "file_too_large", mb=exc.size // 2**20, limit=MAX_FILE_MB)
+    return ReadIssue(file, "unreadable_file", value=exc.strerror or str(exc))
 
 
 # --------------------------------------------------------------------------- decoding
@@ -328,15 +348,23 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     sources: dict[str, Source] = {}
     clashes: list[tuple[str, str]] = []
     warnings: list[str] = []
-    if path.is_file() and path.suffix.lower() in XLSX_SUFFIXES:
+    if not path.is_dir() and path.suffix.lower() in XLSX_SUFFIXES:
         return _locate_sheets(path)
-    if path.is_file():
+    if not path.is_dir():
+        try:  # what it is: a FIFO, a device, a loop of links ... is named as such
+            os.close(open_regular(path)[0])
+        except NotAFile as exc:
+            raise refuse_special(path.name, exc) from None
+        except OSError:
+            pass
         raise ReadIssue(path.name, "not_a_dataset")
     try:
         listed = list(path.iterdir())
     except OSError as exc:
         raise ReadIssue(path.name, "unreadable_file", value=exc.strerror) from None
-    files = sorted(p for p in listed if p.is_file() and not p.name.startswith((".", "~$")))
+    # Everything but folders: a FIFO, a device or a loop of links named borgere.csv is a
+    # table's file that cannot be read (and is named as such), not a missing table.
+    files = sorted(p for p in listed if not p.is_dir() and not p.name.startswith((".", "~$")))
     csv_files = [p for p in files if p.suffix.lower() in CSV_SUFFIXES]
     workbooks = [p for p in files if p.suffix.lower() in XLSX_SUFFIXES]
     if not csv_files and len(workbooks) == 1:
@@ -419,7 +447,8 @@ def open_workbook(path: Path):  # -> openpyxl Workbook (read-only)
 
     name = path.name
     try:
-        with open(path, "rb") as f:
+        fd, _ = open_regular(path)
+        with os.fdopen(fd, "rb") as f:
             head = f.read(8)
         if head == _OLE_SIGNATURE:
             raise ReadIssue(name, "encrypted_workbook")
@@ -428,8 +457,8 @@ def open_workbook(path: Path):  # -> openpyxl Workbook (read-only)
         return load_workbook(path, read_only=True, data_only=True)
     except ReadIssue:
         raise
-    except OSError as exc:  # permission, a file locked by another program, ...
-        raise ReadIssue(name, "unreadable_file", value=exc.strerror or str(exc)) from None
+    except OSError as exc:  # permission, a file locked by another program, a FIFO ...
+        raise refuse_special(name, exc) from None
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors
         log.debug("workbook %s not readable: %r", name, exc)
         raise ReadIssue(name, "damaged_workbook") from None
@@ -463,9 +492,9 @@ def read_raw(source: Source, *, early: EarlyRead | None = None) -> RawTable:
         raw.sha256 = taken.sha256
         return raw
     try:
-        data = source.path.read_bytes()
+        data, _ = read_regular(source.path)
     except OSError as exc:
-        raise ReadIssue(source.display, "unreadable_file", value=exc.strerror) from None
+        raise refuse_special(source.display, exc) from None
     digest = hashlib.sha256(data).hexdigest()  # for the manifest: the bytes that were read
     raw = _read_csv_bytes(source, data)
     raw.sha256 = digest
@@ -933,24 +962,51 @@ def read_raw_tables(
 
 
 class PendingTables(Mapping[str, RawTable]):
-    """Tables being read on a pool's threads, the largest file first; a lookup waits for one."""
+    """Tables being read on a pool's threads, the largest file first; a lookup waits for one,
+    but never past :data:`READ_TIMEOUT_SECONDS` from the start (then the table is unreadable,
+    ``read_timeout``)."""
 
     def __init__(
         self, sources: Mapping[str, Source], pool: Executor, early: EarlyRead | None = None
     ) -> None:
+        import time
+
         order = sorted(sources, key=lambda t: -_size(sources[t].path))  # the longest first
+        self._sources = sources
+        self._deadline = time.monotonic() + READ_TIMEOUT_SECONDS
         self._futures: dict[str, Future[RawTable]] = {
             table: pool.submit(_read_or_refuse, sources[table], early) for table in order
         }
 
+    def _left(self) -> float:
+        import time
+
+        return max(0.0, self._deadline - time.monotonic())
+
     def __getitem__(self, table: str) -> RawTable:
-        return self._futures[table].result()
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        future = self._futures[table]
+        try:
+            return future.result(timeout=self._left())
+        except FutureTimeout:
+            future.cancel()
+            source = self._sources[table]
+            issue = ReadIssue(source.display, "read_timeout", seconds=round(READ_TIMEOUT_SECONDS))
+            return unreadable(source, issue)
 
     def as_read(self) -> Iterator[str]:
-        """The tables in the order their reading finishes."""
+        """The tables in the order their reading finishes (those not read in time last)."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
         by_future = {future: table for table, future in self._futures.items()}
-        for future in as_completed(by_future):
-            yield by_future[future]
+        done: set[str] = set()
+        try:
+            for future in as_completed(by_future, timeout=self._left()):
+                done.add(by_future[future])
+                yield by_future[future]
+        except FutureTimeout:
+            yield from (t for t in self._futures if t not in done)
 
     def __contains__(self, table: object) -> bool:  # without waiting for the table
         return table in self._futures

@@ -689,12 +689,15 @@ def _coerce_mapping(
 
 
 def _resolve_key(key: str | bytes | None) -> bytes:
-    """The key's bytes: UTF-8 of its NFC form, refused if missing, short or too uniform.
+    """The key's bytes: UTF-8 of its NFC form without surrounding white space, refused if
+    missing, short or too uniform.
 
     A key typed on two machines may come as NFC (``å`` one code point) or NFD (``a`` and a
     combining ring); both give the same bytes, so both give the same pseudonyms.
 
     >>> _resolve_key("nøgle-til-år-2026") == _resolve_key("nøgle-til-a\u030ar-2026")
+    True
+    >>> _resolve_key(" nøgle-til-år-2026\\n") == _resolve_key("nøgle-til-år-2026")
     True
     """
     if key is None or (isinstance(key, str | bytes) and not key):
@@ -705,7 +708,9 @@ def _resolve_key(key: str | bytes | None) -> bytes:
             f"Use the same secret key for every wave of a study, keep it out of the data folder."
         )
     if isinstance(key, str):
-        key = unicodedata.normalize("NFC", key)
+        # Surrounding white space is never part of a key (a key pasted from an e-mail or set
+        # with a trailing newline must give the same pseudonyms as the key typed).
+        key = unicodedata.normalize("NFC", key).strip()
         raw, distinct = key.encode("utf-8"), len(set(key))
     else:
         raw = bytes(key)

@@ -26,6 +26,7 @@ the same name is replaced only when it is one an earlier run of the command wrot
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import logging
@@ -55,6 +56,10 @@ _TMP = ".naere-tmp-"
 _OLD = ".naere-old-"
 _LOCK = ".naere-relationer.lock"
 _HASH_CHUNK = 1 << 20
+#: Errors of writing that the user resolves (a full disk or quota, a read-only folder).
+_CANNOT_WRITE = frozenset(
+    getattr(errno, n) for n in ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM") if hasattr(errno, n)
+)
 
 
 class OutputError(ConfigError):
@@ -63,6 +68,27 @@ class OutputError(ConfigError):
 
 def _say(lang: str, da: str, en: str) -> str:
     return da if lang == "da" else en
+
+
+#: Bytes of a folder's name kept in the names of what is made beside it (lock, temporary
+#: run): a longer name is shortened with a digest, so that ``.NAME.naere-relationer.lock``
+#: fits in the 255 bytes a file name may have, beside any ``--out`` of a legal length.
+_NAME_KEPT = 64
+
+
+def short_name(name: str) -> str:
+    """``name`` as it appears in the names of the lock and temporary folders beside it.
+
+    >>> short_name("run")
+    'run'
+    >>> len(short_name("r" * 250).encode())
+    29
+    """
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= _NAME_KEPT:
+        return name
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    return f"{raw[:16].decode('utf-8', 'ignore')}~{digest}"
 
 
 # ----------------------------------------------------------------------------- paths
@@ -93,10 +119,12 @@ def _record(path: Path) -> dict[str, object]:
 
 
 def _unchanged(path: Path, record: Mapping[str, object]) -> bool:
-    """Whether ``path`` is still the regular file the record describes (size, then content).
+    """Whether ``path`` is still the regular file the record describes: same size and the
+    same SHA-256.
 
-    Size and modification time equal: unchanged (as rsync decides); otherwise the SHA-256
-    decides, so a copied but identical run folder is still recognised.
+    The content decides, never the modification time: a hand edit that keeps the size and
+    the time (an editor that restores it, a copy with ``touch -r``) is a user's file, and is
+    never removed. A copied but identical run folder is still recognised.
     """
     try:
         st = path.lstat()
@@ -106,9 +134,10 @@ def _unchanged(path: Path, record: Mapping[str, object]) -> bool:
 
     if not stat.S_ISREG(st.st_mode) or st.st_size != record.get("bytes"):
         return False
-    if st.st_mtime_ns == record.get("mtime_ns"):
-        return True
-    return _sha256(path) == record.get("sha256")
+    try:
+        return _sha256(path) == record.get("sha256")
+    except OSError:
+        return False
 
 
 def _entries(folder: Path) -> tuple[list[str], list[str]]:
@@ -209,6 +238,16 @@ def check_out(
         )
     for item in inputs:
         source = resolve(item)
+        if source.is_dir() and _within(target, source) and target != source:
+            raise OutputError(
+                _say(
+                    lang,
+                    f"--out {shown} ligger inde i inddata-mappen {item}; intet er skrevet. Rådata "
+                    "ændres aldrig: vælg en mappe uden for data.",
+                    f"--out {shown} lies inside the input folder {item}; nothing was written. "
+                    "Raw data is never modified: choose a folder outside the data.",
+                )
+            )
         if _within(source, target):
             raise OutputError(
                 _say(
@@ -279,9 +318,12 @@ class _Lock:
             except OSError:
                 same = False
             if same:  # not unlinked by a run that finished meanwhile
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
                 self.fd = fd
+                try:
+                    os.ftruncate(fd, 0)
+                    os.write(fd, f"{os.getpid()}\n".encode())
+                except OSError:  # a full disk: the lock holds without the process id
+                    pass
                 return
             os.close(fd)
         raise OutputError(f"could not lock {self.path}")  # pragma: no cover
@@ -347,7 +389,9 @@ def clean_leftovers(target: Path) -> None:
     A temporary folder (with :data:`SENTINEL`) is removed; a replaced folder waiting for
     removal loses only the files its marker lists.
     """
-    pattern = re.compile(re.escape(f".{target.name}") + f"({re.escape(_TMP)}|{re.escape(_OLD)})")
+    pattern = re.compile(
+        re.escape(f".{short_name(target.name)}") + f"({re.escape(_TMP)}|{re.escape(_OLD)})"
+    )
     try:
         siblings = list(target.parent.iterdir())
     except OSError:
@@ -386,17 +430,22 @@ def output_folder(
     """
     inputs = list(inputs)
     target = check_out(out, command=command, inputs=inputs, lang=lang)
-    lock = _Lock(target.parent / f".{target.name}{_LOCK}", str(out), lang)
+    lock = _Lock(target.parent / f".{short_name(target.name)}{_LOCK}", str(out), lang)
     _make_and_lock(target.parent, lock, lang)
     try:
         check_out(out, command=command, inputs=inputs, lang=lang)  # now under the lock
         clean_leftovers(target)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}{_TMP}", dir=target.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{short_name(target.name)}{_TMP}", dir=target.parent))
         try:
-            (tmp / SENTINEL).write_text(f"{os.getpid()}\n", encoding="utf-8")
-            yield tmp
-            (tmp / SENTINEL).unlink()
-            _write_marker(tmp, command)
+            try:
+                (tmp / SENTINEL).write_text(f"{os.getpid()}\n", encoding="utf-8")
+                yield tmp
+                (tmp / SENTINEL).unlink()
+                _write_marker(tmp, command)
+            except OSError as err:
+                if err.errno not in _CANNOT_WRITE:
+                    raise
+                raise _cannot_write(target.parent, err, lang) from err  # a full disk ...
             check_out(out, command=command, inputs=inputs, lang=lang)  # changed meanwhile?
             _swap(tmp, target)
         finally:
@@ -450,15 +499,20 @@ def _make_and_lock(folder: Path, lock: _Lock, lang: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except OSError as err:
-        raise OutputError(
-            _say(
-                lang,
-                f"Kan ikke skrive i {folder} ({err.strerror or err}); intet er skrevet. "
-                "Vælg en mappe, du kan skrive i.",
-                f"Cannot write into {folder} ({err.strerror or err}); nothing was written. "
-                "Choose a folder you can write to.",
-            )
-        ) from err
+        raise _cannot_write(folder, err, lang) from err
+
+
+def _cannot_write(folder: Path, err: OSError, lang: str) -> OutputError:
+    """The one line for a folder the command cannot write into (``err`` says why)."""
+    return OutputError(
+        _say(
+            lang,
+            f"Kan ikke skrive i {folder} ({err.strerror or err}); intet er skrevet. "
+            "Vælg en mappe, du kan skrive i.",
+            f"Cannot write into {folder} ({err.strerror or err}); nothing was written. "
+            "Choose a folder you can write to.",
+        )
+    )
 
 
 def _swap(tmp: Path, target: Path) -> None:
@@ -473,7 +527,7 @@ def _swap_now(tmp: Path, target: Path) -> None:
     if not target.exists():
         os.replace(tmp, target)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}{_OLD}", dir=target.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{short_name(target.name)}{_OLD}", dir=target.parent))
     os.rmdir(old)
     os.replace(target, old)
     os.replace(tmp, target)
@@ -506,6 +560,16 @@ def check_files(
         )
     for item in inputs:
         source = resolve(item)
+        if source.is_dir() and _within(target, source) and target != source:
+            raise OutputError(
+                _say(
+                    lang,
+                    f"--out {shown} ligger inde i inddata-mappen {item}; intet er skrevet. "
+                    "Inddata ændres aldrig: vælg en mappe uden for data.",
+                    f"--out {shown} lies inside the input folder {item}; nothing was written. "
+                    "Input is never modified: choose a folder outside the data.",
+                )
+            )
         if _within(source, target) and (source == target or source.is_dir()):
             raise OutputError(
                 _say(
@@ -571,12 +635,17 @@ def write_files(
         marker_path = target / FILES_MARKER
         marker = _read_marker(marker_path) or {"written_by": "naere-relationer", "files": {}}
         written = []
-        for name, data in files.items():
-            path = target / name
-            _replace_atomically(path, data)
-            marker["files"][name] = {"command": command, **_record(path)}
-            written.append(path)
-        marker_path.write_text(json.dumps(marker, indent=1, ensure_ascii=False), "utf-8")
+        try:
+            for name, data in files.items():
+                path = target / name
+                _replace_atomically(path, data)
+                marker["files"][name] = {"command": command, **_record(path)}
+                written.append(path)
+            _replace_atomically(
+                marker_path, json.dumps(marker, indent=1, ensure_ascii=False).encode("utf-8")
+            )
+        except OSError as err:  # a full disk ...
+            raise _cannot_write(target, err, lang) from err
         return written
     finally:
         lock.release()
@@ -612,15 +681,18 @@ def write_file(
     """Write one file the user named (``template``): refuse an existing one unless
     ``overwrite``; never a folder. Written to a temporary file beside it and renamed."""
     target = check_file(path, overwrite=overwrite, lang=lang)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _replace_atomically(target, data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(target, data)
+    except OSError as err:  # a read-only folder, a full disk, a parent that is a file ...
+        raise _cannot_write(target.parent, err, lang) from err
     return target
 
 
 def _replace_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``, so that a
     reader never sees a half-written file; the temporary file is removed if anything fails."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{_TMP}", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{short_name(path.name)}{_TMP}", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

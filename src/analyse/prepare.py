@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,11 +152,57 @@ def read_prepared(path: str | Path, *, lang: Lang = "da") -> Dataset:
     path = Path(path)
     frames = {name: pd.read_parquet(path / f"{name}.parquet") for name in TABLES}
     screen_prepared(path, frames, lang=lang)
+    check_prepared_sites(path, frames, lang=lang)
     ds = Dataset.from_frames(**{n: apply_dtypes(n, f) for n, f in frames.items()})
     info = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
     ds.sources = {n: f"{path.name}/{n}.parquet" for n in TABLES}
     ds.warnings = list(info.get("warnings", []))
     return ds
+
+
+def check_prepared_sites(
+    path: Path, frames: Mapping[str, pd.DataFrame], *, lang: Lang = "da"
+) -> None:
+    """Check the site codes of a prepared folder again, as :mod:`analyse.validate` checks raw
+    data: a site's code names its report file, so a code edited into the Parquet files (a
+    path such as ``../x``, ``CON``, a code in NFD form) must not reach the file system.
+
+    Raises
+    ------
+    DataError
+        With one problem (file, row, column, value) for each bad code.
+    """
+    import re
+    import unicodedata
+
+    from analyse.errors import DataError
+    from analyse.problems import Problem
+    from analyse.schema import SITE_PATTERN
+    from analyse.validate import rule_text
+
+    pattern = re.compile(SITE_PATTERN)
+    problems: list[Problem] = []
+    for name, frame in frames.items():
+        if "site_id" not in frame.columns:
+            continue
+        values = frame["site_id"]
+        for value in pd.unique(values.dropna()):
+            text = str(value)
+            if pattern.match(text) and unicodedata.normalize("NFC", text) == text:
+                continue
+            row = int(np.flatnonzero((values == value).to_numpy())[0]) + 2
+            problems.append(
+                Problem(
+                    f"{path.name}/{name}.parquet",
+                    row,
+                    "site_id",
+                    text,
+                    rule_text("bad_site_code", lang),
+                    "bad_site_code",
+                )
+            )
+    if problems:
+        raise DataError(problems)
 
 
 def load(path: str | Path, *, lang: Lang = "da") -> Dataset:

@@ -164,7 +164,10 @@ def write_template(
     out = Path(path)
     if out.suffix.lower() != ".xlsx":
         raise ConfigError(
-            f"The template is an Excel workbook and its name must end in .xlsx; received "
+            f"Skabelonen er en Excel-projektmappe, og navnet skal ende på .xlsx; fik {str(out)!r}. "
+            "Brug fx skabelon.xlsx."
+            if lang == "da"
+            else f"The template is an Excel workbook and its name must end in .xlsx; received "
             f"{str(out)!r}. Use e.g. skabelon.xlsx."
         )
     if isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 1_000_000:

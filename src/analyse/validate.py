@@ -179,6 +179,38 @@ RULES: dict[str, dict[str, str]] = {
         "da": "Filen kan ikke læses: luk den i andre programmer, og tjek at du har adgang til den",
         "en": "The file cannot be read: close it in other programs and check that you may read it",
     },
+    "not_a_file_fifo": {
+        "da": "Filen er en FIFO (en navngiven pipe), ikke en almindelig fil, og læses ikke (den kunne vente for evigt): læg den rigtige fil i stedet",
+        "en": "The file is a FIFO (a named pipe), not a regular file, and is not read (it could wait for ever): put the real file in its place",
+    },
+    "not_a_file_device": {
+        "da": "Filen er en enhed (fx /dev/zero), ikke en almindelig fil, og læses ikke: læg den rigtige fil i stedet",
+        "en": "The file is a device (e.g. /dev/zero), not a regular file, and is not read: put the real file in its place",
+    },
+    "not_a_file_socket": {
+        "da": "Filen er en socket, ikke en almindelig fil, og læses ikke: læg den rigtige fil i stedet",
+        "en": "The file is a socket, not a regular file, and is not read: put the real file in its place",
+    },
+    "not_a_file_symlink_loop": {
+        "da": "Filen er en løkke af symbolske links, der aldrig når en fil: læg den rigtige fil i stedet",
+        "en": "The file is a loop of symbolic links that never reaches a file: put the real file in its place",
+    },
+    "not_a_file_folder": {
+        "da": "Stien er en mappe, ikke en fil: læg den rigtige fil i stedet",
+        "en": "The path is a folder, not a file: put the real file in its place",
+    },
+    "not_a_file_special": {
+        "da": "Filen er ikke en almindelig fil og læses ikke: læg den rigtige fil i stedet",
+        "en": "The file is not a regular file and is not read: put the real file in its place",
+    },
+    "file_too_large": {
+        "da": "Filen er for stor ({mb} MB; højst {limit} MB læses) eller voksede, mens den blev læst: aflever tabellen som en almindelig, færdig fil",
+        "en": "The file is too large ({mb} MB; at most {limit} MB are read) or grew while it was read: deliver the table as a regular, finished file",
+    },
+    "read_timeout": {
+        "da": "Filen blev ikke færdiglæst inden for {seconds} sekunder (fx et netværksdrev, der ikke svarer): kopiér den til en lokal mappe, og kør igen",
+        "en": "The file was not read within {seconds} seconds (e.g. a network drive that does not answer): copy it to a local folder and run again",
+    },
     "not_a_dataset": {
         "da": "Hverken en mappe eller en .xlsx-projektmappe: angiv mappen med CSV-filerne eller .xlsx-filen",
         "en": "Neither a folder nor an .xlsx workbook: give the folder of CSV files or the .xlsx file",
@@ -333,13 +365,15 @@ def read_dataset(
         problem could identify a person.
     """
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a loop of links is named by the reader
         raise DataError(
             [Problem(str(path), None, None, None, _not_found(lang), "not_found")],
             f"{path} does not exist",
         )
     # Files are read on two threads while the tables already read are checked.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Not ``with``: leaving it would wait for a read that hangs (every read has its bound).
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
         try:
             raw, clashes, warnings = read_raw_tables(path, pool=pool, early=early)
         except ReadIssue as issue:
@@ -353,6 +387,8 @@ def read_dataset(
             _schema_for(table, {**SCALES, **(scales or {})})
         ds = validate_raw(raw, source=path.name, clashes=clashes, lang=lang, scales=scales)
         ds.input_sha256 = {rt.file: rt.sha256 for rt in raw.values() if rt.sha256}
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     ds.warnings = warnings + ds.warnings
     for w in ds.warnings:
         log.warning(w)
@@ -454,10 +490,12 @@ def _site_case_twins(
             continue
         codes = text["site_id"].dropna()
         for row, code in codes[~codes.duplicated()].items():
-            key = unicodedata.normalize("NFC", str(code)).casefold()
+            # NFC: the same code typed composed or decomposed is one site (made NFC when read)
+            code = unicodedata.normalize("NFC", str(code).strip())
+            key = code.casefold()
             if key not in first:
-                first[key] = (str(code), int(row), files[table])
-            elif first[key][0] != str(code):
+                first[key] = (code, int(row), files[table])
+            elif first[key][0] != code:
                 out.add(
                     files[table],
                     int(row),
@@ -631,6 +669,11 @@ def _normalise(
         codes, uniques = rt.factorized(frame.positions[c.name])
         if c.kind in ("id", "text") and not (c.table == "residents" and c.name == "practice"):
             mapped = np.fromiter(map(str.strip, uniques), dtype=object, count=len(uniques))
+            # NFC: a site code typed as A + combining ring is the code written with Å (the
+            # two look the same and must be one site, one report, one pseudonym).
+            wide = ~np.fromiter(map(str.isascii, mapped), dtype=bool, count=len(mapped))
+            if wide.any():
+                mapped[wide] = [unicodedata.normalize("NFC", v) for v in mapped[wide]]
             empty = mapped == ""
             if not empty.any() and (mapped == uniques).all():
                 # Nothing to strip and nothing empty (ids as written): each distinct text is a
