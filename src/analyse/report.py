@@ -432,6 +432,48 @@ def _family(
     return family[TOTAL if ctx.overview else ctx.site]
 
 
+def shown_share(cache: dict, site: str) -> dict[str, object]:
+    """How much of one report's gated tables is shown: cells and the share shown exactly.
+
+    Counts every count and statistic cell with a value in the report's table of every
+    suppressed family of the run (``site``: a site code or :data:`ALL`), and whether the
+    report's main answer — the change in loneliness from before to after of the trial table
+    (this site's, or all sites' for the overview) — is shown.
+
+    Returns
+    -------
+    dict
+        ``cells`` (int), ``shown`` (int), ``share`` (float, 1.0 when there are no cells),
+        ``main_answer`` (bool or ``None`` when the run has no trial table).
+    """
+    key = TOTAL if site == ALL else site
+    cells = shown = 0
+    for name, family in cache.items():
+        if not name.startswith("family:") or key not in family:
+            continue
+        parts = family._parts[key] if hasattr(family, "_parts") else None
+        if parts is None:
+            continue
+        has = np.concatenate([~np.isnan(parts.counts), ~np.isnan(parts.stats)], axis=1)
+        where = {c: i for i, c in enumerate(parts.columns)}
+        cols = [where[c] for c in (*parts.count_cols, *parts.stat_cols)]
+        status = parts.status[:, cols]
+        cells += int(has.sum())
+        shown += int(((status == "shown") & has).sum())
+    main = None
+    trial = cache.get("family:trial")
+    if trial is not None and key in trial:
+        st = trial[key]
+        if "loneliness" in st.values.index and "mean_diff" in st.values.columns:
+            main = bool(st.status.at["loneliness", "mean_diff"] == "shown")
+    return {
+        "cells": cells,
+        "shown": shown,
+        "share": shown / cells if cells else 1.0,
+        "main_answer": main,
+    }
+
+
 # ----------------------------------------------------------------------------- group gate
 
 
