@@ -142,7 +142,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -248,7 +248,7 @@ def site_too_small(n_residents: object, min_cell: int = DEFAULT_MIN_CELL) -> boo
 # --------------------------------------------------------------------------- result type
 
 
-Status = Literal["shown", "primary", "secondary", "interval"]
+Status = Literal["shown", "primary", "secondary", "interval", "persons"]
 
 
 @dataclass(frozen=True)
@@ -285,7 +285,8 @@ class SuppressedTable:
         (:data:`SECONDARY_MARKER`: hidden so that another number cannot be worked out; a
         count so marked is at least ``min_cell``), ``"interval"`` (a count hidden to protect
         another, shown as the true interval ``lower .. upper`` that the published numbers
-        already imply, e.g. *mindst 11*).
+        already imply, e.g. *mindst 11*), ``"persons"`` (``(f)``: a count of ``min_cell`` or
+        more that rests on fewer persons, e.g. relationships of 1-4 residents).
     lower, upper
         ``Float64`` frames: for count cells, what a reader knows of the value: the value
         itself when shown, ``0 .. min_cell - 1`` for ``<5``, and for a secondary or interval
@@ -403,6 +404,7 @@ class SuppressedTable:
             status = self.status[col]
             strings = strings.astype(object).where(status != "primary", self.marker)
             strings = strings.where(status != "secondary", self.secondary_marker)
+            strings = strings.where(status != "persons", text.PERSONS_MARKER)
             interval = status == "interval"
             if interval.any():
                 phrases = [
@@ -505,6 +507,7 @@ class _System:
             "derived": [],
             "forced": [],
             "elsewhere": [],
+            "few": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -521,6 +524,8 @@ class _System:
         derived: bool = False,
         forced: bool | np.ndarray = False,
         elsewhere: bool = False,
+        few: bool | np.ndarray = False,
+        hidden_mask: np.ndarray | None = None,
     ) -> np.ndarray:
         """Add cells with these values; return their ids.
 
@@ -528,16 +533,22 @@ class _System:
         ``derived``: a difference, not a count of persons; ``forced``: to be suppressed
         (as a secondary cell) whatever its value, because another gate said so;
         ``elsewhere``: a total the table does not show (published elsewhere, or if hidden not
-        at all: no marker tells a reader anything about it).
+        at all: no marker tells a reader anything about it); ``few``: the cell rests on
+        1 to ``min_cell - 1`` persons whatever its value (relationships of a few residents),
+        so it is protected as a primary cell; ``hidden_mask``: per cell ``hidden`` (an
+        unpublished column of a table).
         """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
         self._cols["value"].append(value)
         self._cols["is_total"].append(np.broadcast_to(np.asarray(is_total, dtype=bool), (k,)))
-        self._cols["hidden"].append(np.full(k, hidden))
+        self._cols["hidden"].append(
+            np.full(k, hidden) if hidden_mask is None else np.asarray(hidden_mask, dtype=bool)
+        )
         self._cols["derived"].append(np.full(k, derived))
         self._cols["forced"].append(np.broadcast_to(np.asarray(forced, dtype=bool), (k,)))
         self._cols["elsewhere"].append(np.full(k, elsewhere))
+        self._cols["few"].append(np.broadcast_to(np.asarray(few, dtype=bool), (k,)))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -621,6 +632,9 @@ class _System:
         if self.zeros == "suppress":
             small |= value == 0
         small &= ~derived
+        # Persons, not relationships, count: a count of relationships of 1-4 residents.
+        self.few = self._array("few", bool) & (value > 0) & ~derived
+        small |= self.few
         primary = small.copy()
         suppressed = (primary | forced) & ~hidden
         # Hidden cells are unknown to a reader; the small ones must stay unknown.
@@ -670,7 +684,7 @@ class _System:
         lo, hi = value.copy(), value.copy()
         unknown = suppressed | self.hidden
         lo[unknown], hi[unknown] = 0.0, np.inf
-        small_marker = suppressed & (primary | (value == 0))
+        small_marker = suppressed & ((primary & (value < self.min_cell)) | (value == 0))
         hi[small_marker] = self.min_cell - 1.0
         # A small hidden remainder (``n - k`` of ``of_n``) is taken as if it showed ``<5``: an
         # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
@@ -1365,6 +1379,9 @@ class _Spec:
     margins: Margins
     total_col: str | None
     total_row: Hashable | None
+    #: Count columns never published: finer cells (atoms) that published columns are sums of
+    #: (``row_sums``), so that a reader's differences between columns are protected.
+    hidden_cols: tuple[str, ...] = ()
     #: The table's count columns as floats (NaN where missing), rows x ``count_cols``.
     counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), compare=False)
     #: Its statistic columns as floats (NaN where missing), rows x ``stat_bases``.
@@ -1383,7 +1400,8 @@ def _spec(
     total_row: Hashable | None,
     allow_negative: bool = False,
     subsets: Mapping[str, str] | None = None,
-    row_sums: Mapping[str, Sequence[str]] | None = None,
+    row_sums: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
+    hidden_cols: Sequence[str] = (),
 ) -> _Spec:
     if not isinstance(table, pd.DataFrame):
         raise ConfigError(f"table must be a pandas DataFrame; received {type(table).__name__}.")
@@ -1397,7 +1415,9 @@ def _spec(
         )
     if isinstance(count_cols, str) or isinstance(of_n, str):
         raise ConfigError("count_cols and of_n take a list of column names, not one string.")
-    missing = [c for c in (*count_cols, *of_n) if c not in table.columns]
+    if isinstance(hidden_cols, str):
+        raise ConfigError("hidden_cols takes a list of column names, not one string.")
+    missing = [c for c in (*count_cols, *of_n, *hidden_cols) if c not in table.columns]
     if total_col is not None and total_col not in table.columns:
         missing.append(total_col)
     if missing:
@@ -1418,6 +1438,12 @@ def _spec(
     counts = list(grid)
     if n_col is not None and n_col not in counts:
         counts.append(n_col)
+    counts += [c for c in hidden_cols if c not in counts]
+    bad_hidden = [c for c in hidden_cols if c in grid or c == n_col or c in of_n]
+    if bad_hidden:
+        raise ConfigError(
+            f"hidden_cols {bad_hidden} are published columns (count_cols, n_col or of_n)."
+        )
     for c in of_n:
         if c not in counts:
             raise ConfigError(f"of_n column {c!r} must also be in count_cols.")
@@ -1432,7 +1458,10 @@ def _spec(
         if (sub, parent) not in pairs:
             pairs.append((sub, parent))
     sums_ = []
-    for tot, parts_ in (row_sums or {}).items():
+    sum_pairs = (
+        (row_sums or {}).items() if isinstance(row_sums, Mapping) or row_sums is None else row_sums
+    )
+    for tot, parts_ in sum_pairs:
         parts_ = (parts_,) if isinstance(parts_, str) else tuple(parts_)
         bad = [c for c in (tot, *parts_) if c not in counts]
         if bad:
@@ -1486,6 +1515,7 @@ def _spec(
         margins=margins,  # type: ignore[arg-type]
         total_col=total_col,
         total_row=total_row,
+        hidden_cols=tuple(hidden_cols),
         counts=count_values,
         stats=stat_values,
     )
@@ -1551,6 +1581,23 @@ def _forced(
     return f[:, :k], f[:, k:]
 
 
+def _few(
+    table: pd.DataFrame, spec: _Spec, persons: pd.DataFrame | None, min_cell: int
+) -> np.ndarray | None:
+    """``persons`` (how many persons each count cell rests on, by row label and column;
+    missing: the count itself) as a boolean array over the table's count columns: ``True``
+    where a cell rests on 1 to ``min_cell - 1`` persons."""
+    if persons is None:
+        return None
+    if not isinstance(persons, pd.DataFrame):
+        raise ConfigError(
+            f"persons must be a DataFrame of person counts by row and column; received {type(persons).__name__}."
+        )
+    p = persons.reindex(index=table.index, columns=list(spec.count_cols))
+    p = p.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return (p > 0) & (p < min_cell)
+
+
 def _add_table(
     system: _System,
     key: Hashable,
@@ -1560,6 +1607,7 @@ def _add_table(
     derived: bool = False,
     unpublished: bool = False,
     forced: np.ndarray | None = None,
+    few: np.ndarray | None = None,
 ) -> None:
     """Add a table's count cells and its own equations (margins, remainders) to the system.
 
@@ -1593,8 +1641,17 @@ def _add_table(
         )
         return
     force = np.zeros_like(valid) if forced is None else forced
+    few_ = np.zeros_like(valid) if few is None else few
+    hid = np.zeros_like(valid)
+    for c in spec.hidden_cols:
+        hid[:, col_pos[c]] = True
     ids[valid] = system.add_cells(
-        values[valid], is_total=is_total[valid], derived=derived, forced=force[valid]
+        values[valid],
+        is_total=is_total[valid],
+        derived=derived,
+        forced=force[valid] & ~hid[valid],
+        few=few_[valid],
+        hidden_mask=hid[valid],
     )
     filled = np.where(valid, values, 0.0)
     row_total = np.full(n_rows, -1, dtype=np.int64)
@@ -1709,6 +1766,20 @@ def _result_parts(
 ) -> _ResultParts:
     cells = system.tables[key]
     ids = cells.ids
+    if spec.hidden_cols:
+        # Unpublished columns are cells of the system, never part of what a report shows.
+        keep = [j for j, c in enumerate(spec.count_cols) if c not in spec.hidden_cols]
+        ids = ids[:, keep]
+        cells = _TableCells(
+            ids=ids, row_total=cells.row_total, column_total=cells.column_total[keep]
+        )
+        table = table.drop(columns=list(spec.hidden_cols))
+        spec = replace(
+            spec,
+            count_cols=tuple(spec.count_cols[j] for j in keep),
+            counts=spec.counts[:, keep],
+            hidden_cols=(),
+        )
     has = ids >= 0
     safe = np.where(has, ids, 0)
     sup = has & suppressed[safe]
@@ -1782,6 +1853,9 @@ def _statuses(
     hidden = has & mask[:, cpos]
     # A zero hidden as a complement shows ``<5`` (true: 0 is fewer than 5), like a primary.
     sub[hidden & (value == 0) & ~system.derived[safe]] = "primary"
+    # A count of min_cell or more resting on fewer persons (relationships of a few
+    # residents): "<5" would be untrue of the count, so it shows its own marker.
+    sub[hidden & (sub == "primary") & (value >= m) & system.few[safe]] = "persons"
     # A secondary count whose bounds say more than its marker: a true interval.
     lo_w = np.ceil(lo - 1e-7)
     hi_w = np.floor(hi + 1e-7)
@@ -1887,7 +1961,9 @@ def suppress(
     zeros: Zeros = "publish",
     subsets: Mapping[str, str] | None = None,
     force: pd.DataFrame | None = None,
-    row_sums: Mapping[str, Sequence[str]] | None = None,
+    row_sums: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
+    hidden_cols: Sequence[str] = (),
+    persons: pd.DataFrame | None = None,
 ) -> SuppressedTable:
     """Suppress one aggregate table for a steering-group report.
 
@@ -1939,7 +2015,21 @@ def suppress(
     row_sums
         ``{total: [parts]}`` count columns: in every row ``total`` is the sum of ``parts``
         (relationships before = kept + lost, when ``n × mean`` of another table publishes
-        the total). Totals are hidden only as a last resort.
+        the total). Totals are hidden only as a last resort. A list of ``(total, parts)``
+        pairs may name one total several times (``n`` as the sum of two cross-tables).
+    hidden_cols
+        Count columns that are never published: the finer cells (*atoms*) that published
+        columns are sums of through ``row_sums``. Two tables of a report that count the same
+        persons (*only staff close* in the key figures, *… want more and only staff close* in
+        the needs table) become one table with their cross-classification as hidden
+        columns, so that every difference a reader can form is a protected cell. Not in
+        the result.
+    persons
+        Booleans are not enough where a count is not a count of persons: the number of
+        persons each count cell rests on, by row label and column (relationships per type:
+        the residents they belong to). A cell resting on 1 to ``min_cell - 1`` persons is
+        protected as a primary cell, whatever its count; a count of ``min_cell`` or more so
+        hidden has status ``"persons"`` (marker :data:`analyse.text.PERSONS_MARKER`).
 
     Returns
     -------
@@ -1994,10 +2084,11 @@ def suppress(
         total_row=total_row,
         subsets=subsets,
         row_sums=row_sums,
+        hidden_cols=hidden_cols,
     )
     forced_counts, forced_stats = _forced(table, spec, force)
     system = _System(m, zeros)
-    _add_table(system, None, table, spec, forced=forced_counts)
+    _add_table(system, None, table, spec, forced=forced_counts, few=_few(table, spec, persons, m))
     suppressed, primary = system.solve()
     return _build(_result_parts(system, None, table, spec, suppressed, primary, forced_stats))
 
@@ -2020,7 +2111,9 @@ def suppress_family(
     subsets: Mapping[str, str] | None = None,
     force: Mapping[Hashable, pd.DataFrame] | None = None,
     unpublished: Iterable[Hashable] = (),
-    row_sums: Mapping[str, Sequence[str]] | None = None,
+    row_sums: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
+    hidden_cols: Sequence[str] = (),
+    persons: Mapping[Hashable, pd.DataFrame] | None = None,
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -2047,7 +2140,10 @@ def suppress_family(
         kept, gained and lost are sums instead: ``sums={"pre": ["kept", "lost"],
         "post": ["kept", "gained"]}``.
     count_cols, n_col, stat_cols, of_n, margins, total_col, total_row, min_cell, zeros
-        As in :func:`suppress`, the same for every table; so are ``subsets`` and ``row_sums``.
+        As in :func:`suppress`, the same for every table; so are ``subsets``, ``row_sums``
+        and ``hidden_cols``.
+    persons
+        ``{key: persons by row and column}`` (as :func:`suppress`'s ``persons``).
     force
         ``{key: booleans by row and column}``: cells to hide whatever their value (as
         :func:`suppress`'s ``force``).
@@ -2132,9 +2228,11 @@ def suppress_family(
             allow_negative=k in derived_keys,
             subsets=subsets,
             row_sums=row_sums,
+            hidden_cols=hidden_cols,
         )
         for k in keys
     }
+    persons = dict(persons or {})
     forced = {k: _forced(tables[k], specs_[k], force.get(k)) for k in keys}
     first = keys[0]
     for k in keys[1:]:
@@ -2150,6 +2248,7 @@ def suppress_family(
             derived=k in derived_keys,
             unpublished=k in hidden_keys,
             forced=forced[k][0],
+            few=_few(tables[k], specs_[k], persons.get(k), m),
         )
     count_set = specs_[first].count_cols
     values = system.values()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -408,6 +408,7 @@ def _family(
     build_per_site,
     *,
     force=None,
+    persons=None,
     **kwargs: object,
 ) -> privacy.SuppressedTable:
     """Suppress a table for every site plus the overview as one family; return this report's.
@@ -416,7 +417,9 @@ def _family(
     computed once per run and shared by all reports (:attr:`Context.cache`), so every report
     shows the same suppression pattern and the cost does not grow with sites × reports.
     ``force(tables)`` returns ``{key: booleans by row and column}`` of cells to hide because
-    the run's group structure says so (:func:`_group_gate`).
+    the run's group structure says so (:func:`_group_gate`). ``persons()`` returns
+    ``{key: persons by row and column}`` where a count is not a count of persons
+    (relationships: the residents they belong to).
     """
 
     def compute():
@@ -424,12 +427,55 @@ def _family(
         tables = {s: t for s, t in per_site.items() if s != TOTAL}
         tables[TOTAL] = per_site[TOTAL]
         forced = force(tables) if force is not None else None
+        behind = persons() if persons is not None else None
         return privacy.suppress_family(
-            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, **kwargs
+            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, persons=behind, **kwargs
         )
 
     family = ctx.cached(f"family:{name}", compute)
     return family[TOTAL if ctx.overview else ctx.site]
+
+
+def shown_share(cache: dict, site: str) -> dict[str, object]:
+    """How much of one report's gated tables is shown: cells and the share shown exactly.
+
+    Counts every count and statistic cell with a value in the report's table of every
+    suppressed family of the run (``site``: a site code or :data:`ALL`), and whether the
+    report's main answer — the change in loneliness from before to after of the trial table
+    (this site's, or all sites' for the overview) — is shown.
+
+    Returns
+    -------
+    dict
+        ``cells`` (int), ``shown`` (int), ``share`` (float, 1.0 when there are no cells),
+        ``main_answer`` (bool or ``None`` when the run has no trial table).
+    """
+    key = TOTAL if site == ALL else site
+    cells = shown = 0
+    for name, family in cache.items():
+        if not name.startswith("family:") or key not in family:
+            continue
+        parts = family._parts[key] if hasattr(family, "_parts") else None
+        if parts is None:
+            continue
+        has = np.concatenate([~np.isnan(parts.counts), ~np.isnan(parts.stats)], axis=1)
+        where = {c: i for i, c in enumerate(parts.columns)}
+        cols = [where[c] for c in (*parts.count_cols, *parts.stat_cols)]
+        status = parts.status[:, cols]
+        cells += int(has.sum())
+        shown += int(((status == "shown") & has).sum())
+    main = None
+    trial = cache.get("family:trial")
+    if trial is not None and key in trial:
+        st = trial[key]
+        if "loneliness" in st.values.index and "mean_diff" in st.values.columns:
+            main = bool(st.status.at["loneliness", "mean_diff"] == "shown")
+    return {
+        "cells": cells,
+        "shown": shown,
+        "share": shown / cells if cells else 1.0,
+        "main_answer": main,
+    }
 
 
 # ----------------------------------------------------------------------------- group gate
@@ -723,27 +769,103 @@ def _split_sites(raw: pd.DataFrame, finish, sites: Sequence[str], whole: pd.Data
     return out
 
 
+#: Never-published cells of the key-figures-and-needs table: the cross-classification of
+#: wanting more (before) with the key figures' traits, so that Nøgletal's *only staff close*
+#: minus Behov's *… want more and only staff close* is a protected cell of one gate solve.
+_KEY_NEEDS_ATOMS = (
+    "osc_not_wm",
+    "cn_wm",
+    "cn_not_wm",
+    "gives_wm",
+    "gives_not_wm",
+    "none_not_wm",
+)
+_KEY_NEEDS_SUMS = (
+    ("n", ("close_nonstaff", "only_staff_close")),
+    ("only_staff_close", ("wants_more_only_staff_close", "osc_not_wm")),
+    ("close_nonstaff", ("cn_wm", "cn_not_wm")),
+    ("wants_more", ("wants_more_only_staff_close", "cn_wm")),
+    ("gives_any", ("gives_wm", "gives_not_wm")),
+    ("wants_more", ("wants_more_gives_none", "gives_wm")),
+    ("n", ("wants_more_gives_none", "gives_wm", "gives_not_wm", "none_not_wm")),
+)
+
+
+def _key_needs_raw(ind: pd.DataFrame, outcomes: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Key figures per wave with the needs counts (before) and their never-published
+    cross-classification (:data:`_KEY_NEEDS_ATOMS`) as columns; needs are ``NaN`` after."""
+    table = _key_figures_raw(ind, by)
+    pre = ind[ind["wave"] == "pre"].merge(
+        outcomes[outcomes["wave"] == "pre"][["resident_id", "wants_more"]],
+        on="resident_id",
+        how="left",
+    )
+    wm = pre["wants_more"].astype(str).eq("yes").to_numpy()
+    osc = pre["only_staff_close"].astype(bool).to_numpy()
+    gives = pre["gives_any"].astype(bool).to_numpy()
+    flags = pd.DataFrame(
+        {
+            **{k: pre[k].astype(str).to_numpy() for k in by},
+            "wave": "pre",
+            "wants_more": wm,
+            "wants_more_only_staff_close": wm & osc,
+            "wants_more_gives_none": wm & ~gives,
+            "wants_more_no_frequent": wm & (pre["n_frequent"] == 0).to_numpy(),
+            "osc_not_wm": ~wm & osc,
+            "cn_wm": wm & ~osc,
+            "cn_not_wm": ~wm & ~osc,
+            "gives_wm": wm & gives,
+            "gives_not_wm": ~wm & gives,
+            "none_not_wm": ~wm & ~gives,
+        }
+    )
+    extra = flags.groupby([*by, "wave"], sort=False).sum().astype(float)
+    return table.join(extra, how="left")
+
+
+def _key_needs_finish(table: pd.DataFrame) -> pd.DataFrame:
+    extra = [c for c in (*NEED_COUNTS, *_KEY_NEEDS_ATOMS) if c in table.columns]
+    out = _key_figures_finish(table)
+    if "pre" in out.index:
+        out.loc["pre", extra] = out.loc["pre", extra].fillna(0)
+    return out
+
+
+def key_needs_family(ctx: Context) -> privacy.SuppressedTable:
+    """Nøgletal and Behov as one table of one gate solve (they count the same residents
+    before the trial); returns this report's gated table, with the needs columns."""
+    outcomes = ctx.ds.outcomes
+
+    def build():
+        return _split_sites(
+            _key_needs_raw(ctx.indicators, outcomes, ["site_id"]),
+            _key_needs_finish,
+            ctx.ds.sites,
+            _key_needs_finish(_key_needs_raw(ctx.indicators, outcomes, [])),
+        )
+
+    return _family(
+        ctx,
+        "key_figures",
+        build,
+        count_cols=[*KEY_COUNTS, *NEED_COUNTS],
+        n_col="n",
+        stat_cols=list(KEY_STATS),
+        of_n=[*KEY_COUNTS, *NEED_COUNTS],
+        subsets={c: "wants_more" for c in NEED_COUNTS[1:]},
+        hidden_cols=list(_KEY_NEEDS_ATOMS),
+        row_sums=list(_KEY_NEEDS_SUMS),
+        margins="none",
+        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
+    )
+
+
 def kortlaegning(ctx: Context) -> list[Item]:
     """Step 1: how many relationships, with whom, how close — and does the resident give."""
     items: list[Item] = [Heading(text.label("section_mapping", ctx.lang))]
     if ctx.too_small:
         return items + _too_small(ctx)
-    st = _family(
-        ctx,
-        "key_figures",
-        lambda: _split_sites(
-            _key_figures_raw(ctx.indicators, ["site_id"]),
-            _key_figures_finish,
-            ctx.ds.sites,
-            key_figures(ctx.indicators),
-        ),
-        count_cols=list(KEY_COUNTS),
-        n_col="n",
-        stat_cols=list(KEY_STATS),
-        of_n=list(KEY_COUNTS),
-        margins="none",
-        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
-    )
+    st = _columns(key_needs_family(ctx), ["n", *KEY_COUNTS, *KEY_STATS])
     labels = {
         "n": text.label("n_residents", ctx.lang),
         "close_nonstaff": text.label("close_nonstaff", ctx.lang),
@@ -820,6 +942,20 @@ def _composition_raw(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
 
 
+def _composition_persons_raw(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Residents behind each cell of :func:`_composition_raw` (relationships of a type in a
+    wave belong to these residents; they, not the relationships, count toward the threshold)."""
+    rel = rel[rel["wave"].isin(["pre", "post"])]
+    keys = [rel[k].astype(str) for k in by]
+    return (
+        rel.groupby([*keys, rel["alter_type"].astype(str), rel["wave"].astype(str)], sort=False)[
+            "resident_id"
+        ]
+        .nunique()
+        .unstack("wave")
+    )
+
+
 def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
     from analyse.schema import table_spec
 
@@ -847,6 +983,15 @@ def _composition(ctx: Context) -> list[Item]:
                 out[site] = pd.DataFrame({c: c in cols for c in table.columns}, index=table.index)
         return out
 
+    def persons():
+        rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
+        return _split_sites(
+            _composition_persons_raw(rel, ["site_id"]),
+            _composition_finish,
+            ctx.ds.sites,
+            _composition_finish(_composition_persons_raw(rel, [])),
+        )
+
     st = _family(
         ctx,
         "composition",
@@ -855,6 +1000,7 @@ def _composition(ctx: Context) -> list[Item]:
         n_col=None,
         margins="columns",
         force=force,
+        persons=persons,
     )
     labels = {w: ctx.wave_label(w) for w in ("pre", "post")}
     display = _relabel(
@@ -897,6 +1043,34 @@ def _composition(ctx: Context) -> list[Item]:
         )
     )
     return items
+
+
+def _columns(
+    st: privacy.SuppressedTable, cols: Sequence[str], rows: Sequence[Hashable] | None = None
+) -> privacy.SuppressedTable:
+    """The columns ``cols`` (and rows ``rows``) of a gated table, as a gated table."""
+    import dataclasses
+
+    rows = list(st.values.index) if rows is None else list(rows)
+
+    def cut(frame):
+        return frame.loc[rows, list(cols)]
+
+    return dataclasses.replace(
+        st,
+        values=cut(st.values),
+        mask=cut(st.mask),
+        primary=cut(st.primary),
+        count_cols=tuple(c for c in st.count_cols if c in cols),
+        stat_cols=tuple(c for c in st.stat_cols if c in cols),
+        row_total_suppressed=st.row_total_suppressed.loc[rows],
+        column_total_suppressed=st.column_total_suppressed.loc[
+            [c for c in st.column_total_suppressed.index if c in cols]
+        ],
+        status=cut(st.status),
+        lower=cut(st.lower),
+        upper=cut(st.upper),
+    )
 
 
 def _nothing_to_draw(values: pd.DataFrame) -> bool:
@@ -1132,26 +1306,11 @@ def behov(ctx: Context) -> list[Item]:
     if ctx.too_small:
         return items + _too_small(ctx)
 
-    def build():
-        ind = ctx.indicators
-        pre = ind[ind["wave"] == "pre"].merge(
-            ctx.ds.outcomes[ctx.ds.outcomes["wave"] == "pre"][["resident_id", "wants_more"]],
-            on="resident_id",
-            how="left",
-        )
-        return _by_site(pre, needs_table, ctx.ds.sites)
-
-    st = _family(
-        ctx,
-        "needs",
-        build,
-        count_cols=list(NEED_COUNTS),
-        n_col="n",
-        of_n=list(NEED_COUNTS),
-        subsets={c: "wants_more" for c in NEED_COUNTS[1:]},
-        margins="none",
-        force=lambda tables: _force_rows(ctx, tables, lambda site, wave: ("wave", site, wave)),
-    )
+    whole = key_needs_family(ctx)
+    if "pre" not in whole.values.index:
+        return items
+    # Behov and Nøgletal are one gate solve (they count the same residents before).
+    st = _columns(whole, ["n", *NEED_COUNTS], rows=["pre"])
     labels = {
         "n": text.label("n_residents", ctx.lang),
         "wants_more": ctx.t(
@@ -1461,6 +1620,44 @@ def _agreement_note(
     return note
 
 
+def _roles_table(u: pd.DataFrame, role: str, items: Sequence[str]) -> pd.DataFrame:
+    """Per item: respondents of ``role`` (before) and the median of their answers."""
+    part = u[u["role"].astype(str) == role]
+    g = part.groupby(part["item"].astype(str), observed=True)
+    # A respondent counted once per site, so the overview is the sum of its sites.
+    once = part.drop_duplicates(["item", "respondent_id", "site_id"])
+    n = once.groupby(once["item"].astype(str), observed=True).size()
+    table = pd.DataFrame(
+        {
+            f"n_{role}": n.reindex(items, fill_value=0).astype(int) if len(n) else 0,
+            f"median_{role}": g["rating"].median().reindex(items).astype(float)
+            if len(n)
+            else np.nan,
+        },
+        index=pd.Index(list(items), name="item"),
+    )
+    return table
+
+
+def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable:
+    def build():
+        u = ctx.ds.understanding
+        u = u[u["wave"] == "pre"].dropna(subset=["rating"])
+        u = u.assign(site_id=u["site_id"].astype(str), item=u["item"].astype(str))
+        items = sorted(u["item"].unique())
+        return _by_site(u, lambda f: _roles_table(f, role, items), ctx.ds.sites)
+
+    return _family(
+        ctx,
+        f"roles_{role}",
+        build,
+        count_cols=[],
+        n_col=f"n_{role}",
+        stat_cols=[f"median_{role}"],
+        margins="none",
+    )
+
+
 def _roles(ctx: Context) -> list[Item]:
     """Staff and residents per item: medians, each resting on its own number of respondents."""
     u = _scope(ctx, ctx.ds.understanding)
@@ -1468,22 +1665,12 @@ def _roles(ctx: Context) -> list[Item]:
     if u.empty:
         return []
     items_tbl = ctx.ds.items.set_index("item")
-    g = u.groupby(["item", u["role"].astype(str)], observed=True)
-    n = g["respondent_id"].nunique().unstack(fill_value=0)
-    med = g["rating"].median().unstack()
-    table = pd.DataFrame(index=n.index)
-    for role in ("staff", "resident"):
-        table[f"n_{role}"] = n[role].astype(int) if role in n else 0
-        table[f"median_{role}"] = med[role].astype(float) if role in med else np.nan
+    # One family per role over every site and the overview: the overview's count minus the
+    # shown sites' counts must not give a hidden site's (issue 23).
+    parts = [_roles_family(ctx, role) for role in ("staff", "resident")]
     parts = [
-        privacy.suppress(
-            table[[f"n_{role}", f"median_{role}"]],
-            n_col=f"n_{role}",
-            stat_cols=[f"median_{role}"],
-            margins="none",
-            min_cell=ctx.min_cell,
-        )
-        for role in ("staff", "resident")
+        _columns(p, list(p.values.columns), rows=sorted(u["item"].astype(str).unique()))
+        for p in parts
     ]
     display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
     kinds = set().union(*(p.kinds() for p in parts))

@@ -42,6 +42,9 @@ MISSING = "–"
 #: What a number hidden to protect another number shows (``s``: *skjult*/*suppressed*);
 #: ``<5`` is kept for numbers that rest on fewer than ``min_cell`` persons.
 SECONDARY_MARKER = "(s)"
+#: What a count of ``min_cell`` or more that rests on fewer persons shows (relationships of
+#: 1-4 residents): *få personer*.
+PERSONS_MARKER = "(f)"
 
 
 def _check_lang(lang: str) -> str:
@@ -311,6 +314,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{marker}: The number is hidden so that a small number in another table or report "
         "cannot be worked out; a count marked {marker} is at least {min_cell}.",
     },
+    "persons_note": {
+        "da": "{marker}: Tallet bygger på færre end {min_cell} personer (fx relationer hos færre "
+        "end {min_cell} borgere).",
+        "en": "{marker}: The number rests on fewer than {min_cell} persons (e.g. relationships "
+        "of fewer than {min_cell} residents).",
+    },
     "interval_note": {
         "da": "»mindst …« og »… til …«: Det præcise antal er skjult, så et lille tal ikke kan "
         "regnes ud; det sande antal ligger i det viste interval.",
@@ -511,6 +520,8 @@ def suppressed_note(
         parts.append(label("suppressed_note", lang).format(marker=f"<{m}", min_cell=m))
     if "secondary" in wanted:
         parts.append(label("secondary_note", lang).format(marker=SECONDARY_MARKER, min_cell=m))
+    if "persons" in wanted and kinds is not None:
+        parts.append(label("persons_note", lang).format(marker=PERSONS_MARKER, min_cell=m))
     if "interval" in wanted:
         parts.append(label("interval_note", lang))
     return " ".join(parts)
