@@ -106,6 +106,36 @@ def test_icc_matches_pingouin_at_full_precision():
     ] + ["ICC(A,1)", "ICC(C,1)", "ICC(k)", "ICC(A,k)", "ICC(C,k)"]
 
 
+@pytest.fixture
+def pingouin_unrounded():
+    """pingouin with its CI column at full precision (``pingouin.options``; it rounds the
+    CI95 column to 2 decimals by default), restored afterwards."""
+    saved = dict(pg.options)
+    pg.options.pop("round.column.CI95", None)
+    yield pg
+    pg.options.clear()
+    pg.options.update(saved)
+
+
+def test_icc_intervals_match_pingouin_unrounded(pingouin_unrounded):
+    """Every limit, ICC(A,1) and ICC(A,k) included, at full precision: pingouin 0.7's
+    ``intraclass_corr`` (the formulas of Shrout & Fleiss 1979 and McGraw & Wong 1996) with
+    rounding switched off. Shrout & Fleiss (1979), Table 2."""
+    df = read("shrout_fleiss_1979.csv")
+    ours = ag.icc(df, "target", "judge", "rating")
+    ref = pingouin_unrounded.intraclass_corr(df, "target", "judge", "rating")
+    ci = np.vstack(ref["CI95"].to_numpy())
+    assert not np.allclose(ci, ci.round(2))  # the reference really has more decimals
+    np.testing.assert_allclose(ours[["ci_low", "ci_high"]].to_numpy(), ci, rtol=1e-9)
+    # The same values written out (pingouin 0.7.0, unrounded), so that a change in the
+    # reference cannot move the test: ICC(A,1) and ICC(A,k) lower and upper limits.
+    np.testing.assert_allclose(
+        ours.loc[["ICC(2,1)", "ICC(2,k)"], ["ci_low", "ci_high"]].to_numpy(),
+        [[0.01878651, 0.76108437], [0.07113682, 0.92723204]],
+        atol=5e-9,
+    )
+
+
 def test_icc_drops_incomplete_targets():
     df = read("shrout_fleiss_1979.csv")
     df.loc[(df["target"] == 6) & (df["judge"] == 2), "rating"] = np.nan

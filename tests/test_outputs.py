@@ -103,6 +103,33 @@ def test_a_run_folder_holding_a_users_file_is_refused(tmp_path: Path, change: st
     assert tree_hashes(tmp_path) == before
 
 
+def test_a_same_size_hand_edit_of_a_run_file_is_refused(tmp_path: Path) -> None:
+    """An edit that keeps the file's size (one word for another of the same length) is the
+    user's change all the same: the folder is refused and nothing is deleted."""
+    out = tmp_path / "run"
+    with output_folder(out, command="report") as tmp:
+        (tmp / "H1.html").write_text("report")
+    (out / "H1.html").write_text("REPORT")
+    before = tree_hashes(tmp_path)
+    with pytest.raises(OutputError, match="did not write|ikke har skrevet"):
+        check_out(out, command="report")
+    assert tree_hashes(tmp_path) == before
+
+
+@pytest.mark.xfail(strict=True, reason="issue 21 item 4")
+def test_a_same_size_hand_edit_with_its_time_restored_is_refused(tmp_path: Path) -> None:
+    """The marker is trusted by hash only: a same-size edit whose modification time was put
+    back (a sync tool, ``touch -r``) is still the user's change."""
+    out = tmp_path / "run"
+    with output_folder(out, command="report") as tmp:
+        (tmp / "H1.html").write_text("report")
+    st = (out / "H1.html").stat()
+    (out / "H1.html").write_text("REPORT")
+    os.utime(out / "H1.html", ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(OutputError, match="did not write|ikke har skrevet"):
+        check_out(out, command="report")
+
+
 @pytest.mark.parametrize(
     "marker",
     ['{"files": {"a.txt": 3}}', '{"files": [], "command": "report"}', "not json", '{"files": {}}'],

@@ -150,6 +150,22 @@ def test_suppressed_sentences():
         sentence_close_nonstaff("H1", 7, 12, min_cell=2)
 
 
+@pytest.mark.parametrize(("k_lower", "shown"), [(5, True), (4, False)], ids=["at-min-cell", "below"])
+def test_at_least_sentence_boundary_is_min_cell(k_lower: int, shown: bool) -> None:
+    """A hidden count published as an interval is stated as *mindst L af N* exactly when its
+    lower bound L reaches ``min_cell``; below it the number is not shown."""
+    da = sentence_close_nonstaff("H1", None, 15, k_lower=k_lower)
+    en = sentence_close_nonstaff("H1", None, 15, "en", k_lower=k_lower)
+    if shown:
+        assert da == (
+            "I botilbud H1 har mindst 5 af 15 borgere mindst én nær relation, som ikke er personale."
+        )
+        assert en.startswith("In site H1, at least 5 of 15 residents have")
+    else:
+        assert "vises" in da and "4" not in da
+        assert "not shown" in en and "4" not in en
+
+
 def _numbers(sentence: str) -> list[int]:
     return [
         int(x.replace(".", "")) for x in re.findall(r"\d[\d.]*\d|\d", sentence.replace("H1", ""))

@@ -355,6 +355,28 @@ def test_cpr_is_masked_and_privacy_error(danish_folder: Path, cli) -> None:
     assert "010190" not in result.output and "1234" not in result.output.replace("######-####", "")
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["011290-1234", "311290-1234", "0112901234", "3112901234", "2902001234", "010190 1234"],
+    ids=["december", "day-31", "december-ten-digits", "day-31-ten-digits", "leap-day-2000",
+         "space-inside"],
+)
+def test_cpr_numbers_on_the_edges_of_the_calendar_are_refused(
+    danish_folder: Path, value: str
+) -> None:
+    """December, day 31, 29-02-2000 (a leap day only in 2000, not in 1900) and a space between
+    date and serial number: each is a CPR number at the door (issue 22)."""
+    _edit("relationer.csv", "R1;", f"{value};")(danish_folder)
+    with pytest.raises(PrivacyError) as info:
+        read_dataset(danish_folder)
+    hits = [
+        p
+        for p in info.value.problems
+        if (p.code, p.file, p.column, p.row) == ("cpr_number", "relationer.csv", "relation_id", 2)
+    ]
+    assert hits and value[:6] not in (hits[0].value or "")
+
+
 def test_messages_in_english(danish_folder: Path, cli) -> None:
     CASES[9][1](danish_folder)
     result = cli("validate", danish_folder, "--lang", "en")
