@@ -42,7 +42,9 @@ def _environment() -> dict[str, str]:
 
 def test_environment_yml_lists_the_same_packages_and_versions() -> None:
     py, env = _pyproject(), _environment()
-    assert set(env) == set(py), f"only in pyproject: {set(py) - set(env)}; only in environment.yml: {set(env) - set(py)}"
+    assert set(env) == set(py), (
+        f"only in pyproject: {set(py) - set(env)}; only in environment.yml: {set(env) - set(py)}"
+    )
     for name, spec in py.items():
         assert env[name] == spec, f"{name}: pyproject {spec!r} vs environment.yml {env[name]!r}"
 
@@ -58,3 +60,31 @@ def test_environment_yml_python_agrees_with_requires_python() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pythons = [d for d in env["dependencies"] if isinstance(d, str) and re.match(r"python\b", d)]
     assert pythons == ["python" + data["project"]["requires-python"]]
+
+
+def test_every_package_the_code_imports_is_declared() -> None:
+    """Honest dependencies (issue 22): each third-party module that src/analyse imports — at
+    the top or inside a function — comes from a distribution pyproject.toml declares."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    declared = set(_pyproject())
+    provided = packages_distributions()
+    missing: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "src" / "analyse").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top == "analyse" or top in sys.stdlib_module_names or top == "__future__":
+                    continue
+                names = {re.sub(r"[-_.]+", "-", d).lower() for d in provided.get(top, [top])}
+                if not names & declared:
+                    missing.setdefault(top, set()).add(path.name)
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"

@@ -451,6 +451,23 @@ def test_resident_id_that_is_not_a_pseudonym_is_refused(export: Path, case_id: s
     assert p.value == "<masked>" and p.row == 2
 
 
+@pytest.mark.parametrize(
+    "case_id",
+    ["011290-1234", "311290-1234", "2902001234", "3112901234", "010190 1234"],
+    ids=["december", "day-31", "leap-day-2000", "day-31-december-ten-digits", "space-inside"],
+)
+def test_resident_id_like_a_cpr_number_is_refused_as_one(export: Path, case_id: str) -> None:
+    """The import's CPR rule is the door's (issue 22): December, day 31, 29-02-2000 (a leap
+    day only in 2000) and a space between date and serial number all look like CPR numbers."""
+    ego = _session_file(export, "M04", "Før", "ego")
+    _edit(ego, ",M04,", f",{case_id},")
+    with pytest.raises(PrivacyError) as exc:
+        read_export(export, MAPPING, KEY)
+    [p] = _problems(exc)
+    assert p.value == "<masked>" and p.row == 2
+    assert "CPR" in p.rule
+
+
 def test_missing_export_folder(tmp_path: Path) -> None:
     with pytest.raises(DataError) as exc:
         read_export(tmp_path / "nope", MAPPING, KEY)

@@ -335,3 +335,27 @@ def test_empty_required_cells_are_shaded_once_the_row_is_started(book) -> None:
         for sqref, letter in expected.items():
             assert f"TRIM({letter}2)" in shaded[sqref]
             assert f"${get_column_letter(len(t.columns))}2" in shaded[sqref]
+
+
+def test_guidance_words_are_package_data_with_a_placeholder_for_every_fact() -> None:
+    """The guidance lives in a data file shipped with the package (pyproject's package-data
+    covers it); both languages have the same rows and fill the same placeholders."""
+    import re
+    import tomllib
+
+    from analyse.template import GUIDANCE_FILE, _guidance_lines, _guidance_text
+
+    root = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["analyse"]
+    assert any(Path(GUIDANCE_FILE).match(g) for g in globs)
+    text = _guidance_text()
+    assert [r["style"] for r in text["da"]] == [r["style"] for r in text["en"]]
+    for da, en in zip(text["da"], text["en"], strict=True):
+        fields = re.compile(r"\{(\w+)\}")
+        assert set(fields.findall(da.get("text", ""))) == set(fields.findall(en.get("text", "")))
+    for lang in ("da", "en"):
+        lines = _guidance_lines(lang)
+        assert not any("{" in t for _, t in lines)
+        assert sum(t.startswith("• ") and "(" in t for s, t in lines if s == "text") >= len(specs())

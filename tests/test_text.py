@@ -150,7 +150,9 @@ def test_suppressed_sentences():
         sentence_close_nonstaff("H1", 7, 12, min_cell=2)
 
 
-@pytest.mark.parametrize(("k_lower", "shown"), [(5, True), (4, False)], ids=["at-min-cell", "below"])
+@pytest.mark.parametrize(
+    ("k_lower", "shown"), [(5, True), (4, False)], ids=["at-min-cell", "below"]
+)
 def test_at_least_sentence_boundary_is_min_cell(k_lower: int, shown: bool) -> None:
     """A hidden count published as an interval is stated as *mindst L af N* exactly when its
     lower bound L reaches ``min_cell``; below it the number is not shown."""

@@ -358,8 +358,14 @@ def test_cpr_is_masked_and_privacy_error(danish_folder: Path, cli) -> None:
 @pytest.mark.parametrize(
     "value",
     ["011290-1234", "311290-1234", "0112901234", "3112901234", "2902001234", "010190 1234"],
-    ids=["december", "day-31", "december-ten-digits", "day-31-ten-digits", "leap-day-2000",
-         "space-inside"],
+    ids=[
+        "december",
+        "day-31",
+        "december-ten-digits",
+        "day-31-ten-digits",
+        "leap-day-2000",
+        "space-inside",
+    ],
 )
 def test_cpr_numbers_on_the_edges_of_the_calendar_are_refused(
     danish_folder: Path, value: str
@@ -375,6 +381,23 @@ def test_cpr_numbers_on_the_edges_of_the_calendar_are_refused(
         if (p.code, p.file, p.column, p.row) == ("cpr_number", "relationer.csv", "relation_id", 2)
     ]
     assert hits and value[:6] not in (hits[0].value or "")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _edit("praksisser.csv", "praksis;", "praksisx;"),
+        _edit("spoergsmaal.csv", "spoergsmaal;", "x;"),
+    ],
+    ids=["practices", "items"],
+)
+def test_a_missing_key_column_is_reported_once_not_as_orphans(danish_folder: Path, edit) -> None:
+    """Without its code column a table cannot be looked up: the missing column is the one
+    problem, not every reference to it as well."""
+    edit(danish_folder)
+    with pytest.raises(DataError) as info:
+        read_dataset(danish_folder)
+    assert [p.code for p in info.value.problems] == ["missing_column"]
 
 
 def test_messages_in_english(danish_folder: Path, cli) -> None:

@@ -35,7 +35,7 @@ import pandas as pd
 
 from analyse.dataset import Dataset
 from analyse.errors import ConfigError
-from analyse.screen import find_cpr
+from analyse.identifiers import find_cpr, mask_cpr, mask_pseudonym
 
 if TYPE_CHECKING:  # pragma: no cover
     from analyse.batch import Job
@@ -51,7 +51,6 @@ PSEUDONYM_COLUMNS = {
 _BASE64 = re.compile(r"data:[a-z/+.\-]+;base64,[A-Za-z0-9+/=\r\n]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-]+")
 _PART = re.compile(r"[^._\-]+")
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 _COUNT_HEADER = re.compile(r"^(antal|n|number|count)\b", re.I)
 #: A whole number as the reports print it: plain, or with thousands separators (Danish "." or
 #: English "," or a (narrow) no-break space, as Babel writes them).
@@ -85,7 +84,6 @@ FINDINGS_FILE = "revision.txt"
 #: Files whose text the audit reads; any other file is checked by its name only.
 TEXT_SUFFIXES = (".html", ".htm", ".json", ".txt", ".md", ".svg")
 TABLE_SUFFIXES = (".csv", ".xlsx")
-_MASK = "*"
 
 
 @dataclass(frozen=True)
@@ -127,20 +125,6 @@ def _what(key: str, lang: str, **fields: object) -> str:
     return WHAT[key]["da" if lang == "da" else "en"].format(**fields)
 
 
-def mask_pseudonym(token: str) -> str:
-    """A pseudonym as a finding shows it: its first character, the rest starred.
-
-    Enough for a consultant to tell residents from alters (``B***``, ``A***``) without the
-    finding repeating what it found.
-
-    >>> mask_pseudonym("B104"), mask_pseudonym("A7f3c-09ab-1e2d"), mask_pseudonym("7")
-    ('B***', 'A**************', '*')
-    """
-    if len(token) <= 1:
-        return _MASK
-    return token[0] + _MASK * (len(token) - 1)
-
-
 def pseudonyms(ds: Dataset) -> set[str]:
     """Every pseudonym of a person in the data set."""
     found: set[str] = set()
@@ -176,9 +160,7 @@ def mask_text(text: str, names: set[str]) -> str:
     for name in sorted(_names_in(text, names), key=len, reverse=True):
         pattern = rf"(?<![A-Za-z0-9]){re.escape(name)}(?![A-Za-z0-9])"
         text = re.sub(pattern, mask_pseudonym(name), text)
-    return _CPR_LIKE.sub(
-        lambda m: re.sub(r"\d", "#", m.group(0)) if find_cpr(m.group(0)) else m.group(0), text
-    )
+    return mask_cpr(text)
 
 
 def _first_position(text: str, name: str) -> int:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import cast
 
 import matplotlib as mpl
@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from cycler import cycler
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
@@ -416,29 +417,7 @@ def relationship_map(
     0.58, circle 2 at 1.5, circle 3 at 2.5 (boundaries at 1, 2 and 3).
     """
     lang = _check_lang(lang)
-    audience = _check_audience(audience)
-    if audience != "consultant":
-        raise PrivacyError(
-            [],
-            "a relationship map shows one resident and is for the consultant audience only; "
-            "leave it out of the steering-group report (audience='steering')",
-        )
-    if not isinstance(ds, Dataset):
-        raise ConfigError(f"expected an analyse.Dataset, received {type(ds).__name__}")
-    waves = [waves] if isinstance(waves, str) else list(waves)
-    bad = [w for w in waves if w not in WAVES]
-    if bad or not waves:
-        raise ConfigError(
-            f"waves must be one or more of {list(WAVES)}; received {waves!r}; "
-            "e.g. waves=('pre', 'post')"
-        )
-    known = set(ds.residents["resident_id"].dropna()) | set(ds.outcomes["resident_id"].dropna())
-    if resident_id not in known:
-        raise ConfigError(
-            "resident_id must be a resident of the data set; the one given is not in "
-            "residents or outcomes; check the pseudonym (e.g. ds.residents['resident_id'])"
-        )
-
+    waves = _check_map_arguments(ds, resident_id, waves, audience)
     rel = ds.relations[ds.relations["resident_id"] == resident_id].copy()
     rel["wave"] = rel["wave"].astype(str)
     rel["alter_id"] = rel["alter_id"].astype(str)
@@ -462,148 +441,18 @@ def relationship_map(
                 ax.set_title(f"{_wave_label(wave, lang)}: {_t('not_assessed', lang)}")
                 previous = None
                 continue
-            for gives, face in ((True, None), (False, "white")):
-                flag = mine["resident_gives"].fillna(False).astype(bool) | (not gives_asked)
-                part = mine[flag == gives]
-                if part.empty:
-                    continue
-                theta = part["alter_id"].map(angles).to_numpy(float)
-                radius = part["closeness"].astype("Float64").fillna(3).astype(int).map(_RADIUS)
-                colours = part["alter_type"].map(ALTER_TYPE_COLOURS).fillna("#999999").tolist()
-                ax.scatter(
-                    radius.to_numpy(float) * np.cos(theta),
-                    radius.to_numpy(float) * np.sin(theta),
-                    s=190,
-                    facecolors=colours if face is None else face,
-                    edgecolors="white" if face is None else colours,
-                    linewidths=0.8 if face is None else 2.6,
-                    zorder=5,
-                )
-            if show_alter_ids and not mine.empty:
-                for a, close in zip(mine["alter_id"], mine["closeness"].fillna(3), strict=True):
-                    r = _RADIUS.get(int(close), 2.5) + 0.28
-                    ax.text(
-                        r * math.cos(angles[a]),
-                        r * math.sin(angles[a]),
-                        a,
-                        fontsize=7,
-                        ha="center",
-                        va="center",
-                        color="#333333",
-                        zorder=6,
-                    )
-            n = len(mine)
-            title = (
-                f"{_wave_label(wave, lang)}: {n} {_t('relation' if n == 1 else 'relations', lang)}"
-            )
-            if previous is not None:
-                now, before = set(mine["alter_id"]), set(previous["alter_id"])
-                lost = before - now
-                k_new, k_lost = len(now - before), len(lost)
-                title += (
-                    f" ({k_new} {_t('new_1' if k_new == 1 else 'new_n', lang)},"
-                    f" {k_lost} {_t('lost_1' if k_lost == 1 else 'lost_n', lang)})"
-                )
-                if lost:
-                    gone = previous[previous["alter_id"].isin(lost)]
-                    theta = gone["alter_id"].map(angles).to_numpy(float)
-                    radius = gone["closeness"].astype("Float64").fillna(3).astype(int).map(_RADIUS)
-                    ax.scatter(
-                        radius.to_numpy(float) * np.cos(theta),
-                        radius.to_numpy(float) * np.sin(theta),
-                        marker="x",
-                        s=60,
-                        color="#7F7F7F",
-                        linewidths=1.6,
-                        zorder=5,
-                    )
+            _draw_alters(ax, mine, angles, gives_asked=gives_asked, show_ids=show_alter_ids)
+            title = _panel_title(ax, wave, mine, previous, angles, lang)
             ax.set_title(title)
-            if n == 0:
-                ax.text(
-                    0,
-                    -1.5,
-                    _t("no_relations", lang),
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                    color="#333333",
-                    zorder=6,
-                )
-            else:
-                g = int(mine["resident_gives"].fillna(False).astype(bool).sum())
-                caption = (
-                    _t("gives_in", lang, g=g, n=n) if gives_asked else _t("gives_not_asked", lang)
-                )
-                ax.text(0, -3.12, caption, ha="center", va="top", fontsize=9.5)
+            _panel_caption(ax, mine, lang, gives_asked=gives_asked)
             previous = mine
 
         present = [
             t for t in ALTER_TYPES if t in set(rel.loc[rel["wave"].isin(waves), "alter_type"])
         ]
-        handles = [
-            Line2D(
-                [],
-                [],
-                linestyle="",
-                marker="o",
-                markersize=10,
-                markerfacecolor=ALTER_TYPE_COLOURS[t],
-                markeredgecolor="white",
-                label=_type_label(t, lang),
-            )
-            for t in present
-        ]
-        handles += [
-            Line2D(
-                [],
-                [],
-                linestyle="",
-                marker="D",
-                markersize=8,
-                color="#444444",
-                label=_t("resident", lang),
-            ),
-            Line2D(
-                [],
-                [],
-                linestyle="",
-                marker="o",
-                markersize=10,
-                markerfacecolor="#555555",
-                markeredgecolor="white",
-                label=_t("gives", lang),
-            ),
-            Line2D(
-                [],
-                [],
-                linestyle="",
-                marker="o",
-                markersize=10,
-                markerfacecolor="white",
-                markeredgecolor="#555555",
-                markeredgewidth=2.2,
-                label=_t("not_gives", lang),
-            ),
-        ]
-        if not gives_asked:
-            handles = [
-                h
-                for h in handles
-                if h.get_label() not in (_t("gives", lang), _t("not_gives", lang))
-            ]
-        if len(waves) > 1:
-            handles.append(
-                Line2D(
-                    [],
-                    [],
-                    linestyle="",
-                    marker="x",
-                    markersize=8,
-                    color="#7F7F7F",
-                    markeredgewidth=1.6,
-                    label=_t("lost_marker", lang),
-                )
-            )
+        handles = _map_legend_handles(
+            present, lang, gives_asked=gives_asked, several_waves=len(waves) > 1
+        )
         fig.legend(
             handles=handles,
             loc="outside lower center",
@@ -617,6 +466,185 @@ def relationship_map(
             title += f": {resident_id}"
         fig.suptitle(title)
     return fig
+
+
+def _check_map_arguments(
+    ds: Dataset, resident_id: str, waves: Sequence[str] | str, audience: str
+) -> list[str]:
+    """Refuse what :func:`relationship_map` may not draw; return the waves as a list."""
+    audience = _check_audience(audience)
+    if audience != "consultant":
+        raise PrivacyError(
+            [],
+            "a relationship map shows one resident and is for the consultant audience only; "
+            "leave it out of the steering-group report (audience='steering')",
+        )
+    if not isinstance(ds, Dataset):
+        raise ConfigError(f"expected an analyse.Dataset, received {type(ds).__name__}")
+    waves = [waves] if isinstance(waves, str) else list(waves)
+    bad = [w for w in waves if w not in WAVES]
+    if bad or not waves:
+        raise ConfigError(
+            f"waves must be one or more of {list(WAVES)}; received {waves!r}; "
+            "e.g. waves=('pre', 'post')"
+        )
+    known = set(ds.residents["resident_id"].dropna()) | set(ds.outcomes["resident_id"].dropna())
+    if resident_id not in known:
+        raise ConfigError(
+            "resident_id must be a resident of the data set; the one given is not in "
+            "residents or outcomes; check the pseudonym (e.g. ds.residents['resident_id'])"
+        )
+    return waves
+
+
+def _polar(frame: pd.DataFrame, angles: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The (x, y) of each alter of ``frame``: its angle, and its circle's radius."""
+    theta = frame["alter_id"].map(angles).to_numpy(float)
+    radius = frame["closeness"].astype("Float64").fillna(3).astype(int).map(_RADIUS)
+    return radius.to_numpy(float) * np.cos(theta), radius.to_numpy(float) * np.sin(theta)
+
+
+def _draw_alters(
+    ax: Axes,
+    mine: pd.DataFrame,
+    angles: Mapping[str, float],
+    *,
+    gives_asked: bool,
+    show_ids: bool,
+) -> None:
+    """One wave's alters: filled dots where the resident gives, open rings where not."""
+    for gives, face in ((True, None), (False, "white")):
+        flag = mine["resident_gives"].fillna(False).astype(bool) | (not gives_asked)
+        part = mine[flag == gives]
+        if part.empty:
+            continue
+        colours = part["alter_type"].map(ALTER_TYPE_COLOURS).fillna("#999999").tolist()
+        ax.scatter(
+            *_polar(part, angles),
+            s=190,
+            facecolors=colours if face is None else face,
+            edgecolors="white" if face is None else colours,
+            linewidths=0.8 if face is None else 2.6,
+            zorder=5,
+        )
+    if show_ids and not mine.empty:
+        for a, close in zip(mine["alter_id"], mine["closeness"].fillna(3), strict=True):
+            r = _RADIUS.get(int(close), 2.5) + 0.28
+            ax.text(
+                r * math.cos(angles[a]),
+                r * math.sin(angles[a]),
+                a,
+                fontsize=7,
+                ha="center",
+                va="center",
+                color="#333333",
+                zorder=6,
+            )
+
+
+def _panel_title(
+    ax: Axes,
+    wave: str,
+    mine: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    angles: Mapping[str, float],
+    lang: str,
+) -> str:
+    """A panel's title (its relations, and those new and lost since the panel before); the
+    alters lost are drawn as grey crosses where they were."""
+    n = len(mine)
+    title = f"{_wave_label(wave, lang)}: {n} {_t('relation' if n == 1 else 'relations', lang)}"
+    if previous is None:
+        return title
+    now, before = set(mine["alter_id"]), set(previous["alter_id"])
+    lost = before - now
+    k_new, k_lost = len(now - before), len(lost)
+    title += (
+        f" ({k_new} {_t('new_1' if k_new == 1 else 'new_n', lang)},"
+        f" {k_lost} {_t('lost_1' if k_lost == 1 else 'lost_n', lang)})"
+    )
+    if lost:
+        gone = previous[previous["alter_id"].isin(lost)]
+        ax.scatter(
+            *_polar(gone, angles),
+            marker="x",
+            s=60,
+            color="#7F7F7F",
+            linewidths=1.6,
+            zorder=5,
+        )
+    return title
+
+
+def _panel_caption(ax: Axes, mine: pd.DataFrame, lang: str, *, gives_asked: bool) -> None:
+    """Under a panel: in how many relationships the resident gives (or that there are none)."""
+    n = len(mine)
+    if n == 0:
+        ax.text(
+            0,
+            -1.5,
+            _t("no_relations", lang),
+            ha="center",
+            va="center",
+            fontsize=10,
+            color="#333333",
+            zorder=6,
+        )
+        return
+    g = int(mine["resident_gives"].fillna(False).astype(bool).sum())
+    caption = _t("gives_in", lang, g=g, n=n) if gives_asked else _t("gives_not_asked", lang)
+    ax.text(0, -3.12, caption, ha="center", va="top", fontsize=9.5)
+
+
+def _marker(label: str, **style: object) -> Line2D:
+    """A legend entry that is a marker only."""
+    return Line2D([], [], linestyle="", label=label, **style)
+
+
+def _map_legend_handles(
+    present: Sequence[str], lang: str, *, gives_asked: bool, several_waves: bool
+) -> list[Line2D]:
+    """The map's legend: the alter types drawn, the resident, giving or not, lost alters."""
+    handles = [
+        _marker(
+            _type_label(t, lang),
+            marker="o",
+            markersize=10,
+            markerfacecolor=ALTER_TYPE_COLOURS[t],
+            markeredgecolor="white",
+        )
+        for t in present
+    ]
+    handles.append(_marker(_t("resident", lang), marker="D", markersize=8, color="#444444"))
+    if gives_asked:
+        handles += [
+            _marker(
+                _t("gives", lang),
+                marker="o",
+                markersize=10,
+                markerfacecolor="#555555",
+                markeredgecolor="white",
+            ),
+            _marker(
+                _t("not_gives", lang),
+                marker="o",
+                markersize=10,
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                markeredgewidth=2.2,
+            ),
+        ]
+    if several_waves:
+        handles.append(
+            _marker(
+                _t("lost_marker", lang),
+                marker="x",
+                markersize=8,
+                color="#7F7F7F",
+                markeredgewidth=1.6,
+            )
+        )
+    return handles
 
 
 # --------------------------------------------------------------------------- aggregates

@@ -51,6 +51,7 @@ import pandas as pd
 import typer
 
 from analyse.errors import AnalyseError, ConfigError, DataError, PrivacyError
+from analyse.identifiers import find_cpr, is_pseudonym
 from analyse.io import (
     MAX_ZIP_ENTRY_BYTES,
     ReadIssue,
@@ -151,8 +152,6 @@ _OPTIONAL_KEYS = ("site_id", "initiative")
 _NOT_ASKABLE = ("resident_gives", "resident_receives")
 _BOOL_FIELDS = ("resident_gives", "resident_receives")
 _BOOL_CODE = {"true": "yes", "false": "no", "yes": "yes", "no": "no"}
-_PSEUDONYM = re.compile(r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$")
-_CPR = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
 
 
 # --------------------------------------------------------------------------- the mapping
@@ -1361,10 +1360,6 @@ _SESSION_FILE = re.compile(
 )
 
 
-def _is_pseudonym(value: str) -> bool:
-    return bool(_PSEUDONYM.match(value)) and not _looks_like_cpr(value)
-
-
 class _Masker:
     """Hides every value that may be a name wherever it occurs in a message.
 
@@ -1414,7 +1409,7 @@ def _names_to_mask(files: list[_File], units: list[_Unit], spec: NetworkCanvasMa
     names: set[str] = set()
     for f in files:
         m = _SESSION_FILE.match(f.name.replace("\\", "/").rsplit("/", 1)[-1])
-        if m and not _is_pseudonym(m.group("case")):
+        if m and not is_pseudonym(m.group("case")):
             names.add(m.group("case"))
     id_columns = {CASE_ID}
     if spec.resident_id.kind == "column" and spec.resident_id.source:
@@ -1422,20 +1417,12 @@ def _names_to_mask(files: list[_File], units: list[_Unit], spec: NetworkCanvasMa
     for unit in units:
         for column in id_columns & set(unit.ego.columns):
             names.update(
-                v for v in unit.ego[column].astype(str).str.strip() if v and not _is_pseudonym(v)
+                v for v in unit.ego[column].astype(str).str.strip() if v and not is_pseudonym(v)
             )
         for _, nodes in unit.nodes:
             if spec.alter_match in nodes.columns:
                 names.update(v for v in nodes[spec.alter_match].astype(str).str.strip() if v)
     return names
-
-
-def _looks_like_cpr(value: str) -> bool:
-    for m in _CPR.finditer(value):
-        d, mth = int(m.group(1)[:2]), int(m.group(1)[2:4])
-        if 1 <= d <= 31 and 1 <= mth <= 12:
-            return True
-    return False
 
 
 @dataclass
@@ -1721,9 +1708,9 @@ def load_export(
             rid = ego_values["resident_id"][idx]
             if isinstance(rid, str) and rid:
                 privacy = None
-                if _looks_like_cpr(rid):
+                if find_cpr(rid):
                     privacy = "The resident id looks like a CPR number; use a pseudonym."
-                elif not _PSEUDONYM.match(rid):
+                elif not is_pseudonym(rid):
                     privacy = (
                         "The resident id must be a pseudonym (letters, digits, '_', '.', "
                         "'-', at least one digit, e.g. B017), never a name."

@@ -154,6 +154,9 @@ import scipy.sparse.csgraph
 
 from analyse.config import DEFAULT_MIN_CELL, MIN_CELL_FLOOR
 from analyse.errors import ConfigError, PrivacyError
+from analyse.identifiers import cpr_matches
+from analyse.identifiers import mask as _mask_digits
+from analyse.identifiers import mask_pseudonym as _mask_pseudonym
 from analyse.problems import Problem
 from analyse.schema import fold, specs
 from analyse.text import SECONDARY_MARKER
@@ -2418,10 +2421,6 @@ def _pseudonym_headers() -> frozenset[str]:
     return frozenset(names)
 
 
-def _mask_pseudonym(value: str) -> str:
-    return value[:1] + "*" * (len(value) - 1)
-
-
 def assert_no_pseudonyms(
     frame: pd.DataFrame,
     *,
@@ -2551,7 +2550,7 @@ def find_leaks(
     Embedded images (``data:...;base64,...``) are skipped: their characters are not text, and a
     pseudonym drawn in a figure cannot be found by a text search — which is why figures are
     built from the gate's aggregates only. CPR numbers are ``DDMMYY-XXXX`` or ten digits whose
-    first six form a valid date (as :func:`analyse.screen.find_cpr`).
+    first six form a valid date (:func:`analyse.identifiers.find_cpr`).
 
     Examples
     --------
@@ -2560,8 +2559,6 @@ def find_leaks(
     >>> find_leaks("<td>AB0171</td> 12 borgere", pseudonyms=["B017"])
     []
     """
-    from analyse.screen import CPR_HYPHEN, CPR_PLAIN, find_cpr, mask
-
     if not isinstance(text, str):
         raise ConfigError(f"text must be a str; received {type(text).__name__}.")
     clean = _DATA_URI.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
@@ -2578,10 +2575,8 @@ def find_leaks(
         )
         for m in pattern.finditer(clean):
             found.append((m.start(), "pseudonym", _mask_pseudonym(m.group(0))))
-    for rx in (CPR_HYPHEN, CPR_PLAIN):
-        for m in rx.finditer(clean):
-            if find_cpr(m.group(0)):
-                found.append((m.start(), "cpr_number", mask(m.group(0))))
+    for m in cpr_matches(clean):
+        found.append((m.start(), "cpr_number", _mask_digits(m.group(0))))
     rules = {
         "pseudonym": {
             "da": "Et pseudonym fra datasættet står i en rapport til styregruppen.",

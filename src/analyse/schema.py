@@ -25,15 +25,11 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+#: What a pseudonym is (a digit, at most 32 characters) is the identifier detector's rule.
+from analyse.identifiers import PSEUDONYM_MAX_LENGTH, PSEUDONYM_PATTERN
+
 Kind = Literal["id", "code", "int", "bool", "text", "month"]
 
-#: A pseudonym: letters, digits, ``_``, ``.`` or ``-``, at least one digit, and at most
-#: :data:`PSEUDONYM_MAX_LENGTH` characters (a second check). A name ("Anna") has no digit and
-#: is refused, which keeps names out of id columns. The two checks say what
-#: ``^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$`` says, without the look-ahead that pyarrow's RE2 cannot
-#: run (pandas would fall back to Python's ``re`` for every distinct id of national data).
-PSEUDONYM_PATTERN = r"^[A-Za-z_.\-]*[0-9][A-Za-z0-9_.\-]*$"
-PSEUDONYM_MAX_LENGTH = 32
 #: Letters of a code: the English alphabet plus the Danish (æ, ø, å) and a few Nordic and
 #: German ones, in composed (NFC) form.
 _CODE_LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉé"

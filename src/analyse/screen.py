@@ -5,71 +5,54 @@ digits whose first six form a valid date) and an e-mail address; free-text colum
 columns outside the contract also for phone numbers. Every column outside the contract is
 judged by its header (name, address, phone, e-mail, birth date, CPR) and by its content
 (full dates: possible birth dates). A finding is reported with file, row and column, and
-the value is masked so that the message does not repeat what it refuses.
+the value is masked so that the message does not repeat what it refuses. What counts as a
+CPR number, an e-mail, a phone number or an identifying header is decided by
+:mod:`analyse.identifiers`, the detector every door shares.
 
 The output side of privacy — small-cell suppression in reports — is :mod:`analyse.privacy`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
+from analyse.identifiers import (
+    CPR_HYPHEN,
+    CPR_PLAIN,
+    EMAIL,
+    IDENTIFYING_HEADERS,
+    IDENTIFYING_WHAT,
+    PHONE,
+    SUSPECT,
+    find_cpr,
+    header_identifies,
+    mask,
+)
 from analyse.schema import fold, table_spec
 
-CPR_HYPHEN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})[-\s](\d{4})(?![\d])")
-CPR_PLAIN = re.compile(r"(?<![\d])(\d{2})(\d{2})(\d{2})(\d{4})(?![\d])")
-#: Every pattern runs in time linear in the text: a match can start only where a run of its
-#: characters starts (the look-behind), and possessive quantifiers never give back what they
-#: took, so no position is scanned more than a fixed number of times. (The former
-#: ``[\w.+\-]+@...`` tried every start inside a long run: 190 s for one 200,000-character cell.)
-EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)+")
-PHONE = re.compile(
-    r"(?<![\w+])(?:\+45[\s-]?|0045[\s-]?)?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}(?![\w])"
-)
-#: A quick test that every CPR number, e-mail address and phone number passes.
-_SUSPECT = re.compile(r"\d{6}[-\s]?\d{4}|@|\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}")
+__all__ = [  # the detector's names, as this module has always offered them
+    "CPR_HYPHEN",
+    "CPR_PLAIN",
+    "EMAIL",
+    "FULL_DATE",
+    "IDENTIFYING_HEADERS",
+    "IDENTIFYING_WHAT",
+    "PHONE",
+    "find_cpr",
+    "identifying_header",
+    "mask",
+    "screen_table",
+]
+
+#: The quick test of :func:`_suspects` (every CPR number, e-mail and phone number passes it).
+_SUSPECT = SUSPECT
 FULL_DATE = re.compile(
     r"^\s*(?:(\d{1,2})[./-](\d{1,2})[./-](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\s*$"
 )
-
-#: Folded header fragments that mark an identifying column, with what it looks like.
-IDENTIFYING_HEADERS: tuple[tuple[str, str], ...] = (
-    ("cpr", "cpr"),
-    ("personnummer", "cpr"),
-    ("ssn", "cpr"),
-    ("foedsel", "birth_date"),
-    ("fodsel", "birth_date"),
-    ("birth", "birth_date"),
-    ("dob", "birth_date"),
-    ("foedt", "birth_date"),
-    ("navn", "name"),
-    ("name", "name"),
-    ("adresse", "address"),
-    ("address", "address"),
-    ("postnr", "address"),
-    ("vejnavn", "address"),
-    ("street", "address"),
-    ("telefon", "phone"),
-    ("tlf", "phone"),
-    ("phone", "phone"),
-    ("mobil", "phone"),
-    ("mail", "email"),
-)
-
-
-IDENTIFYING_WHAT = {
-    "name": {"da": "et navn", "en": "a name"},
-    "address": {"da": "en adresse", "en": "an address"},
-    "phone": {"da": "et telefonnummer", "en": "a phone number"},
-    "email": {"da": "en e-mailadresse", "en": "an e-mail address"},
-    "birth_date": {"da": "en fødselsdato", "en": "a birth date"},
-    "cpr": {"da": "et CPR-nummer", "en": "a CPR number"},
-}
 
 
 def identifying_header(header: str) -> str | None:
@@ -82,47 +65,7 @@ def identifying_header(header: str) -> str | None:
     >>> identifying_header("bemærkning") is None
     True
     """
-    h = fold(header)
-    for fragment, what in IDENTIFYING_HEADERS:
-        if fragment in h:
-            return what
-    return None
-
-
-def _valid_date(dd: str, mm: str, yy: str) -> bool:
-    d, m, y = int(dd), int(mm), int(yy)
-    for century in (1900, 2000):
-        try:
-            _dt.date(century + y, m, d)
-            return True
-        except ValueError:
-            continue
-    return False
-
-
-def find_cpr(text: str) -> bool:
-    """Whether a text holds something that looks like a CPR number.
-
-    >>> find_cpr("010190-1234"), find_cpr("0101901234"), find_cpr("3213901234"), find_cpr("B0017")
-    (True, True, False, False)
-    """
-    for m in CPR_HYPHEN.finditer(text):
-        if 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(2)) <= 12:
-            return True
-    for m in CPR_PLAIN.finditer(text):
-        if _valid_date(m.group(1), m.group(2), m.group(3)):
-            return True
-    return False
-
-
-def mask(text: str) -> str:
-    """Mask digits and e-mail addresses so that a message does not repeat them.
-
-    >>> mask("ring 12 34 56 78 eller skriv til anna@eksempel.dk, cpr 010190-1234")
-    'ring ## ## ## ## eller skriv til ***@***, cpr ######-####'
-    """
-    masked = EMAIL.sub("***@***", text)
-    return re.sub(r"\d", "#", masked)
+    return header_identifies(fold(header))
 
 
 def screen_table(

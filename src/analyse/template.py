@@ -28,7 +28,10 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
 from collections.abc import Mapping
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -411,219 +414,63 @@ def _shade_missing_required(ws: Worksheet, t: TableSpec, last: int) -> None:
 # --------------------------------------------------------------------------- guidance
 
 
+#: The guidance sheet's words (Danish and English), a package data file beside the modules.
+GUIDANCE_FILE = "template_guidance.toml"
+
+
+@cache
+def _guidance_text() -> dict[str, list[dict[str, str]]]:
+    """The rows of :data:`GUIDANCE_FILE`, by language."""
+    raw = resources.files("analyse").joinpath(GUIDANCE_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
 def _guidance_lines(lang: str) -> list[tuple[str, str]]:
-    """The guidance as (style, text) pairs; style is title, heading or text."""
+    """The guidance as (style, text) pairs; style is title, heading or text.
+
+    The words are in :data:`GUIDANCE_FILE`; the table list, the rating columns and the
+    sheet names come from the schema, so the guidance never names a column that is not there.
+    """
     names = SHEETS[lang]
     all_specs = specs()
 
     def sheet(t: TableSpec) -> str:
         return t.da if lang == "da" else t.name
 
-    ratings = [
-        f"{c.header(lang)} ({sheet(t)})"
-        for t in all_specs
-        for c in t.columns
-        if c.kind == "int" and allows_dont_know(c)
-    ]
     dk = dont_know(lang)
-    dk_codes = [
-        f"{c.header(lang)} ({sheet(t)})"
-        for t in all_specs
-        for c in t.columns
-        if c.kind == "code" and any(fold(x) == fold(dk) for x in choices(c, lang))
-    ]
-    tables = [
-        (
-            "text",
-            f"• {sheet(t)} ({t.label(lang)}): {table_description(t, lang)} "
-            + cb_text("table_required" if t.required else "table_optional", lang),
-        )
-        for t in all_specs
-    ]
-    if lang == "da":
-        lines = [
-            ("title", "Skabelon til data: Nære relationer"),
-            (
-                "text",
-                "Projektmappen bruges til at indsamle data i udviklingsforløbet om nære "
-                "relationer. Den er dannet automatisk ud fra datakontrakten, så overskrifter "
-                "og valglister passer til det program (analyse), der læser og tjekker data.",
-            ),
-            ("heading", "Sådan udfylder du skabelonen"),
-            (
-                "text",
-                "• Hvert faneblad er en tabel. Række 1 er overskrifterne: lad dem stå, som "
-                "de er, og omdøb ikke fanerne.",
-            ),
-            (
-                "text",
-                "• Skriv én række pr. enhed fra række 2 og nedad. Hvad en række er, står "
-                "under Tabellerne herunder.",
-            ),
-            (
-                "text",
-                "• Overskrifter med mørkeblå baggrund skal udfyldes i hver række; "
-                "overskrifter med lyseblå baggrund må stå tomme. En tom celle, der skal "
-                "udfyldes, bliver rød, når noget andet i rækken er skrevet. Hold musen over "
-                "en overskrift for at se, hvad kolonnen betyder.",
-            ),
-            (
-                "text",
-                "• Kolonner med valgliste: klik i cellen, og vælg fra pilen. Talkolonner tager "
-                "kun hele tal i det tilladte interval. Måneder skrives ÅÅÅÅ-MM, fx 2025-03.",
-            ),
-            (
-                "text",
-                f"• Fanen {names['codebook']} viser alle kolonner, hvad de betyder, og hvilke "
-                "værdier der er tilladt.",
-            ),
-            ("heading", "Tabellerne"),
-            *tables,
-            (
-                "text",
-                "Tabeller, I ikke bruger, lader I stå med kun overskrifterne.",
-            ),
-            ("heading", "Kun pseudonymer - aldrig navne eller CPR-numre"),
-            (
-                "text",
-                "• Skriv aldrig navne, CPR-numre, adresser, telefonnumre, e-mailadresser "
-                "eller fødselsdatoer - heller ikke i fritekst. Brug pseudonymer, fx B017 for "
-                "en borger og M04 for en medarbejder, og gem nøglen mellem navn og pseudonym "
-                "et andet, sikkert sted.",
-            ),
-            (
-                "text",
-                "• Brug det samme pseudonym for den samme person i alle faner og alle målinger.",
-            ),
-            (
-                "text",
-                "• Et datasæt med et CPR-nummer eller en kolonne med navne afvises helt, og "
-                "intet bliver gemt.",
-            ),
-            ("heading", f"'{dk}' og tomme celler"),
-            (
-                "text",
-                f"• I svarkolonnerne ({', '.join(ratings)}) kan du vælge '{dk}', når "
-                f"personen ikke kan eller vil svare. '{dk}' og en tom celle betyder det "
-                "samme: manglende svar. Svaret tæller ikke med i gennemsnit og andele, men "
-                "resten af rækken bruges.",
-            ),
-            *(
-                [
-                    (
-                        "text",
-                        f"• I {', '.join(dk_codes)} er '{dk}' derimod et svar i sig selv og "
-                        "tæller med.",
-                    )
-                ]
-                if dk_codes
-                else []
-            ),
-            ("heading", "Gem og tjek"),
-            (
-                "text",
-                "• Gem som Excel-projektmappe (.xlsx). Fanerne "
-                f"{names['guidance']} og {names['codebook']} (og den skjulte fane "
-                f"{names['lists']}) bruges ikke, når data læses.",
-            ),
-            (
-                "text",
-                "• Tjek filen, før den sendes videre: analyse validate fil.xlsx. Alle fejl "
-                "vises på én gang med fane, række og kolonne. Ret dem her i projektmappen, "
-                "og tjek igen.",
-            ),
-        ]
-    else:
-        lines = [
-            ("title", "Data template: Nære relationer"),
-            (
-                "text",
-                "This workbook collects the data of the development process on close "
-                "relationships. It is generated from the data contract, so its headers and "
-                "lists match the program (analyse) that reads and checks the data.",
-            ),
-            ("heading", "How to fill in the template"),
-            (
-                "text",
-                "• Each sheet is a table. Row 1 holds the headers: leave them as they are, "
-                "and do not rename the sheets.",
-            ),
-            (
-                "text",
-                "• Enter one row per unit from row 2 down. What a row is is listed under "
-                "Tables below.",
-            ),
-            (
-                "text",
-                "• Headers on dark blue must be filled in on every row; headers on light "
-                "blue may be left empty. An empty cell that must be filled in turns red once "
-                "something else in its row is entered. Hover over a header to see what the "
-                "column means.",
-            ),
-            (
-                "text",
-                "• Columns with a list: click the cell and pick from the arrow. Number "
-                "columns take whole numbers in the allowed range only. Months are written "
-                "YYYY-MM, e.g. 2025-03.",
-            ),
-            (
-                "text",
-                f"• The {names['codebook']} sheet lists every column, what it means and "
-                "which values are allowed.",
-            ),
-            ("heading", "Tables"),
-            *tables,
-            ("text", "Leave tables you do not use with their headers only."),
-            ("heading", "Pseudonyms only - never names or CPR numbers"),
-            (
-                "text",
-                "• Never enter names, CPR numbers, addresses, phone numbers, e-mail "
-                "addresses or birth dates - not in free text either. Use pseudonyms, e.g. "
-                "B017 for a resident and M04 for a staff member, and keep the key between "
-                "name and pseudonym somewhere else, safely.",
-            ),
-            (
-                "text",
-                "• Use the same pseudonym for the same person in every sheet and every wave.",
-            ),
-            (
-                "text",
-                "• A data set with a CPR number or a column of names is refused as a "
-                "whole, and nothing is written.",
-            ),
-            ("heading", f"'{dk}' and empty cells"),
-            (
-                "text",
-                f"• In the rating columns ({', '.join(ratings)}) you may choose '{dk}' "
-                f"when the person cannot or will not answer. '{dk}' and an empty cell "
-                "mean the same: no answer. It is left out of means and shares, but the "
-                "rest of the row is used.",
-            ),
-            *(
-                [
-                    (
-                        "text",
-                        f"• In {', '.join(dk_codes)}, however, '{dk}' is an answer in "
-                        "itself and counts.",
-                    )
-                ]
-                if dk_codes
-                else []
-            ),
-            ("heading", "Save and check"),
-            (
-                "text",
-                f"• Save as an Excel workbook (.xlsx). The {names['guidance']} and "
-                f"{names['codebook']} sheets (and the hidden {names['lists']} sheet) are "
-                "ignored when the data is read.",
-            ),
-            (
-                "text",
-                "• Check the file before sending it on: analyse validate file.xlsx. Every "
-                "problem is shown at once with sheet, row and column. Fix them here in the "
-                "workbook and check again.",
-            ),
-        ]
+    values = {
+        "codebook": names["codebook"],
+        "guidance": names["guidance"],
+        "lists": names["lists"],
+        "dk": dk,
+        "ratings": ", ".join(
+            f"{c.header(lang)} ({sheet(t)})"
+            for t in all_specs
+            for c in t.columns
+            if c.kind == "int" and allows_dont_know(c)
+        ),
+        "dk_codes": ", ".join(
+            f"{c.header(lang)} ({sheet(t)})"
+            for t in all_specs
+            for c in t.columns
+            if c.kind == "code" and any(fold(x) == fold(dk) for x in choices(c, lang))
+        ),
+    }
+    lines: list[tuple[str, str]] = []
+    for row in _guidance_text()[lang]:
+        if row["style"] == "tables":
+            lines += [
+                (
+                    "text",
+                    f"• {sheet(t)} ({t.label(lang)}): {table_description(t, lang)} "
+                    + cb_text("table_required" if t.required else "table_optional", lang),
+                )
+                for t in all_specs
+            ]
+        elif not values.get(row.get("when", ""), True):
+            continue  # e.g. no coded column offers "don't know" as an answer of its own
+        else:
+            lines.append((row["style"], row["text"].format(**values)))
     return lines
 
 

@@ -984,158 +984,186 @@ def _cross_table(
     Works on the integer codes of :class:`_Coded` tables: keys are compared as combined codes
     and references are looked up once per distinct value, then mapped back to the rows.
     """
-    lang = out.lang
     for table, key in KEYS.items():
-        if table not in tables:
-            continue
-        f = tables[table]
-        present = [k for k in key if k in headers[table]]
-        if len(present) < len(key) or f.empty:
-            continue
-        combined, complete = _combined_codes([f.columns[k] for k in key])
-        rows = f.index[complete]
-        combined = combined[complete]
-        dup = pd.Index(combined).duplicated(keep=False)
-        if not dup.any():
-            continue
-        d_rows, d_keys = rows[dup], combined[dup]
-        first_row = pd.Series(np.asarray(d_rows)).groupby(d_keys, sort=False).transform("min")
-        first_row = first_row.to_numpy()
-        key_words = ", ".join(headers[table][k] for k in key)
-        later = np.asarray(d_rows) != first_row
-        d_rows, first_row = d_rows[later], first_row[later]
-        written = texts[table][key[-1]].loc[d_rows].to_numpy()
-        for row, first, value in zip(d_rows, first_row, written, strict=True):
-            out.add(
-                files[table],
-                int(row),
-                headers[table][key[-1]],
-                value.strip(),
-                "duplicate_key",
-                key=key_words,
-                first=int(first),
-            )
-
+        if table in tables and set(key) <= set(headers[table]) and not tables[table].empty:
+            _duplicate_keys(tables[table], key, texts[table], headers[table], files[table], out)
     residents = tables.get("residents")
     if residents is not None and not {"resident_id", "site_id"} <= set(headers["residents"]):
         residents = None  # already reported as a missing column; orphans would only be noise
-    resident_ids = residents.columns["resident_id"][1] if residents is not None else None
-    what_resident = "Borgeren" if lang == "da" else "The resident"
-    target_residents = "borgere (residents)"
-    if resident_ids is not None:
-        for table in ("relations", "outcomes", "assessments"):
-            if table in tables and "resident_id" in headers.get(table, {}):
-                _orphans(
-                    tables[table],
-                    "resident_id",
-                    resident_ids,
-                    files[table],
-                    headers[table]["resident_id"],
-                    what_resident,
-                    target_residents,
-                    out,
-                )
-        if "understanding" in tables and {"role", "respondent_id"} <= set(headers["understanding"]):
-            u = tables["understanding"]
-            role_codes, roles = u.columns["role"]
-            is_resident = np.append(roles == "resident", False)[role_codes]
-            _orphans(
-                u,
-                "respondent_id",
-                resident_ids,
-                files["understanding"],
-                headers["understanding"]["respondent_id"],
-                what_resident,
-                target_residents,
-                out,
-                rows=is_resident,
-            )
-        sites = residents.columns["site_id"][1]
-        if "understanding" in tables and "site_id" in headers["understanding"]:
-            _orphans(
-                tables["understanding"],
-                "site_id",
-                sites,
-                files["understanding"],
-                headers["understanding"]["site_id"],
-                "Botilbuddet" if lang == "da" else "The site",
-                "borgere (residents)",
-                out,
-            )
-    # understanding.item -> items
-    if "understanding" in tables and "item" in headers.get("understanding", {}):
-        items = tables["items"].columns["item"][1] if "items" in tables else _NO_VALUES
-        if "items" in tables and "item" not in headers["items"]:
-            items = None
-        target = "spoergsmaal (items)"
-        if items is not None:
-            what = "Spørgsmålet" if lang == "da" else "The item"
-            _orphans(
-                tables["understanding"],
-                "item",
-                items,
-                files["understanding"],
-                headers["understanding"]["item"],
-                what,
-                target,
-                out,
-            )
-    # residents.practice -> practices or none
-    if residents is not None and "practice" in headers.get("residents", {}):
-        practices = (
-            tables["practices"].columns["practice"][1] if "practices" in tables else _NO_VALUES
-        )
-        practices = np.append(practices, "none")
-        _orphans(
-            residents,
-            "practice",
-            practices,
-            files["residents"],
-            headers["residents"]["practice"],
-            "Praksis" if lang == "da" else "The practice",
-            "praksisser (practices) – eller 'none'",
-            out,
-        )
-    # relations only in waves with an outcomes row
-    if "relations" in tables and "outcomes" in tables:
-        rel, oc = tables["relations"], tables["outcomes"]
-        if {"resident_id", "wave"} <= set(headers["relations"]) and {"resident_id", "wave"} <= set(
-            headers["outcomes"]
-        ):
-            # (resident, wave) as one integer in the outcomes' codes; the relations' codes are
-            # translated into them first (-1: a value outcomes does not have).
-            n_waves = len(oc.columns["wave"][1])
-            o_res, o_wave = oc.columns["resident_id"][0], oc.columns["wave"][0]
-            o_complete = (o_res >= 0) & (o_wave >= 0)
-            assessed = o_res[o_complete].astype(np.int64) * n_waves + o_wave[o_complete]
-            t_res, t_wave = (
-                _translate_codes(rel.columns[k], oc.columns[k][1]) for k in ("resident_id", "wave")
-            )
-            r_complete = (rel.columns["resident_id"][0] >= 0) & (rel.columns["wave"][0] >= 0)
-            found = (t_res >= 0) & (t_wave >= 0)
-            r_key = np.where(found, t_res.astype(np.int64) * n_waves + t_wave, -1)
-            missing = ~pd.Index(r_key[r_complete]).isin(assessed)
-            if resident_ids is not None:
-                rc, rv = rel.columns["resident_id"]
-                known = np.append(_object_index(rv).isin(resident_ids), False)[rc]
-                missing &= known[r_complete]
-            bad_rows = rel.index[r_complete][missing]
-            waves = texts["relations"]["wave"].loc[bad_rows].to_numpy()
-            for row, wave in zip(bad_rows, waves, strict=True):
-                written = wave.strip()
-                out.add(
-                    files["relations"],
-                    int(row),
-                    headers["relations"]["wave"],
-                    written,
-                    "not_assessed",
-                    wave=written,
-                )
+    for ref in _REFERENCES:
+        _orphan_reference(ref, tables, headers, files, out, residents_ok=residents is not None)
+    _relations_without_outcomes(tables, texts, headers, files, out, residents)
     _partly_answered(tables, headers, files, out)
     # required tables with no rows
     for table in ("residents",):
         if table in tables and tables[table].empty:
             out.add(files[table], None, None, None, "no_rows")
+
+
+def _duplicate_keys(
+    f: _Coded,
+    key: tuple[str, ...],
+    texts: _Text,
+    headers: Mapping[str, str],
+    file: str,
+    out: _Collector,
+) -> None:
+    """Report every row whose key repeats an earlier row's (naming that first row)."""
+    combined, complete = _combined_codes([f.columns[k] for k in key])
+    rows = f.index[complete]
+    combined = combined[complete]
+    dup = pd.Index(combined).duplicated(keep=False)
+    if not dup.any():
+        return
+    d_rows, d_keys = rows[dup], combined[dup]
+    first_row = pd.Series(np.asarray(d_rows)).groupby(d_keys, sort=False).transform("min")
+    first_row = first_row.to_numpy()
+    key_words = ", ".join(headers[k] for k in key)
+    later = np.asarray(d_rows) != first_row
+    d_rows, first_row = d_rows[later], first_row[later]
+    written = texts[key[-1]].loc[d_rows].to_numpy()
+    for row, first, value in zip(d_rows, first_row, written, strict=True):
+        out.add(
+            file,
+            int(row),
+            headers[key[-1]],
+            value.strip(),
+            "duplicate_key",
+            key=key_words,
+            first=int(first),
+        )
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A column whose values must exist in another table (an orphan otherwise)."""
+
+    table: str
+    column: str
+    target: str
+    target_column: str
+    what: tuple[str, str]  # the value's kind in a message, (da, en)
+    target_words: str
+    #: Columns the table also needs for the check (the respondent's role).
+    needs: tuple[str, ...] = ()
+    #: Values allowed besides the target's.
+    also: tuple[str, ...] = ()
+    #: Only the rows of this role are checked.
+    role: str | None = None
+
+
+_RESIDENTS = "borgere (residents)"
+#: Every reference between tables, in the order its orphans are reported. Checks that involve
+#: ``residents`` need its ``resident_id`` and ``site_id`` columns; an absent target table
+#: allows no value, a target without its column is not checked (the missing column is
+#: reported, and its orphans would only be noise).
+# fmt: off
+_REFERENCES = (
+    #          table            column           target        target column
+    _Reference("relations",     "resident_id",   "residents",  "resident_id",
+               ("Borgeren", "The resident"), _RESIDENTS),
+    _Reference("outcomes",      "resident_id",   "residents",  "resident_id",
+               ("Borgeren", "The resident"), _RESIDENTS),
+    _Reference("assessments",   "resident_id",   "residents",  "resident_id",
+               ("Borgeren", "The resident"), _RESIDENTS),
+    _Reference("understanding", "respondent_id", "residents",  "resident_id",
+               ("Borgeren", "The resident"), _RESIDENTS, needs=("role",), role="resident"),
+    _Reference("understanding", "site_id",       "residents",  "site_id",
+               ("Botilbuddet", "The site"), _RESIDENTS),
+    _Reference("understanding", "item",          "items",      "item",
+               ("Spørgsmålet", "The item"), "spoergsmaal (items)"),
+    _Reference("residents",     "practice",      "practices",  "practice",
+               ("Praksis", "The practice"), "praksisser (practices) – eller 'none'",
+               also=("none",)),
+)
+# fmt: on
+
+
+def _orphan_reference(
+    ref: _Reference,
+    tables: Mapping[str, _Coded],
+    headers: Mapping[str, Mapping[str, str]],
+    files: Mapping[str, str],
+    out: _Collector,
+    *,
+    residents_ok: bool,
+) -> None:
+    """Report the rows of ``ref.table`` whose ``ref.column`` is not in ``ref.target``."""
+    if ref.table not in tables or not {ref.column, *ref.needs} <= set(headers.get(ref.table, {})):
+        return
+    if "residents" in (ref.table, ref.target) and not residents_ok:
+        return
+    if ref.target not in tables:
+        allowed = _NO_VALUES
+    elif ref.target_column not in headers.get(ref.target, {}):
+        return
+    else:
+        allowed = tables[ref.target].columns[ref.target_column][1]
+    if ref.also:
+        allowed = np.append(allowed, list(ref.also))
+    rows = None
+    if ref.role is not None:
+        role_codes, roles = tables[ref.table].columns["role"]
+        rows = np.append(roles == ref.role, False)[role_codes]
+    _orphans(
+        tables[ref.table],
+        ref.column,
+        allowed,
+        files[ref.table],
+        headers[ref.table][ref.column],
+        ref.what[0] if out.lang == "da" else ref.what[1],
+        ref.target_words,
+        out,
+        rows=rows,
+    )
+
+
+def _relations_without_outcomes(
+    tables: Mapping[str, _Coded],
+    texts: Mapping[str, _Text],
+    headers: Mapping[str, Mapping[str, str]],
+    files: Mapping[str, str],
+    out: _Collector,
+    residents: _Coded | None,
+) -> None:
+    """Relations only in waves with an outcomes row (the resident was assessed)."""
+    if "relations" not in tables or "outcomes" not in tables:
+        return
+    rel, oc = tables["relations"], tables["outcomes"]
+    if not (
+        {"resident_id", "wave"} <= set(headers["relations"])
+        and {"resident_id", "wave"} <= set(headers["outcomes"])
+    ):
+        return
+    # (resident, wave) as one integer in the outcomes' codes; the relations' codes are
+    # translated into them first (-1: a value outcomes does not have).
+    n_waves = len(oc.columns["wave"][1])
+    o_res, o_wave = oc.columns["resident_id"][0], oc.columns["wave"][0]
+    o_complete = (o_res >= 0) & (o_wave >= 0)
+    assessed = o_res[o_complete].astype(np.int64) * n_waves + o_wave[o_complete]
+    t_res, t_wave = (
+        _translate_codes(rel.columns[k], oc.columns[k][1]) for k in ("resident_id", "wave")
+    )
+    r_complete = (rel.columns["resident_id"][0] >= 0) & (rel.columns["wave"][0] >= 0)
+    found = (t_res >= 0) & (t_wave >= 0)
+    r_key = np.where(found, t_res.astype(np.int64) * n_waves + t_wave, -1)
+    missing = ~pd.Index(r_key[r_complete]).isin(assessed)
+    if residents is not None:
+        rc, rv = rel.columns["resident_id"]
+        known = np.append(_object_index(rv).isin(residents.columns["resident_id"][1]), False)[rc]
+        missing &= known[r_complete]
+    bad_rows = rel.index[r_complete][missing]
+    waves = texts["relations"]["wave"].loc[bad_rows].to_numpy()
+    for row, wave in zip(bad_rows, waves, strict=True):
+        written = wave.strip()
+        out.add(
+            files["relations"],
+            int(row),
+            headers["relations"]["wave"],
+            written,
+            "not_assessed",
+            wave=written,
+        )
 
 
 _NO_VALUES = np.empty(0, dtype=object)
