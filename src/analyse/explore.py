@@ -2159,7 +2159,14 @@ class _Afproevning(_Base):
                 "foer_efter",
                 _t(self.lang, "Før og efter afprøvningen", "Before and after"),
             )
-        return _report_view(items, [report._value_label(ctx, v) for v in values])
+        view = _report_view(items, [report._value_label(ctx, v) for v in values])
+        # The reports' figure of the same gated means (before and after, per group).
+        from analyse import main_results
+
+        view.figures += [
+            item.figure for item in main_results.udvikling(ctx) if type(item).__name__ == "Figure"
+        ]
+        return view
 
     @_guarded
     def outcome_change(self, outcome: str | None = None) -> View:

@@ -1114,8 +1114,8 @@ def _comparison_note(
     """
     from analyse.prepost import DEFAULT_MIN_PAIRS
 
-    if shown is None:
-        kinds, dash = st.kinds(), True
+    if shown is None:  # the gated table's own footnote, and the one for "–"
+        kinds, dash = set(), True
     else:
         cells = {str(v).strip() for v in shown.to_numpy().ravel()}
         kinds = set()
@@ -1128,7 +1128,11 @@ def _comparison_note(
         ):
             kinds.add("interval")
         dash = text.MISSING in cells
-    parts = [text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds)] if kinds else []
+    if shown is None:
+        own = st.note(ctx.lang)  # None when no hidden cell shows a marker
+        parts = [own] if own else []
+    else:
+        parts = [text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds)] if kinds else []
     if dash:
         m = DEFAULT_MIN_PAIRS
         parts.append(

@@ -1352,6 +1352,17 @@ def behov(ctx: Context) -> list[Item]:
                 )
             )
         )
+    elif k is not None:  # the count is shown, the number assessed is not: never "not shown"
+        items.append(
+            Paragraph(
+                ctx.t(
+                    f"Før afprøvningen ønskede {text.count_phrase(int(k), 'resident', ctx.lang)} "
+                    "flere eller andre relationer.",
+                    f"Before the trial, {text.count_phrase(int(k), 'resident', ctx.lang)} wanted "
+                    "more or other relationships.",
+                )
+            )
+        )
     else:
         items.append(
             Paragraph(
