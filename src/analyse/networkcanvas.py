@@ -150,6 +150,9 @@ _OPTIONAL_KEYS = ("site_id", "initiative")
 #: Questions a protocol may not have asked (``not_asked = true``): never replaced by a constant.
 _NOT_ASKABLE = ("resident_gives", "resident_receives")
 _BOOL_FIELDS = ("resident_gives", "resident_receives")
+#: Rings of a sociogram's layout (Network Canvas draws a handful; the contract has three
+#: circles): a mapping asking for more is refused before anything is computed from it.
+MAX_RINGS = 100
 _BOOL_CODE = {"true": "yes", "false": "no", "yes": "yes", "no": "no"}
 _PSEUDONYM = re.compile(r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$")
 _CPR = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
@@ -228,6 +231,12 @@ class NetworkCanvasMapping:
         return [s for s in specs if s is not None]
 
 
+def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a mapping value may be huge)."""
+    text = repr(value) if not isinstance(value, list) or len(value) <= 20 else f"[{len(value)} items]"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def ring_radii(
     rings: int, *, spacing: Literal["equal", "interviewer", "fresco"] = "equal"
 ) -> tuple[float, ...]:
@@ -263,8 +272,10 @@ def ring_radii(
     >>> [round(r, 4) for r in ring_radii(3, spacing="fresco")]
     [0.2165, 0.3926, 0.5]
     """
-    if not isinstance(rings, int) or isinstance(rings, bool) or rings < 1:
-        raise ConfigError(f"rings must be a whole number of 1 or more; received {rings!r}.")
+    if not isinstance(rings, int) or isinstance(rings, bool) or not 1 <= rings <= MAX_RINGS:
+        raise ConfigError(
+            f"rings must be a whole number from 1 to {MAX_RINGS}; received {_short_repr(rings)}."
+        )
     i = np.arange(1, rings + 1)
     equal = 0.5 * i / rings
     if spacing == "equal":
@@ -513,10 +524,12 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
         if (
             not isinstance(radii_raw, list)
             or not radii_raw
+            or len(radii_raw) > MAX_RINGS
             or any(isinstance(r, bool) or not isinstance(r, int | float) for r in radii_raw)
         ):
             raise ConfigError(
-                f"{where}.radii must be a list of numbers, e.g. [0.2, 0.35, 0.5]; received {radii_raw!r}."
+                f"{where}.radii must be a list of at most {MAX_RINGS} numbers, e.g. [0.2, 0.35, "
+                f"0.5]; received {_short_repr(radii_raw)}."
             )
         radii = tuple(float(r) for r in radii_raw)
         if (
@@ -531,9 +544,10 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
     else:
         rings = raw.get("rings", 3)
         spacing = raw.get("spacing", "equal")
-        if isinstance(rings, bool) or not isinstance(rings, int) or rings < 1:
+        if isinstance(rings, bool) or not isinstance(rings, int) or not 1 <= rings <= MAX_RINGS:
             raise ConfigError(
-                f"{where}.rings must be a whole number of 1 or more; received {rings!r}."
+                f"{where}.rings must be a whole number from 1 to {MAX_RINGS} (a sociogram has a "
+                f"few rings); received {rings!r}."
             )
         if spacing not in ("equal", "interviewer", "fresco"):
             raise ConfigError(
@@ -1034,6 +1048,41 @@ def _option_hint(spec: FieldSpec, value: str) -> str:
     )
 
 
+def _answers_not_asked(
+    spec: FieldSpec, frame: pd.DataFrame, file: str, problems: list[Problem]
+) -> None:
+    """A problem for answers in the export to a question the mapping says was not asked
+    (``not_asked = true``): a column named as the contract column, its Danish name or its
+    short English name (``resident_gives``/``giver``/``gives``, ``resident_receives``/
+    ``modtager``/``receives``; any case) with a value. They
+    would be dropped without a word; the mapping must read them or the column must go."""
+    from analyse.schema import fold, table_spec
+
+    column = next(c for c in table_spec("relations").columns if c.name == spec.name)
+    english = spec.name.removeprefix("resident_")  # gives, receives (as protocols name them)
+    names = {fold(spec.name), fold(column.da), fold(english)}
+    for col in frame.columns:
+        if fold(str(col)) not in names:
+            continue
+        text = frame[col].astype("string").str.strip()
+        answered = text.notna() & (text != "")
+        if not answered.any():
+            continue
+        first = answered.idxmax()
+        problems.append(
+            Problem(
+                file,
+                _row(frame, first),
+                str(col),
+                str(frame.at[first, col]),
+                f"The mapping says {spec.name} was not asked (not_asked = true), but the export "
+                f"answers it in column {str(col)!r} ({int(answered.sum())} row(s)); they would be "
+                f'lost. Read them with [{spec.name}] variable = "{col}", or remove the column.',
+                code="not_asked_answered",
+            )
+        )
+
+
 def _evaluate(
     spec: FieldSpec,
     frame: pd.DataFrame,
@@ -1050,6 +1099,7 @@ def _evaluate(
     if spec.kind == "constant":
         return pd.Series([spec.constant] * n, index=frame.index, dtype=object)
     if spec.kind == "not_asked":
+        _answers_not_asked(spec, frame, file, problems)
         return pd.Series([pd.NA] * n, index=frame.index, dtype=object)
     if spec.kind == "layout":
         return _evaluate_layout(spec, frame, file, problems, counts, warnings, where=where)
