@@ -174,6 +174,43 @@ class Source:
         return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
 
 
+#: Warnings about files that are not tables, in Danish and English.
+NOTICES: dict[str, dict[str, str]] = {
+    "not_a_table": {
+        "da": "{file}: ikke en tabel i datakontrakten; springes over",
+        "en": "{file}: not a table of the data contract; ignored",
+    },
+    "not_a_csv_file": {
+        "da": "{file}: ikke en CSV-fil i datakontrakten; springes over",
+        "en": "{file}: not a CSV file of the data contract; ignored",
+    },
+}
+
+
+class Notice(str):
+    """A warning about the files of a data set: English text, with its code and fields so
+    that :func:`notice_text` can give it in the user's language."""
+
+    code: str
+    fields: dict[str, object]
+
+    def __new__(cls, code: str, **fields: object) -> Notice:
+        self = super().__new__(cls, NOTICES[code]["en"].format(**fields))
+        self.code, self.fields = code, fields
+        return self
+
+
+def notice_text(warning: str, lang: str = "en") -> str:
+    """A warning in ``lang`` (a :class:`Notice`; any other text as it is).
+
+    >>> notice_text(Notice("not_a_table", file="noter.csv"), "da")
+    'noter.csv: ikke en tabel i datakontrakten; springes over'
+    """
+    if isinstance(warning, Notice):
+        return NOTICES[warning.code]["da" if lang == "da" else "en"].format(**warning.fields)
+    return str(warning)
+
+
 def sha256(path: Path) -> str:
     """The SHA-256 of a regular file's bytes (:class:`OSError` for a FIFO, a device ...)."""
     h = hashlib.sha256()
@@ -374,7 +411,7 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     for p in csv_files:
         table = lookup.get(fold(p.stem))
         if table is None:
-            warnings.append(f"{p.name}: not a table of the data contract; ignored")
+            warnings.append(Notice("not_a_table", file=p.name))
             continue
         if table in sources:
             clashes.append((p.name, f"duplicate_table:{table}:{sources[table].display}"))
@@ -383,7 +420,7 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     for p in files:
         if p not in csv_files and not (not csv_files and len(workbooks) == 1):
             if p.suffix.lower() not in (".md", ".json", ".toml"):
-                warnings.append(f"{p.name}: not a CSV file of the data contract; ignored")
+                warnings.append(Notice("not_a_csv_file", file=p.name))
     return sources, clashes, warnings
 
 
@@ -401,7 +438,7 @@ def _locate_sheets(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]]
         table = lookup.get(fold(name))
         if table is None:
             if fold(name) not in TEMPLATE_SHEETS:
-                warnings.append(f"{path.name}:{name}: not a table of the data contract; ignored")
+                warnings.append(Notice("not_a_table", file=f"{path.name}:{name}"))
             continue
         if table in sources:
             clashes.append(

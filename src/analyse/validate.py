@@ -40,7 +40,7 @@ from analyse.config import Lang
 from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
-from analyse.io import PendingTables, RawTable, ReadIssue, read_raw_tables
+from analyse.io import PendingTables, RawTable, ReadIssue, notice_text, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
@@ -409,7 +409,7 @@ def read_dataset(
         ds.input_sha256 = {rt.file: rt.sha256 for rt in raw.values() if rt.sha256}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    ds.warnings = warnings + ds.warnings
+    ds.warnings = [notice_text(w, lang) for w in warnings] + ds.warnings
     for w in ds.warnings:
         log.warning(w)
     return ds
@@ -616,7 +616,11 @@ def _check_table(
     for header in unknown:
         if not screen.identifying_header(header):
             warnings.append(
-                f"{rt.file}: column '{header}' is not in the data contract for {rt.table}; ignored"
+                f"{rt.file}: kolonnen '{header}' er ikke i datakontrakten for "
+                f"{table_spec(rt.table).da}; den springes over"
+                if lang == "da"
+                else f"{rt.file}: column '{header}' is not in the data contract for {rt.table}; "
+                "ignored"
             )
     for c in spec.columns:
         if c.required and c.name not in mapped:
