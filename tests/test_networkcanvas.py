@@ -719,13 +719,14 @@ def test_command_writes_files(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     out = tmp_path / "import"
-    result = CliRunner().invoke(
-        _app(),
-        ["import-networkcanvas", str(EXPORT), "--mapping", str(MAPPING), "--out", str(out)],
-        env={KEY_ENV_VAR: KEY},
-    )
+    args = ["import-networkcanvas", str(EXPORT), "--mapping", str(MAPPING), "--out", str(out)]
+    result = CliRunner().invoke(_app(), [*args, "--lang", "en"], env={KEY_ENV_VAR: KEY})
     assert result.exit_code == 0, result.output
     assert (out / "relations.csv").exists() and "9 relation(s)" in result.output
+    # Issue 21: Danish by default (as every command), English with --lang en.
+    result = CliRunner().invoke(_app(), args, env={KEY_ENV_VAR: KEY, "COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "9 relation(er) skrevet til" in result.output and "Advarsel:" in result.output
 
 
 def test_command_fails_readably_without_traceback(export: Path, tmp_path: Path) -> None:
@@ -763,9 +764,17 @@ def test_command_without_key_explains(tmp_path: Path) -> None:
             "--out",
             str(tmp_path / "o"),
         ],
-        env={KEY_ENV_VAR: ""},
+        env={KEY_ENV_VAR: "", "COLUMNS": "400"},
     )
     assert result.exit_code == 2 and KEY_ENV_VAR in result.output
+    assert "Fejl: Ingen pseudonymiseringsnøgle" in result.output
+    result = CliRunner().invoke(
+        _app(),
+        ["import-networkcanvas", str(EXPORT), "-m", str(MAPPING), "-o", str(tmp_path / "o")]
+        + ["--lang", "en", "--key", " short "],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 2 and "The pseudonymisation key is 5 characters" in result.output
 
 
 # --------------------------------------------------------------------------- a public real export
@@ -922,7 +931,9 @@ def _run_cli(*args: str, key: str = KEY):
 
     # A wide terminal, so that no table cell is wrapped in the middle of a word.
     return CliRunner().invoke(
-        _app(), ["import-networkcanvas", *map(str, args)], env={KEY_ENV_VAR: key, "COLUMNS": "400"}
+        _app(),
+        ["import-networkcanvas", *map(str, args), "--lang", "en"],
+        env={KEY_ENV_VAR: key, "COLUMNS": "400"},
     )
 
 

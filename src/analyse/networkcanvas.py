@@ -44,6 +44,7 @@ from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -702,7 +703,7 @@ def _coerce_mapping(
 # --------------------------------------------------------------------------- pseudonyms
 
 
-def _resolve_key(key: str | bytes | None) -> bytes:
+def _resolve_key(key: str | bytes | None, *, lang: str = "en") -> bytes:
     """The key's bytes: UTF-8 of its NFC form without surrounding white space, refused if
     missing, short or too uniform.
 
@@ -718,8 +719,13 @@ def _resolve_key(key: str | bytes | None) -> bytes:
         key = os.environ.get(KEY_ENV_VAR) or None
     if key is None:
         raise ConfigError(
-            f"No pseudonymisation key: give --key or set the environment variable {KEY_ENV_VAR}. "
-            f"Use the same secret key for every wave of a study, keep it out of the data folder."
+            f"Ingen pseudonymiseringsnøgle: angiv --key, eller sæt miljøvariablen {KEY_ENV_VAR}. "
+            "Brug den samme hemmelige nøgle til alle målinger i en undersøgelse, og gem den uden "
+            "for datamappen."
+            if lang == "da"
+            else f"No pseudonymisation key: give --key or set the environment variable "
+            f"{KEY_ENV_VAR}. Use the same secret key for every wave of a study, keep it out of "
+            "the data folder."
         )
     if isinstance(key, str):
         # Surrounding white space is never part of a key (a key pasted from an e-mail or set
@@ -731,14 +737,22 @@ def _resolve_key(key: str | bytes | None) -> bytes:
         distinct = len(set(raw))
     if len(raw) < MIN_KEY_LENGTH:
         raise ConfigError(
-            f"The pseudonymisation key is {len(raw)} characters; it must be at least "
-            f"{MIN_KEY_LENGTH}, because first names are easy to guess and only the key protects them."
+            f"Pseudonymiseringsnøglen har {len(raw)} tegn; den skal have mindst {MIN_KEY_LENGTH}, "
+            "for fornavne er lette at gætte, og kun nøglen beskytter dem."
+            if lang == "da"
+            else f"The pseudonymisation key is {len(raw)} characters; it must be at least "
+            f"{MIN_KEY_LENGTH}, because first names are easy to guess and only the key protects "
+            "them."
         )
     if distinct < MIN_KEY_DISTINCT:
         raise ConfigError(
-            f"The pseudonymisation key has only {distinct} different characters; it must have at "
-            f"least {MIN_KEY_DISTINCT}, because a key such as 16 spaces is easy to guess and only "
-            f"the key protects the names."
+            f"Pseudonymiseringsnøglen har kun {distinct} forskellige tegn; den skal have mindst "
+            f"{MIN_KEY_DISTINCT}, for en nøgle som 16 mellemrum er let at gætte, og kun nøglen "
+            "beskytter navnene."
+            if lang == "da"
+            else f"The pseudonymisation key has only {distinct} different characters; it must "
+            f"have at least {MIN_KEY_DISTINCT}, because a key such as 16 spaces is easy to guess "
+            "and only the key protects the names."
         )
     return raw
 
@@ -2130,8 +2144,11 @@ def import_export(
     out_dir: str | os.PathLike[str],
     *,
     overwrite: bool = False,
+    lang: str = "en",
 ) -> ImportReport:
     """Import an export and write ``relations.csv`` and ``import-report.json`` to ``out_dir``.
+
+    ``lang``: the language of the refusals of ``out_dir`` and of the key.
 
     ``out_dir`` is checked first (:func:`analyse.outputs.check_files`): it may hold other
     files (a data folder), which are never touched, but not be or hold the export, and a
@@ -2150,13 +2167,14 @@ def import_export(
     inputs = [export_dir, mapping_path]
     names = ("relations.csv", "import-report.json")
     where = {"command": "import-networkcanvas", "overwrite": overwrite, "inputs": inputs}
-    check_files(out, names, lang="en", **where)
+    check_files(out, names, lang=lang, **where)
+    _resolve_key(key, lang=lang)  # a missing or weak key is refused before anything is read
     result = load_export(export_dir, mapping_path, key)
     files = {
         "relations.csv": _relations_csv(result.relations).encode("utf-8"),
         "import-report.json": result.report.to_json().encode("utf-8"),
     }
-    write_files(out, files, lang="en", **where)
+    write_files(out, files, lang=lang, **where)
     return result.report
 
 
@@ -2186,29 +2204,57 @@ def group_problems(problems: list[Problem]) -> list[tuple[Problem, int, int]]:
     return [(ps[0], len(ps), len({p.file for p in ps})) for ps in groups.values()]
 
 
-def _print_problems(exc: AnalyseError) -> None:
+class _Lang(StrEnum):
+    da = "da"
+    en = "en"
+
+
+#: The command's own words, in Danish and English.
+_WORDS = {
+    "error": ("Fejl", "Error"),
+    "warning": ("Advarsel", "Warning"),
+    "title": ("{n} problem(er) i eksporten", "{n} problem{s} in the export"),
+    "different": (" ({k} forskellige)", " ({k} different)"),
+    "headers": (("fil", "række", "kolonne", "værdi", "regel"), ("file", "row", "column", "value", "rule")),
+    "more_files": (" (+{k} fil(er) mere)", " (+{k} more file(s))"),
+    "more": (" (+{k} mere)", " (+{k} more)"),
+    "done": (
+        "Læste {sessions} interview(s) med {residents} borger(e): {relations} relation(er) "
+        "skrevet til {path}.",
+        "Read {sessions} interview(s) of {residents} resident(s): {relations} relation(s) "
+        "written to {path}.",
+    ),
+}
+
+
+def _word(key: str, lang: str, **fields: object):
+    word = _WORDS[key][0 if lang == "da" else 1]
+    return word.format(**fields) if isinstance(word, str) else word
+
+
+def _print_problems(exc: AnalyseError, lang: str = "en") -> None:
     """Print an import's problems once each, as a table (or a configuration error as a line)."""
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     problems = getattr(exc, "problems", None)
     if not problems:
-        console.print(f"[bold red]Error:[/] {_shown(exc)}", highlight=False)
+        console.print(f"[bold red]{_word('error', lang)}:[/] {_shown(exc)}", highlight=False)
         return
     grouped = group_problems(problems)
     n = len(problems)
-    title = f"{n} problem{'s' if n != 1 else ''} in the export"
+    title = _word("title", lang, n=n, s="s" if n != 1 else "")
     if len(grouped) < n:
-        title += f" ({len(grouped)} different)"
+        title += _word("different", lang, k=len(grouped))
     table = Table(title=title, show_lines=False, highlight=False)
-    for col in ("file", "row", "column", "value", "rule"):
+    for col in _word("headers", lang):
         table.add_column(col, overflow="fold")
     for p, places, files in grouped:
-        where = p.file + (f" (+{files - 1} more file(s))" if files > 1 else "")
+        where = p.file + (_word("more_files", lang, k=files - 1) if files > 1 else "")
         row = "" if p.row is None else str(p.row)
         if places > 1 and p.row is not None:
-            row += f" (+{places - 1} more)"
+            row += _word("more", lang, k=places - 1)
         table.add_row(*(_shown(v) for v in (where, row, p.column or "", p.value or "", p.rule)))
     console.print(table)
 
@@ -2246,24 +2292,32 @@ def import_networkcanvas_command(
             help="Replace a relations.csv / import-report.json that no earlier import wrote.",
         ),
     ] = False,
+    lang: Annotated[
+        _Lang, typer.Option("--lang", help="Language of messages: da (dansk) or en (English).")
+    ] = _Lang.da,
 ) -> None:
     """Import Network Canvas interviews as relations.csv, pseudonymised at the door.
 
     Example: analyse import-networkcanvas eksport/ --mapping kortlaegning.toml --out data/import
     (with ANALYSE_PSEUDONYM_KEY set). Use the same key for every wave.
     """
+    lang = getattr(lang, "value", lang)
     try:
-        report = import_export(export_dir, mapping, key, out, overwrite=overwrite)
+        report = import_export(export_dir, mapping, key, out, overwrite=overwrite, lang=lang)
     except AnalyseError as exc:
-        _print_problems(exc)
+        _print_problems(exc, lang)
         raise typer.Exit(code=2) from None
     from rich.console import Console
 
     console = Console()
-    console.print(
-        f"Read {report.sessions_read} interview(s) of {report.residents} resident(s): "
-        f"{report.relations} relation(s) written to {_shown(Path(out) / 'relations.csv')}.",
-        highlight=False,
+    done = _word(
+        "done",
+        lang,
+        sessions=report.sessions_read,
+        residents=report.residents,
+        relations=report.relations,
+        path=_shown(Path(out) / "relations.csv"),
     )
+    console.print(done, highlight=False)
     for w in report.warnings:
-        console.print(f"[yellow]Warning:[/] {_shown(w)}", highlight=False)
+        console.print(f"[yellow]{_word('warning', lang)}:[/] {_shown(w)}", highlight=False)
