@@ -623,3 +623,99 @@ def test_a_network_canvas_csv_with_nul_or_mixed_encoding_is_a_problem(
         ("export/x_attributeList_Person.csv", 3, code)
     ]
     assert "Hanne" not in problems[0].rule
+
+
+# ------------------------------------------------- workbooks read as Excel shows them (issue 26)
+
+
+def _edited_workbook(tmp_path: Path, edit) -> Path:
+    """The small data set as a Danish workbook, edited with openpyxl (which, like pandas and
+    other scripts, stores a formula without its result) and saved."""
+    from openpyxl import load_workbook
+
+    path = _workbook(tmp_path)
+    wb = load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def _found(path: Path, lang: str = "da") -> list[tuple]:
+    return [(p.file.split(":")[-1], p.row, p.column, p.value, p.code) for p in problems_of(path, lang=lang)]
+
+
+def test_a_formula_without_a_stored_result_is_a_problem_not_a_missing_value(
+    tmp_path: Path,
+) -> None:
+    """``=2+2`` written by a script in the optional loneliness column became <NA> while
+    validate said "Data er gyldige": a resident's answer lost without a word."""
+
+    def edit(wb) -> None:
+        wb["borgermaal"]["C3"] = "=2+2"
+
+    path = _edited_workbook(tmp_path, edit)
+    problems = problems_of(path)
+    assert [(p.file.split(":")[-1], p.row, p.column, p.value, p.code) for p in problems] == [
+        ("borgermaal", 3, "ensomhed", "=2+2", "formula_without_value")
+    ]
+    assert path.name in problems[0].file
+    assert "formel uden gemt resultat — åbn og gem i excel" in problems[0].rule.lower()
+    assert "open and save in Excel" in problems_of(path, lang="en")[0].rule
+
+
+def test_excel_error_values_are_named_wherever_they_stand(tmp_path: Path) -> None:
+    """#N/A in a practice's free-text description was accepted (and would be published);
+    #REF! and #DIV/0! elsewhere were refused as ordinary bad values."""
+
+    def edit(wb) -> None:
+        wb["praksisser"]["C2"] = "#N/A"  # beskrivelse: free text (an error cell, t="e")
+        wb["borgermaal"]["C2"] = "#DIV/0!"
+        wb["relationer"]["C2"] = "#REF!"
+
+    found = _found(_edited_workbook(tmp_path, edit))
+    assert found == [
+        ("borgermaal", 2, "ensomhed", "#DIV/0!", "excel_error"),
+        ("praksisser", 2, "beskrivelse", "#N/A", "excel_error"),
+        ("relationer", 2, "relation_id", "#REF!", "excel_error"),
+    ]
+
+
+def test_excel_error_values_in_a_csv_file_are_named(tmp_path: Path) -> None:
+    d = _folder(tmp_path)
+    _edit(d / "praksisser.csv", lambda b: b.replace("Fællesskab på tværs".encode(), b" #VALUE! ", 1))
+    problems = problems_of(d)
+    assert {(p.file, p.row, p.column, p.value, p.code) for p in problems} == {
+        ("praksisser.csv", 2, "navn", " #VALUE! ", "excel_error")
+    }
+    assert "Excels fejlværdi #VALUE!" in problems[0].rule
+
+
+def test_merged_cells_and_date_formatted_numbers_name_their_cause(tmp_path: Path) -> None:
+    def edit(wb) -> None:
+        ws = wb["borgere"]
+        ws.merge_cells("B2:B4")  # the site H1 typed once for three residents
+        cell = wb["borgermaal"]["C2"]
+        cell.value = 4
+        cell.number_format = "dd-mm-yyyy"
+
+    found = _found(_edited_workbook(tmp_path, edit))
+    assert ("borgere", 3, "botilbud", None, "merged_cell") in found
+    assert ("borgere", 4, "botilbud", None, "merged_cell") in found
+    assert ("borgermaal", 2, "ensomhed", "1900-01-04", "date_formatted_number") in found
+    assert not [f for f in found if f[4] in ("missing_value", "not_a_number")]
+    rules = {p.code: p.rule for p in problems_of(_edited_workbook(tmp_path / "b", edit))}
+    assert "flettede celler B2:B4" in rules["merged_cell"]
+    assert "tallet 4 vises som datoen 1900-01-04" in rules["date_formatted_number"]
+
+
+def test_a_chart_sheet_named_like_a_table_is_called_a_chart_sheet(tmp_path: Path) -> None:
+    from openpyxl.chart import BarChart
+
+    def edit(wb) -> None:
+        del wb["vurderinger"]
+        chart = wb.create_chartsheet("vurderinger")
+        chart.add_chart(BarChart())
+
+    problems = problems_of(_edited_workbook(tmp_path, edit), lang="en")
+    assert [(p.file.split(":")[-1], p.code) for p in problems] == [("vurderinger", "chart_sheet")]
+    assert "chart sheet" in problems[0].rule and "damaged" not in problems[0].rule

@@ -736,13 +736,14 @@ def test_command_writes_files(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     out = tmp_path / "import"
-    result = CliRunner().invoke(
-        _app(),
-        ["import-networkcanvas", str(EXPORT), "--mapping", str(MAPPING), "--out", str(out)],
-        env={KEY_ENV_VAR: KEY},
-    )
+    args = ["import-networkcanvas", str(EXPORT), "--mapping", str(MAPPING), "--out", str(out)]
+    result = CliRunner().invoke(_app(), [*args, "--lang", "en"], env={KEY_ENV_VAR: KEY})
     assert result.exit_code == 0, result.output
     assert (out / "relations.csv").exists() and "9 relation(s)" in result.output
+    # Issue 21: Danish by default (as every command), English with --lang en.
+    result = CliRunner().invoke(_app(), args, env={KEY_ENV_VAR: KEY, "COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "9 relation(er) skrevet til" in result.output and "Advarsel:" in result.output
 
 
 def test_command_fails_readably_without_traceback(export: Path, tmp_path: Path) -> None:
@@ -780,9 +781,17 @@ def test_command_without_key_explains(tmp_path: Path) -> None:
             "--out",
             str(tmp_path / "o"),
         ],
-        env={KEY_ENV_VAR: ""},
+        env={KEY_ENV_VAR: "", "COLUMNS": "400"},
     )
     assert result.exit_code == 2 and KEY_ENV_VAR in result.output
+    assert "Fejl: Ingen pseudonymiseringsnøgle" in result.output
+    result = CliRunner().invoke(
+        _app(),
+        ["import-networkcanvas", str(EXPORT), "-m", str(MAPPING), "-o", str(tmp_path / "o")]
+        + ["--lang", "en", "--key", " short "],
+        env={"COLUMNS": "400"},
+    )
+    assert result.exit_code == 2 and "The pseudonymisation key is 5 characters" in result.output
 
 
 # --------------------------------------------------------------------------- a public real export
@@ -939,7 +948,9 @@ def _run_cli(*args: str, key: str = KEY):
 
     # A wide terminal, so that no table cell is wrapped in the middle of a word.
     return CliRunner().invoke(
-        _app(), ["import-networkcanvas", *map(str, args)], env={KEY_ENV_VAR: key, "COLUMNS": "400"}
+        _app(),
+        ["import-networkcanvas", *map(str, args), "--lang", "en"],
+        env={KEY_ENV_VAR: key, "COLUMNS": "400"},
     )
 
 
@@ -1047,6 +1058,66 @@ def test_an_option_label_instead_of_its_value_gets_did_you_mean(export: Path) ->
     assert "other = 'Den_anden'" in p.rule
 
 
+def _without_column(tmp_path: Path, column: str) -> Path:
+    """A copy of the fixture export whose attribute lists lack ``column`` (a protocol that
+    never asked its question)."""
+    target = tmp_path / f"without-{column}"
+    shutil.copytree(EXPORT, target)
+    for path in target.glob("*_attributeList_*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.drop(columns=[column]).to_csv(path, index=False)
+    return target
+
+
+def test_answers_to_a_question_marked_not_asked_are_a_problem_not_dropped(
+    tmp_path: Path,
+) -> None:
+    """Issue 26: ``not_asked = true`` dropped the answers the export holds, without a word."""
+    data = _mapping_dict()
+    data["resident_receives"] = {"not_asked": True}
+    with pytest.raises(DataError) as exc:
+        read_export(EXPORT, data, KEY)
+    found = [(p.column, p.code) for p in _problems(exc)]
+    assert found and set(found) == {("Receives", "not_asked_answered")}
+    assert "not_asked" in _problems(exc)[0].rule and "Receives" in _problems(exc)[0].rule
+    # a column named in Danish is found as well
+    export = _without_column(tmp_path, "Receives")
+    for path in export.glob("*_attributeList_*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame["modtager"] = ["ja"] + [""] * (len(frame) - 1) if len(frame) else []
+        frame.to_csv(path, index=False)
+    with pytest.raises(DataError) as exc:
+        read_export(export, data, KEY)
+    assert {p.column for p in _problems(exc)} == {"modtager"}
+    # an empty column is no answer: imported, and the report says it was not asked
+    for path in export.glob("*_attributeList_*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame["modtager"] = ""
+        frame.to_csv(path, index=False)
+    assert read_export(export, data, KEY)["resident_receives"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: c.update(rings=50_000_000),
+        lambda c: c.update(rings=100_000_000_000),
+        lambda c: (c.pop("rings", None), c.pop("spacing", None), c.update(radii=[0.5] * 10**7)),
+    ],
+    ids=["rings=5e7", "rings=1e11", "ten million radii"],
+)
+def test_an_oversized_ring_count_is_refused_before_anything_is_computed(change) -> None:
+    """Issue 26: rings = 50000000 took 3 GB before it was refused; rings = 100000000000 ended
+    in MemoryError (exit 1). Now one line, at once."""
+    data = _mapping_dict()
+    change(data["closeness"])
+    with pytest.raises(ConfigError, match="at most 100|from 1 to 100") as info:
+        parse_mapping(data, source="m.toml")
+    assert len(str(info.value)) < 400
+    with pytest.raises(ConfigError, match="from 1 to 100"):
+        ring_radii(50_000_000)
+
+
 def test_a_question_not_asked_stays_empty_and_the_report_says_so(tmp_path: Path) -> None:
     """Issue 17: a protocol that never asks whether the resident gives could only be imported
     by inventing a constant, with no sign of it in the import report."""
@@ -1055,7 +1126,7 @@ def test_a_question_not_asked_stays_empty_and_the_report_says_so(tmp_path: Path)
     mapping = tmp_path / "m.toml"
     mapping.write_text(_toml(data), encoding="utf-8")
     out = tmp_path / "o"
-    report = import_export(EXPORT, mapping, KEY, out)
+    report = import_export(_without_column(tmp_path, "Gives"), mapping, KEY, out)
     assert report.not_asked == ["resident_gives"]
     assert any("resident_gives was not asked" in w for w in report.warnings)
     written = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
@@ -1141,7 +1212,7 @@ def test_a_data_set_imported_with_not_asked_validates_and_reports_say_not_asked(
     mapping = tmp_path / "m.toml"
     mapping.write_text(_toml(data), encoding="utf-8")
     folder = tmp_path / "data"
-    import_export(EXPORT, mapping, KEY, folder)
+    import_export(_without_column(tmp_path, "Gives"), mapping, KEY, folder)
     (folder / "residents.csv").write_text(
         "resident_id,site_id,setting,practice\n"
         + "".join(f"B0{i},Solsikken,residential,none\n" for i in (17, 18, 20, 21, 22))

@@ -566,3 +566,29 @@ def test_a_full_disk_leaves_no_lock_and_no_temporary_run(tmp_path: Path, monkeyp
             raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(os, "write", real_write)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_is_made_under_a_working_folder_of_4000_characters(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 26: with a working folder of about 4,000 characters the run was built from
+    absolute paths, longer than a path may be in one system call, and failed."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    for i in range(20):  # each name legal (200 characters), the path about 4,000
+        name = f"{i:02d}" + "x" * 198
+        os.mkdir(name)
+        os.chdir(name)
+    assert len(os.getcwd()) > 4000
+    data = Path("data")
+    data.mkdir()
+    (data / "borgere.csv").write_text("x", encoding="utf-8")
+    for content in ("first", "second"):  # a new run, then one replacing it
+        with output_folder("run", command="report", inputs=[data]) as tmp:
+            assert len(str(tmp)) < 200  # relative to the working folder
+            (tmp / "H1.html").write_text(content, encoding="utf-8")
+        assert Path("run/H1.html").read_text(encoding="utf-8") == content
+    assert sorted(os.listdir(".")) == ["data", "run"]
+    with pytest.raises(OutputError, match="inde i inddata-mappen"):
+        check_out(data / "run", command="report", inputs=[data])

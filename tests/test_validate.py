@@ -419,6 +419,15 @@ def test_unknown_harmless_column_is_ignored_with_warning(danish_folder: Path) ->
     ds = read_dataset(danish_folder)
     assert "bemaerkning" not in ds.residents.columns
     assert any("bemaerkning" in w for w in ds.warnings)
+    # Issue 21: the warning follows the language (Danish by default), as does the one for a
+    # file that is not a table.
+    (danish_folder / "noter.csv").write_text("a;b\n1;2\n", encoding="utf-8")
+    ds = read_dataset(danish_folder)
+    assert "borgere.csv: kolonnen 'bemaerkning' er ikke i datakontrakten for borgere; den springes over" in ds.warnings
+    assert "noter.csv: ikke en tabel i datakontrakten; springes over" in ds.warnings
+    ds = read_dataset(danish_folder, lang="en")
+    assert any("column 'bemaerkning' is not in the data contract" in w for w in ds.warnings)
+    assert "noter.csv: not a table of the data contract; ignored" in ds.warnings
 
 
 def test_navn_is_a_practice_name_but_a_name_in_residents(danish_folder: Path) -> None:

@@ -790,8 +790,11 @@ def choose_sites(
         chosen = list(dict.fromkeys(sites))
         unknown = [s for s in chosen if s not in available]
         if unknown:
+            shown = ", ".join(available[:30]) + (" …" if len(available) > 30 else "")
             raise ConfigError(
-                f"unknown site(s) {', '.join(unknown)}; the data set has {', '.join(available)}"
+                f"Ukendt botilbud: {', '.join(unknown)}; data har {shown}"
+                if lang == "da"
+                else f"unknown site(s) {', '.join(unknown)}; the data set has {shown}"
             )
     reserved = [s for s in chosen if str(s).casefold() in RESERVED]
     if reserved:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 import hashlib
 import io as _io
 import logging
@@ -171,6 +172,43 @@ class Source:
     @property
     def display(self) -> str:
         return f"{self.path.name}:{self.sheet}" if self.sheet else self.path.name
+
+
+#: Warnings about files that are not tables, in Danish and English.
+NOTICES: dict[str, dict[str, str]] = {
+    "not_a_table": {
+        "da": "{file}: ikke en tabel i datakontrakten; springes over",
+        "en": "{file}: not a table of the data contract; ignored",
+    },
+    "not_a_csv_file": {
+        "da": "{file}: ikke en CSV-fil i datakontrakten; springes over",
+        "en": "{file}: not a CSV file of the data contract; ignored",
+    },
+}
+
+
+class Notice(str):
+    """A warning about the files of a data set: English text, with its code and fields so
+    that :func:`notice_text` can give it in the user's language."""
+
+    code: str
+    fields: dict[str, object]
+
+    def __new__(cls, code: str, **fields: object) -> Notice:
+        self = super().__new__(cls, NOTICES[code]["en"].format(**fields))
+        self.code, self.fields = code, fields
+        return self
+
+
+def notice_text(warning: str, lang: str = "en") -> str:
+    """A warning in ``lang`` (a :class:`Notice`; any other text as it is).
+
+    >>> notice_text(Notice("not_a_table", file="noter.csv"), "da")
+    'noter.csv: ikke en tabel i datakontrakten; springes over'
+    """
+    if isinstance(warning, Notice):
+        return NOTICES[warning.code]["da" if lang == "da" else "en"].format(**warning.fields)
+    return str(warning)
 
 
 def sha256(path: Path) -> str:
@@ -373,7 +411,7 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     for p in csv_files:
         table = lookup.get(fold(p.stem))
         if table is None:
-            warnings.append(f"{p.name}: not a table of the data contract; ignored")
+            warnings.append(Notice("not_a_table", file=p.name))
             continue
         if table in sources:
             clashes.append((p.name, f"duplicate_table:{table}:{sources[table].display}"))
@@ -382,7 +420,7 @@ def locate(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]], list[s
     for p in files:
         if p not in csv_files and not (not csv_files and len(workbooks) == 1):
             if p.suffix.lower() not in (".md", ".json", ".toml"):
-                warnings.append(f"{p.name}: not a CSV file of the data contract; ignored")
+                warnings.append(Notice("not_a_csv_file", file=p.name))
     return sources, clashes, warnings
 
 
@@ -400,7 +438,7 @@ def _locate_sheets(path: Path) -> tuple[dict[str, Source], list[tuple[str, str]]
         table = lookup.get(fold(name))
         if table is None:
             if fold(name) not in TEMPLATE_SHEETS:
-                warnings.append(f"{path.name}:{name}: not a table of the data contract; ignored")
+                warnings.append(Notice("not_a_table", file=f"{path.name}:{name}"))
             continue
         if table in sources:
             clashes.append(
@@ -478,9 +516,11 @@ def read_raw(source: Source, *, early: EarlyRead | None = None) -> RawTable:
     :data:`MAX_CELL_CHARS`) are kept in :attr:`RawTable.issues`.
     """
     if source.sheet is not None:
-        rows = _sheet_rows(source.path, source.sheet, source.display)
+        rows, marks = _sheet_rows(source.path, source.sheet, source.display)
         frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-        return _to_raw_table(source, frame)
+        raw = _to_raw_table(source, frame)
+        raw.issues[:0] = _mark_issues(source.display, rows, raw.header_row, marks)
+        return raw
     taken = early.take(source.path) if early is not None else None
     if taken is not None:
         columns = taken.columns()
@@ -652,7 +692,37 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _sheet_rows(path: Path, sheet: str, file: str) -> list[list[str]]:
+#: Excel's error values: what a cell shows when its formula fails (or when one was typed or
+#: pasted as text, e.g. into a CSV file). Never a value: each is a problem that names it.
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)
+#: Excel's day numbers up to this one are dates in 1900 (day 1 = 1900-01-01): a number of the
+#: data contract (a score 1-9, a count) shown with a date format, never a date of the data.
+_DATE_1900_LAST_SERIAL = 366
+
+#: A cell marked while a sheet is read: (row, column, problem code, fields), both 1-based.
+Mark = tuple[int, int, str, dict[str, object]]
+
+
+def _mark_issues(
+    file: str, rows: list[list[str]], header_row: int, marks: list[Mark]
+) -> list[tuple[tuple, dict[str, object]]]:
+    """The problems of the cells marked while a sheet was read, below its header row, each
+    with the column's header as written (its letter when it has none)."""
+    issues = []
+    header = rows[header_row - 1] if 0 < header_row <= len(rows) else []
+    for row, column, code, fields in sorted(marks, key=lambda m: (m[0], m[1])):
+        if row <= header_row:
+            continue
+        name = header[column - 1].strip() if column <= len(header) else ""
+        value = fields.pop("shown", None)
+        issues.append(((file, row, name or _letters(column - 1), value, code), fields))
+    return issues
+
+
+def _sheet_rows(path: Path, sheet: str, file: str) -> tuple[list[list[str]], list[Mark]]:
     """A sheet's cells as text, row by row, as wide as its widest row with a value.
 
     The sheet's recorded size (``<dimension ref=...>``) is not trusted: files written by other
@@ -660,10 +730,12 @@ def _sheet_rows(path: Path, sheet: str, file: str) -> list[list[str]]:
     rows), and a hostile one can claim a million rows of 16,384 columns. The cells are read as
     they are in the file, only those with a value are kept, and the used area is checked
     against :data:`MAX_COLUMNS` and :data:`MAX_SHEET_CELLS` before any grid is built.
+
+    Returns the rows and the cells marked on the way (:func:`_sheet_cells`).
     """
     wb = open_workbook(path)
     try:
-        cells = _sheet_cells(wb, sheet, file)
+        cells, marks = _sheet_cells(wb, sheet, file)
     except ReadIssue:
         raise
     except Exception as exc:  # XML that openpyxl cannot parse: a damaged workbook
@@ -672,7 +744,7 @@ def _sheet_rows(path: Path, sheet: str, file: str) -> list[list[str]]:
     finally:
         wb.close()
     if not cells:
-        return []
+        return [], []
     n_rows = max(r for r, _, _ in cells)
     width = max(c for _, c, _ in cells)
     if n_rows * width > MAX_SHEET_CELLS:
@@ -680,23 +752,30 @@ def _sheet_rows(path: Path, sheet: str, file: str) -> list[list[str]]:
     rows = [[""] * width for _ in range(n_rows)]
     for r, c, text in cells:
         rows[r - 1][c - 1] = text
-    return rows
+    return rows, [m for m in marks if m[0] <= n_rows]
 
 
-def _sheet_cells(wb, sheet: str, file: str) -> list[tuple[int, int, str]]:
-    """``(row, column, text)`` of every cell with a value, both 1-based, in file order.
+def _sheet_cells(wb, sheet: str, file: str) -> tuple[list[tuple[int, int, str]], list[Mark]]:
+    """``(row, column, text)`` of every cell with a value, both 1-based, in file order, and
+    the cells to report as they are read (:data:`Mark`).
 
     Reads the sheet's XML with openpyxl's own streaming parser (as its read-only worksheet
     does, without the padding to the recorded size), so dates, shared strings and cached
-    formula values come out exactly as :meth:`iter_rows` gives them.
+    formula values come out exactly as :meth:`iter_rows` gives them. Read as Excel shows the
+    sheet: a formula whose result the file does not hold (written by a script, never opened
+    in Excel: ``formula_without_value``), a number shown as a date in 1900
+    (``date_formatted_number``) and each cell of a merged range but its first
+    (``merged_cell``) are marked. A chart sheet has no cells: ``chart_sheet``.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     ws = wb[sheet]
+    if not hasattr(ws, "_get_source"):  # a chart sheet (openpyxl's Chartsheet)
+        raise ReadIssue(file, "chart_sheet")
     cells: list[tuple[int, int, str]] = []
+    marks: list[Mark] = []
     seen = widest = 0
     with ws._get_source() as src:
-        parser = WorkSheetParser(
+        parser = _marking_parser_class()(
+            marks,
             src,
             ws._shared_strings,
             data_only=True,
@@ -726,7 +805,81 @@ def _sheet_cells(wb, sheet: str, file: str) -> list[tuple[int, int, str]]:
                     )
                 widest = max(widest, column)
                 cells.append((row, column, _cell_text(value)))
-    return cells
+        last_row = max((r for r, _, _ in cells), default=0)
+        marks += _merged_marks(parser.merged_cells, last_row, widest)
+    return cells, marks
+
+
+def _merged_marks(merged, last_row: int, widest: int) -> list[Mark]:
+    """Each cell of a merged range but its first (where Excel keeps the value), within the
+    used area (``last_row`` × ``widest``): the file holds nothing there, though Excel shows
+    the first cell's value across the range."""
+    from openpyxl.utils.cell import range_boundaries
+
+    marks: list[Mark] = []
+    for cell_range in getattr(merged, "mergeCell", None) or ():
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(cell_range.ref)
+        except (TypeError, ValueError):
+            continue
+        high_row, high_col = min(high_row, last_row), min(high_col, widest)
+        for r in range(low_row, high_row + 1):
+            for c in range(low_col, high_col + 1):
+                if (r, c) != (low_row, low_col):
+                    marks.append((r, c, "merged_cell", {"range": cell_range.ref}))
+    return marks
+
+
+@functools.cache
+def _marking_parser_class():
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class MarkingParser(WorkSheetParser):
+        """openpyxl's parser of cached values, marking what Excel would show otherwise."""
+
+        def __init__(self, marks: list[Mark], *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._marks = marks
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            value = cell["value"]
+            if value is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:  # a formula without its result
+                    shown = "=" + (formula.text or "")
+                    self._marks.append(
+                        (cell["row"], cell["column"], "formula_without_value", {"shown": shown})
+                    )
+            elif cell["data_type"] == "d" and element.get("t", "n") == "n":
+                number = _cast_serial(element)
+                if number is not None and 0 <= number <= _DATE_1900_LAST_SERIAL:
+                    self._marks.append(
+                        (
+                            cell["row"],
+                            cell["column"],
+                            "date_formatted_number",
+                            {
+                                "shown": _cell_text(value),
+                                "date": _cell_text(value),
+                                "number": _cell_text(number),
+                            },
+                        )
+                    )
+            return cell
+
+    return MarkingParser
+
+
+def _cast_serial(element) -> float | None:
+    from openpyxl.worksheet._reader import VALUE_TAG
+
+    try:
+        return float(element.findtext(VALUE_TAG, None))
+    except (TypeError, ValueError):
+        return None
+
+
 
 
 def _first_nonblank_line(text: str, *, head: int = 1 << 16) -> str:
@@ -816,6 +969,7 @@ def _columns_to_raw_table(source: Source, columns: list[Column]) -> RawTable:
     body = [_after_header(codes, uniques, first) for codes, uniques in columns]
     issues: list[tuple[tuple, dict[str, object]]] = []
     for i, (codes, uniques) in enumerate(body):
+        issues.extend(_error_cells(source.display, index, codes, uniques, header, i))
         long = _long_cells(source.display, index, codes, uniques, header, i)
         if long:  # reported: later checks see the first MAX_CELL_CHARS characters only
             issues.extend(long)
@@ -892,6 +1046,29 @@ def _refactorize(codes: np.ndarray, uniques: np.ndarray) -> Column:
     in the order they first occur (as :func:`pandas.factorize` of the selected cells gives)."""
     new_codes, used = pd.factorize(codes, sort=False)
     return new_codes.astype(np.intp, copy=False), uniques[used]
+
+
+def _error_cells(
+    file: str, index: pd.Index, codes: np.ndarray, uniques: np.ndarray, header: list[str], i: int
+) -> list[tuple[tuple, dict[str, object]]]:
+    """A problem for each cell of column ``i`` that holds one of Excel's error values
+    (:data:`EXCEL_ERRORS`), in any column, free text included: never a value to publish."""
+    short = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques)) <= 16
+    if not short.any():
+        return []
+    error = np.zeros(len(uniques), dtype=bool)
+    error[short] = [u.strip().upper() in EXCEL_ERRORS for u in uniques[short]]
+    if not error.any():
+        return []
+    column = header[i] or _letters(i)
+    rows = np.flatnonzero(np.append(error, False)[codes])
+    return [
+        (
+            (file, int(index[r]), column, uniques[codes[r]], "excel_error"),
+            {"error": uniques[codes[r]].strip().upper()},
+        )
+        for r in rows
+    ]
 
 
 def _long_cells(

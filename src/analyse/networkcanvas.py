@@ -44,6 +44,7 @@ from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -151,6 +152,9 @@ _OPTIONAL_KEYS = ("site_id", "initiative")
 #: Questions a protocol may not have asked (``not_asked = true``): never replaced by a constant.
 _NOT_ASKABLE = ("resident_gives", "resident_receives")
 _BOOL_FIELDS = ("resident_gives", "resident_receives")
+#: Rings of a sociogram's layout (Network Canvas draws a handful; the contract has three
+#: circles): a mapping asking for more is refused before anything is computed from it.
+MAX_RINGS = 100
 _BOOL_CODE = {"true": "yes", "false": "no", "yes": "yes", "no": "no"}
 
 
@@ -227,6 +231,12 @@ class NetworkCanvasMapping:
         return [s for s in specs if s is not None]
 
 
+def _short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters (a mapping value may be huge)."""
+    text = repr(value) if not isinstance(value, list) or len(value) <= 20 else f"[{len(value)} items]"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def ring_radii(
     rings: int, *, spacing: Literal["equal", "interviewer", "fresco"] = "equal"
 ) -> tuple[float, ...]:
@@ -262,8 +272,10 @@ def ring_radii(
     >>> [round(r, 4) for r in ring_radii(3, spacing="fresco")]
     [0.2165, 0.3926, 0.5]
     """
-    if not isinstance(rings, int) or isinstance(rings, bool) or rings < 1:
-        raise ConfigError(f"rings must be a whole number of 1 or more; received {rings!r}.")
+    if not isinstance(rings, int) or isinstance(rings, bool) or not 1 <= rings <= MAX_RINGS:
+        raise ConfigError(
+            f"rings must be a whole number from 1 to {MAX_RINGS}; received {_short_repr(rings)}."
+        )
     i = np.arange(1, rings + 1)
     equal = 0.5 * i / rings
     if spacing == "equal":
@@ -512,10 +524,12 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
         if (
             not isinstance(radii_raw, list)
             or not radii_raw
+            or len(radii_raw) > MAX_RINGS
             or any(isinstance(r, bool) or not isinstance(r, int | float) for r in radii_raw)
         ):
             raise ConfigError(
-                f"{where}.radii must be a list of numbers, e.g. [0.2, 0.35, 0.5]; received {radii_raw!r}."
+                f"{where}.radii must be a list of at most {MAX_RINGS} numbers, e.g. [0.2, 0.35, "
+                f"0.5]; received {_short_repr(radii_raw)}."
             )
         radii = tuple(float(r) for r in radii_raw)
         if (
@@ -530,9 +544,10 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
     else:
         rings = raw.get("rings", 3)
         spacing = raw.get("spacing", "equal")
-        if isinstance(rings, bool) or not isinstance(rings, int) or rings < 1:
+        if isinstance(rings, bool) or not isinstance(rings, int) or not 1 <= rings <= MAX_RINGS:
             raise ConfigError(
-                f"{where}.rings must be a whole number of 1 or more; received {rings!r}."
+                f"{where}.rings must be a whole number from 1 to {MAX_RINGS} (a sociogram has a "
+                f"few rings); received {rings!r}."
             )
         if spacing not in ("equal", "interviewer", "fresco"):
             raise ConfigError(
@@ -687,7 +702,7 @@ def _coerce_mapping(
 # --------------------------------------------------------------------------- pseudonyms
 
 
-def _resolve_key(key: str | bytes | None) -> bytes:
+def _resolve_key(key: str | bytes | None, *, lang: str = "en") -> bytes:
     """The key's bytes: UTF-8 of its NFC form without surrounding white space, refused if
     missing, short or too uniform.
 
@@ -703,8 +718,13 @@ def _resolve_key(key: str | bytes | None) -> bytes:
         key = os.environ.get(KEY_ENV_VAR) or None
     if key is None:
         raise ConfigError(
-            f"No pseudonymisation key: give --key or set the environment variable {KEY_ENV_VAR}. "
-            f"Use the same secret key for every wave of a study, keep it out of the data folder."
+            f"Ingen pseudonymiseringsnøgle: angiv --key, eller sæt miljøvariablen {KEY_ENV_VAR}. "
+            "Brug den samme hemmelige nøgle til alle målinger i en undersøgelse, og gem den uden "
+            "for datamappen."
+            if lang == "da"
+            else f"No pseudonymisation key: give --key or set the environment variable "
+            f"{KEY_ENV_VAR}. Use the same secret key for every wave of a study, keep it out of "
+            "the data folder."
         )
     if isinstance(key, str):
         # Surrounding white space is never part of a key (a key pasted from an e-mail or set
@@ -716,14 +736,22 @@ def _resolve_key(key: str | bytes | None) -> bytes:
         distinct = len(set(raw))
     if len(raw) < MIN_KEY_LENGTH:
         raise ConfigError(
-            f"The pseudonymisation key is {len(raw)} characters; it must be at least "
-            f"{MIN_KEY_LENGTH}, because first names are easy to guess and only the key protects them."
+            f"Pseudonymiseringsnøglen har {len(raw)} tegn; den skal have mindst {MIN_KEY_LENGTH}, "
+            "for fornavne er lette at gætte, og kun nøglen beskytter dem."
+            if lang == "da"
+            else f"The pseudonymisation key is {len(raw)} characters; it must be at least "
+            f"{MIN_KEY_LENGTH}, because first names are easy to guess and only the key protects "
+            "them."
         )
     if distinct < MIN_KEY_DISTINCT:
         raise ConfigError(
-            f"The pseudonymisation key has only {distinct} different characters; it must have at "
-            f"least {MIN_KEY_DISTINCT}, because a key such as 16 spaces is easy to guess and only "
-            f"the key protects the names."
+            f"Pseudonymiseringsnøglen har kun {distinct} forskellige tegn; den skal have mindst "
+            f"{MIN_KEY_DISTINCT}, for en nøgle som 16 mellemrum er let at gætte, og kun nøglen "
+            "beskytter navnene."
+            if lang == "da"
+            else f"The pseudonymisation key has only {distinct} different characters; it must "
+            f"have at least {MIN_KEY_DISTINCT}, because a key such as 16 spaces is easy to guess "
+            "and only the key protects the names."
         )
     return raw
 
@@ -1033,6 +1061,41 @@ def _option_hint(spec: FieldSpec, value: str) -> str:
     )
 
 
+def _answers_not_asked(
+    spec: FieldSpec, frame: pd.DataFrame, file: str, problems: list[Problem]
+) -> None:
+    """A problem for answers in the export to a question the mapping says was not asked
+    (``not_asked = true``): a column named as the contract column, its Danish name or its
+    short English name (``resident_gives``/``giver``/``gives``, ``resident_receives``/
+    ``modtager``/``receives``; any case) with a value. They
+    would be dropped without a word; the mapping must read them or the column must go."""
+    from analyse.schema import fold, table_spec
+
+    column = next(c for c in table_spec("relations").columns if c.name == spec.name)
+    english = spec.name.removeprefix("resident_")  # gives, receives (as protocols name them)
+    names = {fold(spec.name), fold(column.da), fold(english)}
+    for col in frame.columns:
+        if fold(str(col)) not in names:
+            continue
+        text = frame[col].astype("string").str.strip()
+        answered = text.notna() & (text != "")
+        if not answered.any():
+            continue
+        first = answered.idxmax()
+        problems.append(
+            Problem(
+                file,
+                _row(frame, first),
+                str(col),
+                str(frame.at[first, col]),
+                f"The mapping says {spec.name} was not asked (not_asked = true), but the export "
+                f"answers it in column {str(col)!r} ({int(answered.sum())} row(s)); they would be "
+                f'lost. Read them with [{spec.name}] variable = "{col}", or remove the column.',
+                code="not_asked_answered",
+            )
+        )
+
+
 def _evaluate(
     spec: FieldSpec,
     frame: pd.DataFrame,
@@ -1049,6 +1112,7 @@ def _evaluate(
     if spec.kind == "constant":
         return pd.Series([spec.constant] * n, index=frame.index, dtype=object)
     if spec.kind == "not_asked":
+        _answers_not_asked(spec, frame, file, problems)
         return pd.Series([pd.NA] * n, index=frame.index, dtype=object)
     if spec.kind == "layout":
         return _evaluate_layout(spec, frame, file, problems, counts, warnings, where=where)
@@ -2067,8 +2131,11 @@ def import_export(
     out_dir: str | os.PathLike[str],
     *,
     overwrite: bool = False,
+    lang: str = "en",
 ) -> ImportReport:
     """Import an export and write ``relations.csv`` and ``import-report.json`` to ``out_dir``.
+
+    ``lang``: the language of the refusals of ``out_dir`` and of the key.
 
     ``out_dir`` is checked first (:func:`analyse.outputs.check_files`): it may hold other
     files (a data folder), which are never touched, but not be or hold the export, and a
@@ -2087,13 +2154,14 @@ def import_export(
     inputs = [export_dir, mapping_path]
     names = ("relations.csv", "import-report.json")
     where = {"command": "import-networkcanvas", "overwrite": overwrite, "inputs": inputs}
-    check_files(out, names, lang="en", **where)
+    check_files(out, names, lang=lang, **where)
+    _resolve_key(key, lang=lang)  # a missing or weak key is refused before anything is read
     result = load_export(export_dir, mapping_path, key)
     files = {
         "relations.csv": _relations_csv(result.relations).encode("utf-8"),
         "import-report.json": result.report.to_json().encode("utf-8"),
     }
-    write_files(out, files, lang="en", **where)
+    write_files(out, files, lang=lang, **where)
     return result.report
 
 
@@ -2123,29 +2191,57 @@ def group_problems(problems: list[Problem]) -> list[tuple[Problem, int, int]]:
     return [(ps[0], len(ps), len({p.file for p in ps})) for ps in groups.values()]
 
 
-def _print_problems(exc: AnalyseError) -> None:
+class _Lang(StrEnum):
+    da = "da"
+    en = "en"
+
+
+#: The command's own words, in Danish and English.
+_WORDS = {
+    "error": ("Fejl", "Error"),
+    "warning": ("Advarsel", "Warning"),
+    "title": ("{n} problem(er) i eksporten", "{n} problem{s} in the export"),
+    "different": (" ({k} forskellige)", " ({k} different)"),
+    "headers": (("fil", "række", "kolonne", "værdi", "regel"), ("file", "row", "column", "value", "rule")),
+    "more_files": (" (+{k} fil(er) mere)", " (+{k} more file(s))"),
+    "more": (" (+{k} mere)", " (+{k} more)"),
+    "done": (
+        "Læste {sessions} interview(s) med {residents} borger(e): {relations} relation(er) "
+        "skrevet til {path}.",
+        "Read {sessions} interview(s) of {residents} resident(s): {relations} relation(s) "
+        "written to {path}.",
+    ),
+}
+
+
+def _word(key: str, lang: str, **fields: object):
+    word = _WORDS[key][0 if lang == "da" else 1]
+    return word.format(**fields) if isinstance(word, str) else word
+
+
+def _print_problems(exc: AnalyseError, lang: str = "en") -> None:
     """Print an import's problems once each, as a table (or a configuration error as a line)."""
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     problems = getattr(exc, "problems", None)
     if not problems:
-        console.print(f"[bold red]Error:[/] {_shown(exc)}", highlight=False)
+        console.print(f"[bold red]{_word('error', lang)}:[/] {_shown(exc)}", highlight=False)
         return
     grouped = group_problems(problems)
     n = len(problems)
-    title = f"{n} problem{'s' if n != 1 else ''} in the export"
+    title = _word("title", lang, n=n, s="s" if n != 1 else "")
     if len(grouped) < n:
-        title += f" ({len(grouped)} different)"
+        title += _word("different", lang, k=len(grouped))
     table = Table(title=title, show_lines=False, highlight=False)
-    for col in ("file", "row", "column", "value", "rule"):
+    for col in _word("headers", lang):
         table.add_column(col, overflow="fold")
     for p, places, files in grouped:
-        where = p.file + (f" (+{files - 1} more file(s))" if files > 1 else "")
+        where = p.file + (_word("more_files", lang, k=files - 1) if files > 1 else "")
         row = "" if p.row is None else str(p.row)
         if places > 1 and p.row is not None:
-            row += f" (+{places - 1} more)"
+            row += _word("more", lang, k=places - 1)
         table.add_row(*(_shown(v) for v in (where, row, p.column or "", p.value or "", p.rule)))
     console.print(table)
 
@@ -2183,24 +2279,32 @@ def import_networkcanvas_command(
             help="Replace a relations.csv / import-report.json that no earlier import wrote.",
         ),
     ] = False,
+    lang: Annotated[
+        _Lang, typer.Option("--lang", help="Language of messages: da (dansk) or en (English).")
+    ] = _Lang.da,
 ) -> None:
     """Import Network Canvas interviews as relations.csv, pseudonymised at the door.
 
     Example: analyse import-networkcanvas eksport/ --mapping kortlaegning.toml --out data/import
     (with ANALYSE_PSEUDONYM_KEY set). Use the same key for every wave.
     """
+    lang = getattr(lang, "value", lang)
     try:
-        report = import_export(export_dir, mapping, key, out, overwrite=overwrite)
+        report = import_export(export_dir, mapping, key, out, overwrite=overwrite, lang=lang)
     except AnalyseError as exc:
-        _print_problems(exc)
+        _print_problems(exc, lang)
         raise typer.Exit(code=2) from None
     from rich.console import Console
 
     console = Console()
-    console.print(
-        f"Read {report.sessions_read} interview(s) of {report.residents} resident(s): "
-        f"{report.relations} relation(s) written to {_shown(Path(out) / 'relations.csv')}.",
-        highlight=False,
+    done = _word(
+        "done",
+        lang,
+        sessions=report.sessions_read,
+        residents=report.residents,
+        relations=report.relations,
+        path=_shown(Path(out) / "relations.csv"),
     )
+    console.print(done, highlight=False)
     for w in report.warnings:
-        console.print(f"[yellow]Warning:[/] {_shown(w)}", highlight=False)
+        console.print(f"[yellow]{_word('warning', lang)}:[/] {_shown(w)}", highlight=False)

@@ -94,9 +94,26 @@ def short_name(name: str) -> str:
 # ----------------------------------------------------------------------------- paths
 
 
+#: Characters of a working folder beyond which paths under it are used relative to it: an
+#: absolute path there would pass the 4,096 bytes a path may have in one system call.
+_LONG_CWD = 2048
+
+
 def resolve(path: str | os.PathLike[str]) -> Path:
-    """``path`` made absolute with symbolic links followed (the file system's own identity)."""
-    return Path(os.path.abspath(Path(path).expanduser())).resolve()
+    """``path`` made absolute with symbolic links followed (the file system's own identity).
+
+    Under a working folder of more than :data:`_LONG_CWD` characters, a path inside it is
+    given relative to it (short, so every file operation on it stays within the length a path
+    may have); any other path is absolute.
+    """
+    absolute = Path(os.path.abspath(Path(path).expanduser())).resolve()
+    try:
+        cwd = Path(os.getcwd())
+    except OSError:
+        return absolute
+    if len(str(cwd)) > _LONG_CWD and cwd in absolute.parents:
+        return Path(os.path.relpath(absolute, cwd))
+    return absolute
 
 
 def _within(child: Path, parent: Path) -> bool:

@@ -40,7 +40,7 @@ from analyse.config import Lang
 from analyse.csvbytes import EarlyRead
 from analyse.dataset import Dataset
 from analyse.errors import DataError, PrivacyError
-from analyse.io import PendingTables, RawTable, ReadIssue, read_raw_tables
+from analyse.io import PendingTables, RawTable, ReadIssue, notice_text, read_raw_tables
 from analyse.problems import Problem
 from analyse.schema import (
     MISSING_SPELLINGS,
@@ -210,6 +210,26 @@ RULES: dict[str, dict[str, str]] = {
     "read_timeout": {
         "da": "Filen blev ikke færdiglæst inden for {seconds} sekunder (fx et netværksdrev, der ikke svarer): kopiér den til en lokal mappe, og kør igen",
         "en": "The file was not read within {seconds} seconds (e.g. a network drive that does not answer): copy it to a local folder and run again",
+    },
+    "formula_without_value": {
+        "da": "Formel uden gemt resultat — åbn og gem i Excel (filen er skrevet af et program, og Excel har aldrig beregnet cellen; værdien ville ellers mangle)",
+        "en": "Formula without a stored result — open and save in Excel (a program wrote the file and Excel never calculated the cell; the value would otherwise be missing)",
+    },
+    "excel_error": {
+        "da": "Cellen viser Excels fejlværdi {error} (fx en formel, der fejler, eller en værdi indsat fra en), ikke en værdi: ret formlen eller skriv værdien",
+        "en": "The cell shows Excel's error value {error} (e.g. a formula that fails, or a value pasted from one), not a value: fix the formula or type the value",
+    },
+    "date_formatted_number": {
+        "da": "Cellen er formateret som dato i Excel, så tallet {number} vises som datoen {date}: formatér kolonnen som Tal eller Standard, og gem igen",
+        "en": "The cell is formatted as a date in Excel, so the number {number} shows as the date {date}: format the column as Number or General and save again",
+    },
+    "merged_cell": {
+        "da": "Cellen er en del af de flettede celler {range}: Excel viser den første celles værdi i dem alle, men filen har den kun i den første. Ophæv fletningen, og udfyld hver række",
+        "en": "The cell is part of the merged cells {range}: Excel shows the first cell's value across them, but the file holds it in the first only. Unmerge the cells and fill in every row",
+    },
+    "chart_sheet": {
+        "da": "Arket er et diagramark uden celler, ikke en tabel: læg tabellen i et almindeligt ark med det navn, eller omdøb diagramarket",
+        "en": "The sheet is a chart sheet without cells, not a table: put the table in an ordinary sheet of that name, or rename the chart sheet",
     },
     "not_a_dataset": {
         "da": "Hverken en mappe eller en .xlsx-projektmappe: angiv mappen med CSV-filerne eller .xlsx-filen",
@@ -389,7 +409,7 @@ def read_dataset(
         ds.input_sha256 = {rt.file: rt.sha256 for rt in raw.values() if rt.sha256}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-    ds.warnings = warnings + ds.warnings
+    ds.warnings = [notice_text(w, lang) for w in warnings] + ds.warnings
     for w in ds.warnings:
         log.warning(w)
     return ds
@@ -596,7 +616,11 @@ def _check_table(
     for header in unknown:
         if not screen.identifying_header(header):
             warnings.append(
-                f"{rt.file}: column '{header}' is not in the data contract for {rt.table}; ignored"
+                f"{rt.file}: kolonnen '{header}' er ikke i datakontrakten for "
+                f"{table_spec(rt.table).da}; den springes over"
+                if lang == "da"
+                else f"{rt.file}: column '{header}' is not in the data contract for {rt.table}; "
+                "ignored"
             )
     for c in spec.columns:
         if c.required and c.name not in mapped:
