@@ -295,7 +295,7 @@ def test_slope_chart_n_labels_never_overlap() -> None:
     ys = sorted(t.xyann[1] for t in ax.texts if t.get_text().startswith("n="))
     assert len(ys) == 3
     low, high = ax.get_ylim()
-    assert all(b - a >= figures.LABEL_GAP * (high - low) - 1e-9 for a, b in zip(ys, ys[1:]))
+    assert all(b - a >= figures.LABEL_GAP * (high - low) - 1e-9 for a, b in zip(ys, ys[1:], strict=False))
     assert all(low <= y <= high for y in ys)
     plt.close(fig)
 
@@ -305,5 +305,5 @@ def test_label_positions_keep_order_and_stay_near_their_values() -> None:
     assert ys[3] == 2.0  # a label alone stays where it is
     spread = sorted(ys[:3])
     assert spread == [ys[0], ys[1], ys[2]]  # the order of the values is kept
-    assert all(b - a >= 0.5 - 1e-9 for a, b in zip(spread, spread[1:]))
+    assert all(b - a >= 0.5 - 1e-9 for a, b in zip(spread, spread[1:], strict=False))
     assert abs(sum(spread) / 3 - 5.05) < 1e-9  # centred on the values

@@ -397,3 +397,19 @@ def test_a_primary_outcome_makes_the_others_exploratory(raw: Path) -> None:
     assert not others["conclusion"].isin(["better", "worse"]).any()
     assert not others["in_family"].any()
     assert "Det primære mål er ensomhed" in main_results.family_sentence(ctx)
+
+
+def test_each_outcome_means_one_thing_everywhere():
+    """Which way is better, the range and the short label are written once, in the schema
+    (issue 22): the main results, the figures and the exploration read the same meaning."""
+    from analyse import explore, figures, main_results
+    from analyse.schema import OUTCOMES
+
+    assert main_results.BETTER == {o: m.better for o, m in OUTCOMES.items()}
+    assert figures._BETTER_SIDE == main_results.BETTER
+    assert explore._LOWER_IS_BETTER == {o for o, m in OUTCOMES.items() if m.better < 0}
+    assert set(main_results.TRIAL_VALUES) <= set(OUTCOMES)
+    for o, m in OUTCOMES.items():
+        assert main_results.RANGES[o] == (m.low, m.high)
+        assert main_results.SHORT_LABELS[o] == m.label and set(m.label) == {"da", "en"}
+        assert m.high is None or m.low < m.high

@@ -421,7 +421,6 @@ def report_command(
     Example: analyse report data/raw/demo --out reports/demo --workers 2
     """
     from analyse.batch import run_report
-
     from analyse.errors import ConfigError
 
     sites: list[str] | str = (

@@ -46,6 +46,7 @@ from analyse.config import DEFAULT_MIN_CELL, DEFAULT_SEED, Audience, Lang
 from analyse.dataset import Dataset, natural_sorted
 from analyse.errors import AnalyseError, ConfigError, DataError, PrivacyError
 from analyse.problems import problems_frame
+from analyse.schema import OUTCOMES
 
 __all__ = [
     "RELIABILITY",
@@ -2062,7 +2063,7 @@ def _dumbbell(roles: pd.DataFrame, lang: Lang) -> Figure:
 
 _OUTCOMES = ("loneliness", "satisfaction")
 _NETWORK = ("n_relations", "n_nonstaff", "n_gives")
-_LOWER_IS_BETTER = {"loneliness"}
+_LOWER_IS_BETTER = {o for o, m in OUTCOMES.items() if m.lower_is_better}
 
 
 class _Afproevning(_Base):

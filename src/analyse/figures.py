@@ -42,7 +42,7 @@ from analyse.config import Audience, Lang
 from analyse.dataset import Dataset, natural_sorted
 from analyse.errors import ConfigError, PrivacyError
 from analyse.relations import ALTER_TYPES, WAVES
-from analyse.schema import ColumnSpec, table_spec
+from analyse.schema import OUTCOMES, ColumnSpec, table_spec
 
 __all__ = [
     "ALTER_TYPE_COLOURS",
@@ -1027,7 +1027,7 @@ _STEER_TEXT: dict[str, dict[str, str]] = {
 }
 
 #: +1 where a higher value is better (the side "bedre" points to), per outcome.
-_BETTER_SIDE: dict[str, int] = {"loneliness": -1}
+_BETTER_SIDE: dict[str, int] = {o: m.better for o, m in OUTCOMES.items()}
 
 
 def _st(key: str, lang: Lang) -> str:

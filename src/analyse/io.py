@@ -39,10 +39,10 @@ from analyse.csvbytes import (
     EarlyRead,
     NotAFile,
     TooLarge,
-    open_regular,
-    read_regular,
     arrow_columns,
+    open_regular,
     plain_columns,
+    read_regular,
     sniff_delimiter,
 )
 from analyse.schema import TABLES, fold, table_lookup, table_spec

@@ -51,7 +51,7 @@ from analyse.report import (
     trial_family_table,
     trial_long,
 )
-from analyse.schema import NO_PRACTICE
+from analyse.schema import NO_PRACTICE, OUTCOMES
 
 Direction = Literal["better", "worse", "uncertain", "unknown"]
 #: The practice code of the comparison group (the data contract's code for "no practice").
@@ -59,47 +59,12 @@ COMPARISON = NO_PRACTICE
 #: A site whose residents have no practice recorded.
 UNKNOWN = ""
 
-#: +1 where a higher value is better, -1 where lower is better (loneliness).
-BETTER: dict[str, int] = {"loneliness": -1, "satisfaction": 1, "n_nonstaff": 1, "n_gives": 1}
-
-#: Each outcome's scale in words (the range and which way is better).
-SCALES: dict[str, dict[str, str]] = {
-    "loneliness": {
-        "da": "skala 3–9, højere = mere ensom",
-        "en": "scale 3–9, higher = lonelier",
-    },
-    "satisfaction": {
-        "da": "skala 1–5, højere = mere tilfreds",
-        "en": "scale 1–5, higher = more satisfied",
-    },
-    "n_nonstaff": {
-        "da": "antal pr. borger, flere er bedre",
-        "en": "number per resident, more is better",
-    },
-    "n_gives": {
-        "da": "antal pr. borger, flere er bedre",
-        "en": "number per resident, more is better",
-    },
-}
-
-#: The y range of each outcome in the slope chart: the whole scale (counts from 0), so a small
-#: change looks small.
-RANGES: dict[str, tuple[float, float | None]] = {
-    "loneliness": (3.0, 9.0),
-    "satisfaction": (1.0, 5.0),
-    "n_nonstaff": (0.0, None),
-    "n_gives": (0.0, None),
-}
-
-SHORT_LABELS: dict[str, dict[str, str]] = {
-    "loneliness": {"da": "Ensomhed", "en": "Loneliness"},
-    "satisfaction": {"da": "Tilfredshed med relationer", "en": "Satisfaction with relationships"},
-    "n_nonstaff": {"da": "Relationer, som ikke er personale", "en": "Relationships not with staff"},
-    "n_gives": {
-        "da": "Relationer, hvor borgeren giver",
-        "en": "Relationships where the resident gives",
-    },
-}
+#: Views of :data:`analyse.schema.OUTCOMES` (each outcome's meaning is written there once):
+#: +1 where higher is better, the scale in words, the chart's range, the short label.
+BETTER: dict[str, int] = {o: m.better for o, m in OUTCOMES.items()}
+SCALES: dict[str, dict[str, str]] = {o: m.scale for o, m in OUTCOMES.items()}
+RANGES: dict[str, tuple[float, float | None]] = {o: (m.low, m.high) for o, m in OUTCOMES.items()}
+SHORT_LABELS: dict[str, dict[str, str]] = {o: m.label for o, m in OUTCOMES.items()}
 
 DIRECTION_WORDS: dict[str, dict[str, str]] = {
     "better": {"da": "bedre", "en": "better"},

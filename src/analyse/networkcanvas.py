@@ -43,8 +43,8 @@ from collections import Counter
 from collections.abc import Callable
 from collections.abc import Mapping as MappingABC
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np

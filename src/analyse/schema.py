@@ -653,6 +653,80 @@ SCALES: dict[str, tuple[int, int]] = {"loneliness": (3, 9)}
 
 
 @dataclass(frozen=True)
+class OutcomeMeaning:
+    """What one outcome of the trial means, written once for reports, notebooks and figures.
+
+    Attributes
+    ----------
+    better
+        ``+1`` where a higher value is better, ``-1`` where a lower value is (loneliness).
+    low, high
+        The range of the scale (``high`` None for a count without an upper end); a chart's
+        axis spans it, so a small change looks small.
+    label
+        The short label, ``{"da": ..., "en": ...}``.
+    scale
+        The range and which way is better, in words.
+    """
+
+    better: Literal[1, -1]
+    low: float
+    high: float | None
+    label: dict[str, str]
+    scale: dict[str, str]
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.better < 0
+
+
+#: The trial's outcomes: two assessed scales (``outcomes``) and two counts from the
+#: relationship map (per resident and wave).
+OUTCOMES: dict[str, OutcomeMeaning] = {
+    "loneliness": OutcomeMeaning(
+        better=-1,
+        low=float(SCALES["loneliness"][0]),
+        high=float(SCALES["loneliness"][1]),
+        label={"da": "Ensomhed", "en": "Loneliness"},
+        scale={"da": "skala 3–9, højere = mere ensom", "en": "scale 3–9, higher = lonelier"},
+    ),
+    "satisfaction": OutcomeMeaning(
+        better=1,
+        low=1.0,
+        high=5.0,
+        label={"da": "Tilfredshed med relationer", "en": "Satisfaction with relationships"},
+        scale={
+            "da": "skala 1–5, højere = mere tilfreds",
+            "en": "scale 1–5, higher = more satisfied",
+        },
+    ),
+    "n_nonstaff": OutcomeMeaning(
+        better=1,
+        low=0.0,
+        high=None,
+        label={"da": "Relationer, som ikke er personale", "en": "Relationships not with staff"},
+        scale={
+            "da": "antal pr. borger, flere er bedre",
+            "en": "number per resident, more is better",
+        },
+    ),
+    "n_gives": OutcomeMeaning(
+        better=1,
+        low=0.0,
+        high=None,
+        label={
+            "da": "Relationer, hvor borgeren giver",
+            "en": "Relationships where the resident gives",
+        },
+        scale={
+            "da": "antal pr. borger, flere er bedre",
+            "en": "number per resident, more is better",
+        },
+    ),
+}
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     """Everything the package knows about one column of one table."""
 
