@@ -115,7 +115,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "share_gives_any": ("Andel der giver i mindst én", "Share giving in at least one"),
     "gained_nonstaff": ("Nye, ikke personale", "Gained, not staff"),
     "kept_nonstaff": ("Bevarede, ikke personale", "Kept, not staff"),
-    "lost_nonstaff": ("Mistede, ikke personale", "Lost, not staff"),
+    "lost_nonstaff": ("Ophørte, ikke personale", "Lost, not staff"),
     "indicator": ("Mål", "Measure"),
     "outcome": ("Mål", "Measure"),
     "mean_pre": ("Gennemsnit før", "Mean before"),

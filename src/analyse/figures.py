@@ -38,6 +38,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import PercentFormatter
 
+from analyse import text
 from analyse.config import Audience, Lang
 from analyse.dataset import Dataset, natural_sorted
 from analyse.errors import ConfigError, PrivacyError
@@ -86,43 +87,29 @@ ALTER_TYPE_COLOURS: dict[str, str] = {
 #: Colours of the waves in paired and grouped plots.
 WAVE_COLOURS: dict[str, str] = {"pre": "#56B4E9", "post": "#0072B2", "followup": "#009E73"}
 
-#: Labels of indicator columns (not columns of the data contract), by language.
+#: Labels of indicator columns (not columns of the data contract): a view of the one
+#: catalogue, :data:`analyse.text.LABELS`.
 INDICATOR_LABELS: dict[str, dict[str, str]] = {
-    "n_relations": {"da": "Antal relationer", "en": "Relationships"},
-    "n_staff": {"da": "Relationer til personale", "en": "Relationships with staff"},
-    "n_nonstaff": {"da": "Relationer ud over personalet", "en": "Relationships beyond staff"},
-    "n_close": {
-        "da": "Nære relationer (inderste cirkel)",
-        "en": "Close relationships (inner circle)",
-    },
-    "n_close_nonstaff": {
-        "da": "Nære relationer ud over personalet",
-        "en": "Close relationships beyond staff",
-    },
-    "n_gives": {
-        "da": "Relationer hvor borgeren giver",
-        "en": "Relationships where the resident gives",
-    },
-    "n_reciprocal": {"da": "Gensidige relationer", "en": "Reciprocal relationships"},
-    "gives_any": {"da": "Giver i mindst én relation", "en": "Gives in at least one relationship"},
-    "share_gives": {
-        "da": "Andel relationer hvor borgeren giver",
-        "en": "Share where the resident gives",
-    },
-    "n_types": {"da": "Antal relationstyper", "en": "Relationship types"},
-    "staff_share": {
-        "da": "Personalets andel af relationerne",
-        "en": "Staff share of relationships",
-    },
-    "n_frequent": {
-        "da": "Relationer med daglig eller ugentlig kontakt",
-        "en": "Daily or weekly contact",
-    },
-    "only_staff_close": {"da": "Kun personale tæt på", "en": "Only staff close"},
-    "diversity": {"da": "Diversitet (IQV, 0-1)", "en": "Diversity (IQV, 0-1)"},
-    "gained": {"da": "Nye relationer", "en": "Relationships gained"},
-    "kept": {"da": "Bevarede relationer", "en": "Relationships kept"},
-    "lost": {"da": "Mistede relationer", "en": "Relationships lost"},
+    k: text.LABELS[k]
+    for k in (
+        "n_relations",
+        "n_staff",
+        "n_nonstaff",
+        "n_close",
+        "n_close_nonstaff",
+        "n_gives",
+        "n_reciprocal",
+        "gives_any",
+        "share_gives",
+        "n_types",
+        "staff_share",
+        "n_frequent",
+        "only_staff_close",
+        "diversity",
+        "gained",
+        "kept",
+        "lost",
+    )
 }
 
 #: Short texts used in the figures, by language.

@@ -328,6 +328,38 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "at_least": {"da": "mindst {lower}", "en": "at least {lower}"},
     "between": {"da": "{lower} til {upper}", "en": "{lower} to {upper}"},
+    # indicators (per resident and wave; figures and tables)
+    "n_staff": {"da": "Relationer til personale", "en": "Relationships with staff"},
+    "n_nonstaff": {"da": "Relationer ud over personalet", "en": "Relationships beyond staff"},
+    "n_close": {
+        "da": "Nære relationer (inderste cirkel)",
+        "en": "Close relationships (inner circle)",
+    },
+    "n_close_nonstaff": {
+        "da": "Nære relationer ud over personalet",
+        "en": "Close relationships beyond staff",
+    },
+    "n_gives": {
+        "da": "Relationer hvor borgeren giver",
+        "en": "Relationships where the resident gives",
+    },
+    "n_reciprocal": {"da": "Gensidige relationer", "en": "Reciprocal relationships"},
+    "gives_any": {"da": "Giver i mindst én relation", "en": "Gives in at least one relationship"},
+    "share_gives": {
+        "da": "Andel relationer hvor borgeren giver",
+        "en": "Share where the resident gives",
+    },
+    "n_types": {"da": "Antal relationstyper", "en": "Relationship types"},
+    "staff_share": {
+        "da": "Personalets andel af relationerne",
+        "en": "Staff share of relationships",
+    },
+    "n_frequent": {
+        "da": "Relationer med daglig eller ugentlig kontakt",
+        "en": "Daily or weekly contact",
+    },
+    "only_staff_close": {"da": "Kun personale tæt på", "en": "Only staff close"},
+    "diversity": {"da": "Diversitet (IQV, 0-1)", "en": "Diversity (IQV, 0-1)"},
 }
 
 
