@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 	  echo "$(VENV) was made with another Python: rebuilding it with $(PYTHON)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lab,dask]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name naere-relationer --display-name "Nære relationer" > /dev/null
 	touch $(STAMP)
 
@@ -69,8 +69,9 @@ lab: install ## Open JupyterLab on the notebooks with the project's kernel
 bench: install ## Print performance figures (never asserted in tests)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-lint: install ## Lint with ruff
+lint: install ## Lint with ruff and check the layer contract (import-linter, pyproject.toml)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
 
 demo-data: install ## Rebuild the bundled demo data set (synthetic)
 	$(BIN)/analyse demo-data $(DEMO) --sites 8

@@ -164,3 +164,18 @@ def test_both_engines_give_the_same_tables(tmp_path: Path, big_enough) -> None:
             p.relative_to(out): p.read_bytes() for p in (out / "tabeller").rglob("*.csv")
         }
     assert runs["inprocess"] == runs["kernel"] and runs["kernel"]
+
+
+def test_scheduler_without_dask_installed_is_one_clear_line(monkeypatch):
+    """Dask distributed is an optional extra (issue 22): without it, --scheduler is refused with
+    the install command, never an ImportError."""
+    import sys
+
+    import pytest
+
+    from analyse import batch
+    from analyse.errors import ConfigError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError, match=r"naere-relationer\[dask\]"):
+        batch._dask_client("processes", 1)

@@ -21,7 +21,8 @@ def _normalise(requirement: str) -> tuple[str, str]:
 
 def _pyproject() -> dict[str, str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    reqs = data["project"]["dependencies"] + data["project"]["optional-dependencies"]["test"]
+    extras = data["project"]["optional-dependencies"]
+    reqs = data["project"]["dependencies"] + [r for group in extras.values() for r in group]
     return dict(_normalise(r) for r in reqs)
 
 

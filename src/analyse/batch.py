@@ -1185,7 +1185,14 @@ def _dask_task(
 
 def _dask_client(scheduler: Scheduler, workers: int):
     """A client (and the cluster it owns, for ``"processes"``)."""
-    import dask
+    try:
+        import dask
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ConfigError(
+            "--scheduler needs Dask distributed, which is not installed: "
+            "pip install 'naere-relationer[dask]' (make install includes it)."
+        ) from None
 
     if not logging.getLogger().isEnabledFor(logging.INFO):  # quiet unless --verbose
         # Read by distributed when it is imported, here and in every worker process.
