@@ -2067,7 +2067,11 @@ _LOWER_IS_BETTER = {o for o, m in OUTCOMES.items() if m.lower_is_better}
 
 
 class _Afproevning(_Base):
-    """Notebook 04: did the practices make a difference, for whom, and who was lost?"""
+    """Notebook 04: did the practices make a difference, for whom, and who was lost?
+
+    This part: the outcomes and the relationships before and after, per practice, and the
+    helpers the notebook's other parts (:class:`_Sammenligning`, :class:`_Borgerniveau`) share.
+    """
 
     def _long(self) -> pd.DataFrame:
         from analyse.prepost import outcomes_long
@@ -2212,6 +2216,10 @@ class _Afproevning(_Base):
                 "Before and after by practice: the relationships",
             ),
         )
+
+
+class _Sammenligning(_Afproevning):
+    """Notebook 04: each practice against the comparison group (difference in differences)."""
 
     def _trial_data(self) -> pd.DataFrame:
         """Outcomes and relationship indicators per resident and wave, of the WHOLE data set
@@ -2384,6 +2392,10 @@ class _Afproevning(_Base):
                     col = _t(self.lang, "Praksis", "Practice")
                     item.frame = item.frame[item.frame[col] == group].reset_index(drop=True)
         return _report_view(items, None)
+
+
+class _Borgerniveau(_Afproevning):
+    """Notebook 04, resident by resident (consultants only): reliable change and attrition."""
 
     @_guarded
     def reliable_change(
@@ -2648,7 +2660,7 @@ class _Afproevning(_Base):
         )
 
 
-class Exploration(_Afproevning, _Forstaaelse, _Behov, _Kortlaegning):
+class Exploration(_Sammenligning, _Borgerniveau, _Afproevning, _Forstaaelse, _Behov, _Kortlaegning):
     """A data set opened for exploration, with the notebook's parameters.
 
     Create it with :func:`open`. Each public method is one analysis of notebooks 01-04 and

@@ -1686,6 +1686,424 @@ def _graphml_units(
     return units, edges
 
 
+def _read_units(
+    files: list[_File],
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    warnings: list[str],
+    path: Any,
+    other_nodes: Counter[str],
+) -> tuple[list[_Unit], int]:
+    """The export's sessions, from its CSV files if it has any, else from its GraphML files."""
+    has_csv = any(f.name.endswith("_ego.csv") for f in files)
+    graphml = [f for f in files if f.name.lower().endswith(".graphml")]
+    if has_csv:
+        units, edge_lists = _csv_units(files, spec, problems, path, other_nodes)
+        if graphml:
+            warnings.append(f"{len(graphml)} GraphML file(s) ignored: the CSV files were read.")
+    elif graphml:
+        units, edge_lists = _graphml_units(graphml, spec, problems, other_nodes)
+    else:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "No <case>_<session>_ego.csv file and no .graphml file: this does not look "
+                    "like a Network Canvas export (export as CSV with 'Ego attribute list' "
+                    "ticked, or as GraphML).",
+                    code="missing_file",
+                )
+            ]
+        )
+    return units, edge_lists
+
+
+def _resident_id_privacy(rid: str) -> str | None:
+    """Why a resident id is not a pseudonym, or ``None`` when it is one."""
+    if find_cpr(rid):
+        return "The resident id looks like a CPR number; use a pseudonym."
+    if not is_pseudonym(rid):
+        return (
+            "The resident id must be a pseudonym (letters, digits, '_', '.', "
+            "'-', at least one digit, e.g. B017), never a name."
+        )
+    return None
+
+
+def _ego_sessions(
+    unit: _Unit,
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    counts: Counter[tuple[str, str, str]],
+    warnings: list[str],
+) -> list[dict[str, Any]]:
+    """One row per session of an ego file: its ego, resident, wave, site, file and row."""
+    ego, ego_name = unit.ego, unit.ego_name
+    ego_values = {}
+    for name in _EGO_FIELDS:
+        field_spec = getattr(spec, name)
+        if field_spec is None:
+            continue
+        ego_values[name] = _evaluate(
+            field_spec,
+            ego,
+            ego_name,
+            problems,
+            counts,
+            warnings,
+            required=True,
+            where="the ego file",
+        )
+    session_rows: list[dict[str, Any]] = []
+    for idx in ego.index:
+        rid = ego_values["resident_id"][idx]
+        if isinstance(rid, str) and rid:
+            privacy = _resident_id_privacy(rid)
+            if privacy:
+                problems.append(
+                    Problem(
+                        ego_name,
+                        _row(ego, idx),
+                        spec.resident_id.source,
+                        "<masked>",
+                        privacy,
+                        code="privacy",
+                    )
+                )
+        session_rows.append(
+            {
+                "ego_uuid": str(ego.at[idx, EGO_UUID]).strip(),
+                "resident_id": rid,
+                "wave": ego_values["wave"][idx],
+                "site_id": ego_values["site_id"][idx] if "site_id" in ego_values else None,
+                "file": ego_name,
+                "row": _row(ego, idx),
+            }
+        )
+    return session_rows
+
+
+def _alter_match(
+    node_name: str,
+    nodes: pd.DataFrame,
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+) -> pd.Series:
+    """Each alter's normalised ``alter_match`` value (``""`` when missing, a problem)."""
+    if spec.alter_match not in nodes.columns:
+        problems.append(
+            Problem(
+                node_name,
+                None,
+                spec.alter_match,
+                None,
+                f"alter_match reads {spec.alter_match!r}, but the file has no such column."
+                + _column_hint(spec.alter_match, nodes.columns),
+                code="missing_column",
+            )
+        )
+        return pd.Series([""] * len(nodes), index=nodes.index)
+    match = nodes[spec.alter_match].astype(str).map(normalise_match)
+    for idx in nodes.index[match.eq("")]:
+        problems.append(
+            Problem(
+                node_name,
+                _row(nodes, idx),
+                spec.alter_match,
+                "",
+                f"The alter has no {spec.alter_match!r}, so it cannot be "
+                f"recognised in another wave.",
+                code="missing_value",
+            )
+        )
+    return match
+
+
+def _node_frame(
+    node_name: str,
+    nodes: pd.DataFrame,
+    ego_name: str,
+    egos_here: set[str],
+    who: str,
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    counts: Counter[tuple[str, str, str]],
+    warnings: list[str],
+) -> pd.DataFrame | None:
+    """The mapped fields of one attribute list's alters, ``None`` if it cannot be read."""
+    if EGO_UUID not in nodes.columns:
+        problems.append(
+            Problem(
+                node_name,
+                None,
+                EGO_UUID,
+                None,
+                f"The attribute list has no {EGO_UUID} column.",
+                code="missing_column",
+            )
+        )
+        return None
+    orphan = ~nodes[EGO_UUID].astype(str).str.strip().isin(egos_here)
+    for idx in nodes.index[orphan]:
+        problems.append(
+            Problem(
+                node_name,
+                _row(nodes, idx),
+                EGO_UUID,
+                nodes.at[idx, EGO_UUID],
+                f"This alter belongs to no session in {ego_name}.",
+                code="orphan",
+            )
+        )
+    values = {}
+    for field_spec in spec.node_fields():
+        values[field_spec.name] = _evaluate(
+            field_spec,
+            nodes,
+            node_name,
+            problems,
+            counts,
+            warnings,
+            required=field_spec.name != "initiative",
+            where=who,
+        )
+    match = _alter_match(node_name, nodes, spec, problems)
+    frame = pd.DataFrame(values, index=nodes.index)
+    frame["x_ego"] = nodes[EGO_UUID].astype(str).str.strip()
+    frame["x_match"] = match
+    frame["x_file"] = node_name
+    frame["x_row"] = [_row(nodes, i) for i in nodes.index]
+    return frame
+
+
+def _evaluate_units(
+    units: list[_Unit],
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+    counts: Counter[tuple[str, str, str]],
+    warnings: list[str],
+) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
+    """Every unit's sessions (as rows) and alters (as frames), the problems noted on the way."""
+    session_rows: list[dict[str, Any]] = []
+    node_frames: list[pd.DataFrame] = []
+    for unit in units:
+        ego = unit.ego
+        session_rows.extend(_ego_sessions(unit, spec, problems, counts, warnings))
+        egos_here = set(ego[EGO_UUID].astype(str).str.strip())
+        here = session_rows[-len(ego) :]
+        who = (
+            f"{here[0]['resident_id']} ({here[0]['wave']})"
+            if len(here) == 1
+            else f"{len(here)} sessions of one ego file"
+        )
+        if not unit.has_node_list:
+            warnings.append(
+                f"{who}: no attribute list of node type {spec.node_type!r}; recorded as 0 alters."
+            )
+        for node_name, nodes in unit.nodes:
+            if nodes.empty:
+                continue
+            frame = _node_frame(
+                node_name,
+                nodes,
+                unit.ego_name,
+                egos_here,
+                who,
+                spec,
+                problems,
+                counts,
+                warnings,
+            )
+            if frame is not None:
+                node_frames.append(frame)
+    return session_rows, node_frames
+
+
+def _check_sessions(
+    sessions: pd.DataFrame, spec: NetworkCanvasMapping, problems: list[Problem]
+) -> None:
+    """Note a resident interviewed twice in a wave, and a session exported twice."""
+    # One session per resident and wave, one ego per session.
+    for (rid, wave), group in sessions.dropna(subset=["resident_id", "wave"]).groupby(
+        ["resident_id", "wave"], sort=True
+    ):
+        if len(group) > 1:
+            where = ", ".join(f"{r.file} row {r.row}" for r in group.itertuples())
+            for r in group.itertuples():
+                problems.append(
+                    Problem(
+                        r.file,
+                        r.row,
+                        spec.resident_id.source,
+                        str(rid),
+                        f"Resident {rid} has {len(group)} interviews in wave {wave} ({where}); "
+                        f"keep one, or map the wave from an ego variable.",
+                        code="duplicate_session",
+                    )
+                )
+    dup_ego = sessions["ego_uuid"].duplicated(keep=False)
+    for r in sessions[dup_ego].itertuples():
+        problems.append(
+            Problem(
+                r.file,
+                r.row,
+                EGO_UUID,
+                r.ego_uuid,
+                "The same session is in the export twice.",
+                code="duplicate_session",
+            )
+        )
+
+
+def _all_alters(
+    node_frames: list[pd.DataFrame],
+    sessions: pd.DataFrame,
+    spec: NetworkCanvasMapping,
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """All alters with their resident and wave; two alters alike in one interview a problem."""
+    nodes_all = (
+        pd.concat(node_frames, ignore_index=True)
+        if node_frames
+        else pd.DataFrame(
+            columns=[*(s.name for s in spec.node_fields()), "x_ego", "x_match", "x_file", "x_row"]
+        )
+    )
+    by_ego = sessions.drop_duplicates("ego_uuid").set_index("ego_uuid")
+    nodes_all["resident_id"] = nodes_all["x_ego"].map(by_ego["resident_id"])
+    nodes_all["wave"] = nodes_all["x_ego"].map(by_ego["wave"])
+    dup_alter = nodes_all["x_match"].ne("") & nodes_all.duplicated(["x_ego", "x_match"], keep=False)
+    for r in nodes_all[dup_alter].itertuples():
+        problems.append(
+            Problem(
+                r.x_file,
+                r.x_row,
+                spec.alter_match,
+                "<masked>",
+                f"Two alters in this interview have the same {spec.alter_match!r}; "
+                f"tell them apart (e.g. 'Anne H' and 'Anne K') and use the same "
+                f"spelling in every wave.",
+                code="duplicate_alter",
+            )
+        )
+    return nodes_all
+
+
+def _pseudonymise_alters(
+    nodes_all: pd.DataFrame, spec: NetworkCanvasMapping, secret: bytes, mask: _Masker
+) -> None:
+    """Give every alter its ``alter_id``; two alike in one interview stop the import."""
+    nodes_all["alter_id"] = pseudonymise(nodes_all["resident_id"], nodes_all["x_match"], secret)
+    collide = nodes_all.duplicated(["x_ego", "alter_id"], keep=False)
+    if collide.any():  # two different values hashed alike: astronomically rare, never silent
+        raise _problem_error(
+            [
+                Problem(
+                    r.x_file,
+                    r.x_row,
+                    spec.alter_match,
+                    MASKED,
+                    "Two alters got the same pseudonym; use another key.",
+                    code="collision",
+                )
+                for r in nodes_all[collide].itertuples()
+            ],
+            mask,
+        )
+
+
+def _wave_order() -> dict[str, int]:
+    return {w: i for i, w in enumerate(WAVE_CODES)}
+
+
+def _relations_table(nodes_all: pd.DataFrame) -> pd.DataFrame:
+    """The canonical ``relations`` table, sorted by resident, wave and alter_id."""
+    relations = nodes_all.reindex(columns=list(RELATION_COLUMNS))
+    for b in ("resident_gives", "resident_receives"):
+        relations[b] = relations[b].map({"yes": True, "no": False, True: True, False: False})
+    wave_order = _wave_order()
+    relations = (
+        relations.assign(_w=relations["wave"].map(wave_order))
+        .sort_values(["resident_id", "_w", "alter_id"], kind="stable")
+        .drop(columns="_w")
+        .reset_index(drop=True)
+    )
+    return _canonical(relations)
+
+
+def _session_records(nodes_all: pd.DataFrame, sessions: pd.DataFrame) -> list[SessionRecord]:
+    """One record per session with its number of alters, sorted by resident and wave."""
+    wave_order = _wave_order()
+    n_alters = nodes_all.groupby("x_ego").size()
+    return sorted(
+        (
+            SessionRecord(
+                str(r.resident_id),
+                str(r.wave),
+                None if r.site_id is None or pd.isna(r.site_id) else str(r.site_id),
+                int(n_alters.get(r.ego_uuid, 0)),
+            )
+            for r in sessions.itertuples()
+        ),
+        key=lambda s: (s.resident_id, wave_order[s.wave]),
+    )
+
+
+def _import_report(
+    records: list[SessionRecord],
+    relations: pd.DataFrame,
+    spec: NetworkCanvasMapping,
+    counts: Counter[tuple[str, str, str]],
+    warnings: list[str],
+    edge_lists: int,
+    other_nodes: Counter[str],
+    mask: _Masker,
+) -> ImportReport:
+    """The import report, with the warnings on questions not asked and node types not read."""
+    not_asked = [f.name for f in spec.node_fields() if f.kind == "not_asked"]
+    for name in not_asked:
+        warnings.append(
+            f"{name} was not asked (not_asked = true in the mapping): it is empty in "
+            "relations.csv, and the reports say it was not asked instead of showing a figure."
+        )
+    if other_nodes:
+        listed = ", ".join(f"{t} ({n} node(s))" for t, n in sorted(other_nodes.items()))
+        warnings.append(
+            f"Node type(s) not read: {listed}. Only node_type {spec.node_type!r} holds the "
+            "alters; set node_type in the mapping if another type holds them."
+        )
+    values_mapped: dict[str, list[dict[str, Any]]] = {}
+    for (name, value, code), k in sorted(counts.items()):
+        if name in ("resident_id", "site_id"):
+            continue  # identifiers, not options
+        values_mapped.setdefault(name, []).append({"export": value, "code": code, "n": k})
+    return ImportReport(
+        sessions_read=len(records),
+        residents=len({s.resident_id for s in records}),
+        relations=len(relations),
+        sessions=records,
+        values_mapped=values_mapped,
+        warnings=[mask.text(w) or "" for w in _dedupe(warnings)],
+        edge_lists_ignored=edge_lists,
+        node_type=spec.node_type,
+        not_asked=not_asked,
+        other_node_types=dict(sorted(other_nodes.items())),
+    )
+
+
+def _sites_table(records: list[SessionRecord], spec: NetworkCanvasMapping) -> pd.DataFrame | None:
+    """One row per resident and wave with its site, ``None`` when ``site_id`` is not mapped."""
+    if spec.site_id is None:
+        return None
+    return pd.DataFrame(
+        [{"resident_id": s.resident_id, "wave": s.wave, "site_id": s.site_id} for s in records],
+        columns=["resident_id", "wave", "site_id"],
+    )
+
+
 def load_export(
     path: str | os.PathLike[str],
     mapping: NetworkCanvasMapping | MappingABC[str, Any] | str | os.PathLike[str],
@@ -1722,308 +2140,27 @@ def load_export(
     problems: list[Problem] = []
     warnings: list[str] = []
     counts: Counter[tuple[str, str, str]] = Counter()
-
-    has_csv = any(f.name.endswith("_ego.csv") for f in files)
-    graphml = [f for f in files if f.name.lower().endswith(".graphml")]
     other_nodes: Counter[str] = Counter()
-    if has_csv:
-        units, edge_lists = _csv_units(files, spec, problems, path, other_nodes)
-        if graphml:
-            warnings.append(f"{len(graphml)} GraphML file(s) ignored: the CSV files were read.")
-    elif graphml:
-        units, edge_lists = _graphml_units(graphml, spec, problems, other_nodes)
-    else:
-        raise DataError(
-            [
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "No <case>_<session>_ego.csv file and no .graphml file: this does not look "
-                    "like a Network Canvas export (export as CSV with 'Ego attribute list' "
-                    "ticked, or as GraphML).",
-                    code="missing_file",
-                )
-            ]
-        )
+    units, edge_lists = _read_units(files, spec, problems, warnings, path, other_nodes)
 
     mask = _Masker(_names_to_mask(files, units, spec))
-    session_rows: list[dict[str, Any]] = []
-    node_frames: list[pd.DataFrame] = []
-    for unit in units:
-        ego, ego_name = unit.ego, unit.ego_name
-        ego_values = {}
-        for name in _EGO_FIELDS:
-            field_spec = getattr(spec, name)
-            if field_spec is None:
-                continue
-            ego_values[name] = _evaluate(
-                field_spec,
-                ego,
-                ego_name,
-                problems,
-                counts,
-                warnings,
-                required=True,
-                where="the ego file",
-            )
-        for idx in ego.index:
-            rid = ego_values["resident_id"][idx]
-            if isinstance(rid, str) and rid:
-                privacy = None
-                if find_cpr(rid):
-                    privacy = "The resident id looks like a CPR number; use a pseudonym."
-                elif not is_pseudonym(rid):
-                    privacy = (
-                        "The resident id must be a pseudonym (letters, digits, '_', '.', "
-                        "'-', at least one digit, e.g. B017), never a name."
-                    )
-                if privacy:
-                    problems.append(
-                        Problem(
-                            ego_name,
-                            _row(ego, idx),
-                            spec.resident_id.source,
-                            "<masked>",
-                            privacy,
-                            code="privacy",
-                        )
-                    )
-            session_rows.append(
-                {
-                    "ego_uuid": str(ego.at[idx, EGO_UUID]).strip(),
-                    "resident_id": rid,
-                    "wave": ego_values["wave"][idx],
-                    "site_id": ego_values["site_id"][idx] if "site_id" in ego_values else None,
-                    "file": ego_name,
-                    "row": _row(ego, idx),
-                }
-            )
-        egos_here = set(ego[EGO_UUID].astype(str).str.strip())
-        here = session_rows[-len(ego) :]
-        who = (
-            f"{here[0]['resident_id']} ({here[0]['wave']})"
-            if len(here) == 1
-            else f"{len(here)} sessions of one ego file"
-        )
-        if not unit.has_node_list:
-            warnings.append(
-                f"{who}: no attribute list of node type {spec.node_type!r}; recorded as 0 alters."
-            )
-        for node_name, nodes in unit.nodes:
-            if nodes.empty:
-                continue
-            if EGO_UUID not in nodes.columns:
-                problems.append(
-                    Problem(
-                        node_name,
-                        None,
-                        EGO_UUID,
-                        None,
-                        f"The attribute list has no {EGO_UUID} column.",
-                        code="missing_column",
-                    )
-                )
-                continue
-            orphan = ~nodes[EGO_UUID].astype(str).str.strip().isin(egos_here)
-            for idx in nodes.index[orphan]:
-                problems.append(
-                    Problem(
-                        node_name,
-                        _row(nodes, idx),
-                        EGO_UUID,
-                        nodes.at[idx, EGO_UUID],
-                        f"This alter belongs to no session in {ego_name}.",
-                        code="orphan",
-                    )
-                )
-            values = {}
-            for field_spec in spec.node_fields():
-                values[field_spec.name] = _evaluate(
-                    field_spec,
-                    nodes,
-                    node_name,
-                    problems,
-                    counts,
-                    warnings,
-                    required=field_spec.name != "initiative",
-                    where=who,
-                )
-            if spec.alter_match not in nodes.columns:
-                problems.append(
-                    Problem(
-                        node_name,
-                        None,
-                        spec.alter_match,
-                        None,
-                        f"alter_match reads {spec.alter_match!r}, but the file has no such column."
-                        + _column_hint(spec.alter_match, nodes.columns),
-                        code="missing_column",
-                    )
-                )
-                match = pd.Series([""] * len(nodes), index=nodes.index)
-            else:
-                match = nodes[spec.alter_match].astype(str).map(normalise_match)
-                for idx in nodes.index[match.eq("")]:
-                    problems.append(
-                        Problem(
-                            node_name,
-                            _row(nodes, idx),
-                            spec.alter_match,
-                            "",
-                            f"The alter has no {spec.alter_match!r}, so it cannot be "
-                            f"recognised in another wave.",
-                            code="missing_value",
-                        )
-                    )
-            frame = pd.DataFrame(values, index=nodes.index)
-            frame["x_ego"] = nodes[EGO_UUID].astype(str).str.strip()
-            frame["x_match"] = match
-            frame["x_file"] = node_name
-            frame["x_row"] = [_row(nodes, i) for i in nodes.index]
-            node_frames.append(frame)
-
+    session_rows, node_frames = _evaluate_units(units, spec, problems, counts, warnings)
     sessions = pd.DataFrame(
         session_rows,
         columns=["ego_uuid", "resident_id", "wave", "site_id", "file", "row"],
     )
-    # One session per resident and wave, one ego per session.
-    for (rid, wave), group in sessions.dropna(subset=["resident_id", "wave"]).groupby(
-        ["resident_id", "wave"], sort=True
-    ):
-        if len(group) > 1:
-            where = ", ".join(f"{r.file} row {r.row}" for r in group.itertuples())
-            for r in group.itertuples():
-                problems.append(
-                    Problem(
-                        r.file,
-                        r.row,
-                        spec.resident_id.source,
-                        str(rid),
-                        f"Resident {rid} has {len(group)} interviews in wave {wave} ({where}); "
-                        f"keep one, or map the wave from an ego variable.",
-                        code="duplicate_session",
-                    )
-                )
-    dup_ego = sessions["ego_uuid"].duplicated(keep=False)
-    for r in sessions[dup_ego].itertuples():
-        problems.append(
-            Problem(
-                r.file,
-                r.row,
-                EGO_UUID,
-                r.ego_uuid,
-                "The same session is in the export twice.",
-                code="duplicate_session",
-            )
-        )
-
-    nodes_all = (
-        pd.concat(node_frames, ignore_index=True)
-        if node_frames
-        else pd.DataFrame(
-            columns=[*(s.name for s in spec.node_fields()), "x_ego", "x_match", "x_file", "x_row"]
-        )
-    )
-    by_ego = sessions.drop_duplicates("ego_uuid").set_index("ego_uuid")
-    nodes_all["resident_id"] = nodes_all["x_ego"].map(by_ego["resident_id"])
-    nodes_all["wave"] = nodes_all["x_ego"].map(by_ego["wave"])
-    dup_alter = nodes_all["x_match"].ne("") & nodes_all.duplicated(["x_ego", "x_match"], keep=False)
-    for r in nodes_all[dup_alter].itertuples():
-        problems.append(
-            Problem(
-                r.x_file,
-                r.x_row,
-                spec.alter_match,
-                "<masked>",
-                f"Two alters in this interview have the same {spec.alter_match!r}; "
-                f"tell them apart (e.g. 'Anne H' and 'Anne K') and use the same "
-                f"spelling in every wave.",
-                code="duplicate_alter",
-            )
-        )
+    _check_sessions(sessions, spec, problems)
+    nodes_all = _all_alters(node_frames, sessions, spec, problems)
     if problems:
         raise _problem_error(problems, mask)
 
-    nodes_all["alter_id"] = pseudonymise(nodes_all["resident_id"], nodes_all["x_match"], secret)
-    collide = nodes_all.duplicated(["x_ego", "alter_id"], keep=False)
-    if collide.any():  # two different values hashed alike: astronomically rare, never silent
-        raise _problem_error(
-            [
-                Problem(
-                    r.x_file,
-                    r.x_row,
-                    spec.alter_match,
-                    MASKED,
-                    "Two alters got the same pseudonym; use another key.",
-                    code="collision",
-                )
-                for r in nodes_all[collide].itertuples()
-            ],
-            mask,
-        )
-
-    relations = nodes_all.reindex(columns=list(RELATION_COLUMNS))
-    for b in ("resident_gives", "resident_receives"):
-        relations[b] = relations[b].map({"yes": True, "no": False, True: True, False: False})
-    wave_order = {w: i for i, w in enumerate(WAVE_CODES)}
-    relations = (
-        relations.assign(_w=relations["wave"].map(wave_order))
-        .sort_values(["resident_id", "_w", "alter_id"], kind="stable")
-        .drop(columns="_w")
-        .reset_index(drop=True)
+    _pseudonymise_alters(nodes_all, spec, secret, mask)
+    relations = _relations_table(nodes_all)
+    records = _session_records(nodes_all, sessions)
+    report = _import_report(
+        records, relations, spec, counts, warnings, edge_lists, other_nodes, mask
     )
-    relations = _canonical(relations)
-
-    n_alters = nodes_all.groupby("x_ego").size()
-    records = sorted(
-        (
-            SessionRecord(
-                str(r.resident_id),
-                str(r.wave),
-                None if r.site_id is None or pd.isna(r.site_id) else str(r.site_id),
-                int(n_alters.get(r.ego_uuid, 0)),
-            )
-            for r in sessions.itertuples()
-        ),
-        key=lambda s: (s.resident_id, wave_order[s.wave]),
-    )
-    not_asked = [f.name for f in spec.node_fields() if f.kind == "not_asked"]
-    for name in not_asked:
-        warnings.append(
-            f"{name} was not asked (not_asked = true in the mapping): it is empty in "
-            "relations.csv, and the reports say it was not asked instead of showing a figure."
-        )
-    if other_nodes:
-        listed = ", ".join(f"{t} ({n} node(s))" for t, n in sorted(other_nodes.items()))
-        warnings.append(
-            f"Node type(s) not read: {listed}. Only node_type {spec.node_type!r} holds the "
-            "alters; set node_type in the mapping if another type holds them."
-        )
-    values_mapped: dict[str, list[dict[str, Any]]] = {}
-    for (name, value, code), k in sorted(counts.items()):
-        if name in ("resident_id", "site_id"):
-            continue  # identifiers, not options
-        values_mapped.setdefault(name, []).append({"export": value, "code": code, "n": k})
-    report = ImportReport(
-        sessions_read=len(records),
-        residents=len({s.resident_id for s in records}),
-        relations=len(relations),
-        sessions=records,
-        values_mapped=values_mapped,
-        warnings=[mask.text(w) or "" for w in _dedupe(warnings)],
-        edge_lists_ignored=edge_lists,
-        node_type=spec.node_type,
-        not_asked=not_asked,
-        other_node_types=dict(sorted(other_nodes.items())),
-    )
-    sites = None
-    if spec.site_id is not None:
-        sites = pd.DataFrame(
-            [{"resident_id": s.resident_id, "wave": s.wave, "site_id": s.site_id} for s in records],
-            columns=["resident_id", "wave", "site_id"],
-        )
+    sites = _sites_table(records, spec)
     return NetworkCanvasImport(relations=relations, sites=sites, report=report)
 
 
