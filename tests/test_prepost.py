@@ -633,8 +633,8 @@ def test_inverse_variance_weights_equal_equal_weights_for_equal_sites() -> None:
     rng = np.random.default_rng(3)
     sites = {f"S{i}": ("P1" if i < 4 else "none", list(rng.normal(i % 3, 1, 6))) for i in range(8)}
     frame = _site_frame(sites)
-    a = cluster_trial(frame, "v", min_pairs=2, min_cell=3)
-    b = cluster_trial(frame, "v", weights="equal", min_pairs=2, min_cell=3)
+    a = cluster_trial(frame, "v", weights="inverse_variance", min_pairs=2, min_cell=3)
+    b = cluster_trial(frame, "v", min_pairs=2, min_cell=3)
     assert a[["estimate", "ci_low", "ci_high"]].to_numpy() == pytest.approx(
         b[["estimate", "ci_low", "ci_high"]].to_numpy(), abs=1e-10
     )

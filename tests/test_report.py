@@ -154,7 +154,8 @@ def test_each_report_with_numbers_opens_with_hovedresultater_and_a_figure(steeri
     assert body.count("data:image/png;base64,") == 1  # one figure
     visible = _visible(body)
     assert "skala 3–9, højere = mere ensom" in visible
-    assert re.search(r"\((bedre|værre|usikkert)\)", visible)
+    # a group's word is followed by its sites and residents (issue 24)
+    assert re.search(r"\((bedre|værre|usikkert[^;)]*|for få botilbud til at afgøre)[;)]", visible)
 
 
 def test_overview_sets_each_practice_against_the_comparison_group(steering_run) -> None:
