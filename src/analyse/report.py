@@ -524,7 +524,10 @@ def shown_share(cache: dict, site: str) -> dict[str, object]:
     if trial is not None and key in trial:
         st = trial[key]
         if "loneliness" in st.values.index and "mean_diff" in st.values.columns:
-            main = bool(st.status.at["loneliness", "mean_diff"] == "shown")
+            main = bool(
+                st.status.at["loneliness", "mean_diff"] == "shown"
+                and not pd.isna(st.values.at["loneliness", "mean_diff"])
+            )
     return {
         "cells": cells,
         "shown": shown,
