@@ -1075,7 +1075,55 @@ class _System:
         x = -(vt[:rank].T / sv[:rank]) @ (u[:, :rank].T @ mc)
         consistent = np.all(np.abs(m @ x + mc) < 1e-7, axis=0)
         frees = (np.abs(x[det]) > _ZERO) & consistent
-        return self._pick(cells[det], cands, frees, unknown, eq_has_unknown)
+        adds, left = self._pairs(m, mc, det, cands, frees, unknown)
+        if not left.any():
+            return adds
+        return adds + self._pick(
+            cells[np.asarray(det)[left]], cands, frees[left], unknown, eq_has_unknown
+        )
+
+    def _pairs(
+        self,
+        m: np.ndarray,
+        mc: np.ndarray,
+        det: list[int],
+        cands: np.ndarray,
+        frees: np.ndarray,
+        unknown: np.ndarray,
+        k: int = 8,
+    ) -> tuple[list[int], np.ndarray]:
+        """Two complements at once for a determined cell that no single candidate frees
+        (a site's two numbers that both link to the overview): among the ``k`` cheapest
+        candidates, the pair of least cost that frees it (τ-ARGUS chooses by cost; one cell at
+        a time, the nearest cheap cell is often one that frees nothing). Returns the cells to
+        hide and which rows of ``det`` are still open."""
+        left = np.ones(len(det), dtype=bool)
+        adds: list[int] = []
+        k = min(k, len(cands))
+        if k < 2 or m.shape[1] > _LP_LIMIT:
+            return adds, left
+        for r, j in enumerate(det):
+            if frees[r].any():
+                continue
+            best = None
+            for a in range(k):
+                for b in range(a + 1, k):
+                    big = np.hstack([m, mc[:, [a, b]]])
+                    unit = np.zeros((1, big.shape[1]))
+                    unit[0, j] = 1.0
+                    if np.linalg.matrix_rank(np.vstack([big, unit])) > np.linalg.matrix_rank(big):
+                        ca, cb = int(cands[a]), int(cands[b])
+                        score = (self.cost[ca] + self.cost[cb], self.rank[ca] + self.rank[cb])
+                        if best is None or score < best[0]:
+                            best = (score, ca, cb)
+            if best is not None:
+                adds += [best[1], best[2]]
+                left[r] = False
+                # One pair per round (the next round checks again); cells that no single
+                # candidate frees wait for it rather than take the nearest cheap cell.
+                left[r + 1 :] &= frees[r + 1 :].any(axis=1)
+                break
+        return adds, left
 
     def _pick(
         self,
