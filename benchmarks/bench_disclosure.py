@@ -88,7 +88,9 @@ def measure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append(
             {
                 "site": site,
-                "residents": int(n_res.get(site, n_res.sum())) if site != report.ALL else int(n_res.sum()),
+                "residents": int(n_res.get(site, n_res.sum()))
+                if site != report.ALL
+                else int(n_res.sum()),
                 **share,
             }
         )

@@ -349,8 +349,8 @@ def _run(sizes: list[int], seed: int = 3):
         elif "site_id" in frame.columns:
             old = sorted(map(str, frame["site_id"].dropna().unique()))[: len(sizes)]
             frame = frame[frame["site_id"].astype(str).isin(old)].copy()
-            frame["site_id"] = frame["site_id"].astype(str).map(
-                {o: f"H{i + 1}" for i, o in enumerate(old)}
+            frame["site_id"] = (
+                frame["site_id"].astype(str).map({o: f"H{i + 1}" for i, o in enumerate(old)})
             )
         out[name] = frame.reset_index(drop=True)
     ds = Dataset.from_frames(**out)
@@ -405,17 +405,35 @@ def test_real_run_groups_isolate_no_few_residents(sized_run):
 
 
 def test_real_run_hidden_groups_show_no_statistic(sized_run):
-    """Where the group gate hides a group, its table row shows no n and no mean."""
+    """Where the count structure hides a group, its row shows no n; where the value's own
+    structure hides it (issue 23: a mean is a sum of one value), no mean either."""
     from analyse import report
 
     gate = report._group_gate(sized_run)
+    values = report._value_gate(sized_run)
     family = sized_run.cache["family:trial"]
     for site in [*sized_run.ds.sites, report.TOTAL]:
         st_ = family[site]
         for value in st_.values.index:
-            if gate.get(("trial", str(site), value), False):
-                assert st_.values.loc[value].isna().all(), (site, value)  # hidden or never computed
+            key = ("trial", str(site), value)
+            if gate.get(key, False):
                 assert st_.status.loc[value, "n"] != "shown"
+            if values.get((value, key), False):
+                assert st_.values.loc[value].isna().all(), (site, value)  # hidden or never computed
+
+
+def test_real_run_value_structures_isolate_no_few_residents(sized_run):
+    """For each value, subtracting the published groups over which that value is summed
+    recovers no sum over 1-4 residents."""
+    from analyse import report
+
+    groups = report._groups(sized_run)
+    values = report._value_gate(sized_run)
+    m = sized_run.min_cell
+    for value in report.TRIAL_VALUES:
+        mine = {k: list(groups[k]) for (v, k) in values.index if v == value}
+        hidden = {k: bool(values[(value, k)]) or len(set(mine[k])) < m for k in mine}
+        assert_no_atom_isolated(mine, hidden, m)
 
 
 # --------------------------------------------------------------------------- the new arguments
@@ -472,4 +490,7 @@ def test_unpublished_atoms_link_sites_and_practices():
     )
     assert set(out) == {"H6", "H7", "P1"}
     assert out["H6"].status.loc["pairs", "n"] == "primary"
-    assert out["H7"].status.loc["pairs", "n"] != "shown" or out["P1"].status.loc["pairs", "n"] != "shown"
+    assert (
+        out["H7"].status.loc["pairs", "n"] != "shown"
+        or out["P1"].status.loc["pairs", "n"] != "shown"
+    )

@@ -16,6 +16,8 @@ the gate of commit 3131cb3).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -230,3 +232,45 @@ def test_persons_marker_is_protected_like_a_small_count():
         or out["all"].status.loc["friend", "pre"] != "shown"
     )
     assert "(f)" in out["H1"].note("da")
+
+
+# --------------------------------------------------------------------------- answers kept
+
+
+@pytest.fixture(scope="module")
+def demo_run():
+    from analyse.prepare import load
+
+    ds = load(Path(__file__).resolve().parents[1] / "data" / "raw" / "demo")
+    cache = report.precompute(ds)
+    return report.Context(ds, cache=cache)
+
+
+def test_demo_overview_compares_loneliness_of_each_practice(demo_run):
+    """The process's main question has an answer on the bundled demo data: the model's
+    difference in loneliness of each practice against the comparison group is shown (a safe
+    statistic, ACRO/SACRO: residual df >= 10), even where a practice's n is not."""
+    from analyse import main_results
+
+    st, _ = main_results.comparison_gated(demo_run)
+    rows = [r for r in st.values.index if r.endswith("|loneliness")]
+    assert rows
+    for r in rows:
+        assert st.status.at[r, "estimate"] == "shown", r
+        assert not pd.isna(st.values.at[r, "estimate"]), r
+
+
+def test_a_model_estimate_with_few_residual_df_is_hidden(demo_run, monkeypatch):
+    from analyse import main_results, privacy
+
+    monkeypatch.setattr(privacy, "MIN_RESIDUAL_DF", 10_000)
+    st, _ = main_results.comparison_gated(demo_run)
+    assert (st.status["estimate"] != "shown").all()
+
+
+def test_shown_share_counts_cells_and_the_main_answer(demo_run):
+    share = report.shown_share(demo_run.cache, report.ALL)
+    assert share["cells"] > 0 and 0.9 <= share["share"] <= 1.0
+    assert share["main_answer"] is True
+    tiny = report.shown_share(demo_run.cache, "H2")  # 4 residents measured twice
+    assert tiny["main_answer"] is False

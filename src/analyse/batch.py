@@ -52,7 +52,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -579,8 +579,33 @@ def _index_status(job: Job, *, da: bool) -> str:
     return "OK"
 
 
+def _shown_text(share: Mapping | None, *, da: bool) -> str:
+    """The index's words on how much of a report the privacy gate shows (issue 23)."""
+    if not share or not share.get("cells"):
+        return ""
+    pct = round(100 * float(share["share"]))
+    main = share.get("main_answer")
+    if main is None:
+        answer = ""
+    elif da:
+        answer = "; hovedsvaret (ændring i ensomhed) vises" if main else "; hovedsvaret er skjult"
+    else:
+        answer = "; main answer (change in loneliness) shown" if main else "; main answer hidden"
+    return (
+        f"<br><small>{pct} % af tabellernes tal vises{answer}</small>"
+        if da
+        else (f"<br><small>{pct} % of table numbers shown{answer}</small>")
+    )
+
+
 def write_index(
-    out_dir: Path, jobs: Sequence[Job], *, lang: str, audience: str, audit: list[str]
+    out_dir: Path,
+    jobs: Sequence[Job],
+    *,
+    lang: str,
+    audience: str,
+    audit: list[str],
+    shares: Mapping[str, Mapping] | None = None,
 ) -> Path:
     da = lang == "da"
     rows = []
@@ -602,13 +627,17 @@ def write_index(
             for t in tables
         )
         status = _index_status(job, da=da)
+        css = "small" if job.status == "ok" and status != "OK" else job.status
+        if job.status == "ok" and status == "OK":
+            status += _shown_text(
+                (shares or {}).get("all" if job.name == OVERVIEW else job.name), da=da
+            )
         if job.status == "failed":  # plain words and what to do; the error is withheld
             from analyse.audit import failed_report_text
 
             err = f"<br><small>{html.escape(failed_report_text(job.name, lang=lang))}</small>"
         else:
             err = f"<br><small>{html.escape(job.error)}</small>" if job.error else ""
-        css = "small" if job.status == "ok" and status != "OK" else job.status
         rows.append(
             f'<tr class="{css}"><td>{link}</td><td>{tlinks}</td><td>{status}{err}</td></tr>'
         )
@@ -688,6 +717,16 @@ def run_report(
     ):
         ds = load(data, lang=lang)  # raises DataError; nothing is published
         chosen = choose_sites(ds.sites, sites, lang=lang)
+        groups = None
+        if audience == "steering":
+            # What earlier runs into the same reports folder published is known to a reader:
+            # a run whose groups changed persons since then is refused before anything is
+            # written.
+            from analyse.releases import check_and_record
+            from analyse.report import published_groups
+
+            groups = published_groups(ds, lang=lang, min_cell=min_cell, seed=seed)
+            check_and_record(out, groups, lang=lang, write=False)
         prepared = Path(private) / "prepared"
         if is_prepared(data):
             shutil.copytree(data, prepared, ignore=shutil.ignore_patterns(".*"))
@@ -771,7 +810,12 @@ def run_report(
         (tmp / "run.json").write_text(
             json.dumps(record, indent=2, ensure_ascii=False), encoding="utf-8"
         )
-        write_index(tmp, jobs, lang=lang, audience=audience, audit=audit.public)
+        from analyse.report import publication_shares
+
+        shares = publication_shares(prepared, chosen, min_cell=min_cell, seed=seed)
+        write_index(tmp, jobs, lang=lang, audience=audience, audit=audit.public, shares=shares)
+    if groups is not None:
+        check_and_record(out, groups, lang=lang)
     return RunResult(Path(out), jobs, audit.findings)
 
 

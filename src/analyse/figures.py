@@ -1001,8 +1001,9 @@ _STEER_TEXT: dict[str, dict[str, str]] = {
     },
     "model": {"da": "Model med 95 %-KI", "en": "Model with 95% CI"},
     "plain": {"da": "Simpel forskel", "en": "Plain difference"},
-    "hidden": {"da": "skjult / for få", "en": "hidden / too few"},
-    "no_interval": {"da": "for få til et interval", "en": "too few for an interval"},
+    # Not "for få": a group of min_cell or more may be hidden to protect another (issue 23).
+    "hidden": {"da": "skjult (se tabellens note)", "en": "hidden (see the table's note)"},
+    "no_interval": {"da": "interval ikke vist", "en": "interval not shown"},
     "better_left": {"da": "← bedre", "en": "← better"},
     "better_right": {"da": "bedre →", "en": "better →"},
     "means_title": {

@@ -782,20 +782,28 @@ def comparison_gated(ctx: Context) -> tuple[privacy.SuppressedTable, pd.DataFram
         },
         index=pd.Index(index, name="comparison"),
     )
-    # The practice's pairs (and the comparison group's) are groups of the run: where the run's
-    # group gate hides them, the model's row is hidden too (issue 15, "means leak too").
-    hidden = [
+    # A model estimate is a safe statistic (ACRO/SACRO: residual degrees of freedom >= 10):
+    # it is not hidden because a mean or a count elsewhere is (issue 23). Its row is hidden
+    # when the model rests on too few pairs; the practice's number of pairs where the run's
+    # count structure hides it.
+    n_all = (
+        did["n_pairs"].astype(float).to_numpy() + did["n_pairs_comparison"].astype(float).to_numpy()
+    )
+    few_df = ~(n_all - 2 >= privacy.MIN_RESIDUAL_DF)
+    hide_n = [
         group_hidden(ctx, ("trial", ("practice", str(p)), str(o)))
-        or group_hidden(ctx, ("trial", ("practice", COMPARISON), str(o)))
         for p, o in zip(did["practice"], did["outcome"], strict=True)
     ]
+    force = pd.DataFrame({c: few_df for c in COMPARISON_STATS}, index=table.index)
+    force["n"] = np.asarray(hide_n, dtype=bool) | few_df
     st = privacy.suppress(
         table,
         n_col="n",
         stat_cols=list(COMPARISON_STATS),
         margins="none",
         min_cell=ctx.min_cell,
-        force=pd.DataFrame({"n": hidden}, index=table.index),
+        force=force,
+        stats_follow_n=False,
     )
     plain, n_comp, plain_marker, n_comp_shown = [], [], [], []
     for p, o in zip(did["practice"], did["outcome"], strict=True):

@@ -170,6 +170,10 @@ Zeros = Literal["publish", "suppress"]
 #: codes of places and practices, not of persons, and may be shown.
 PSEUDONYM_COLUMNS: tuple[str, ...] = ("resident_id", "alter_id", "respondent_id", "rater_id")
 
+#: Fewest residual degrees of freedom of a model estimate published as a safe statistic
+#: (ACRO/SACRO output-checking rules: a regression coefficient is safe with at least 10).
+MIN_RESIDUAL_DF = 10
+
 #: Keys of the totals a table does not show but that are published elsewhere (``margins``).
 ROW_TOTAL = "<row total>"
 COLUMN_TOTAL = "<column total>"
@@ -511,6 +515,7 @@ class _System:
             "forced": [],
             "elsewhere": [],
             "few": [],
+            "cost": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -529,6 +534,7 @@ class _System:
         elsewhere: bool = False,
         few: bool | np.ndarray = False,
         hidden_mask: np.ndarray | None = None,
+        cost: float | np.ndarray = 0.0,
     ) -> np.ndarray:
         """Add cells with these values; return their ids.
 
@@ -539,7 +545,8 @@ class _System:
         at all: no marker tells a reader anything about it); ``few``: the cell rests on
         1 to ``min_cell - 1`` persons whatever its value (relationships of a few residents),
         so it is protected as a primary cell; ``hidden_mask``: per cell ``hidden`` (an
-        unpublished column of a table).
+        unpublished column of a table); ``cost``: what hiding the cell costs the reader (a
+        key answer costs more): complements are chosen cheapest first (as τ-ARGUS).
         """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
@@ -552,6 +559,7 @@ class _System:
         self._cols["forced"].append(np.broadcast_to(np.asarray(forced, dtype=bool), (k,)))
         self._cols["elsewhere"].append(np.full(k, elsewhere))
         self._cols["few"].append(np.broadcast_to(np.asarray(few, dtype=bool), (k,)))
+        self._cols["cost"].append(np.broadcast_to(np.asarray(cost, dtype=float), (k,)))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -644,7 +652,9 @@ class _System:
         protect_hidden = hidden & primary
         # Preference of a cell as a complement: published non-zero counts first, the
         # smallest first; ties by position. rank[c] is c's place in that order.
-        order = np.lexsort((np.arange(n), np.abs(value), is_total | derived, value == 0))
+        # Cost first (τ-ARGUS: the cheapest complements; a key answer is hidden last).
+        self.cost = self._array("cost", float)
+        order = np.lexsort((np.arange(n), np.abs(value), is_total | derived, self.cost, value == 0))
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n)
         self.rank = rank
@@ -1068,7 +1078,55 @@ class _System:
         x = -(vt[:rank].T / sv[:rank]) @ (u[:, :rank].T @ mc)
         consistent = np.all(np.abs(m @ x + mc) < 1e-7, axis=0)
         frees = (np.abs(x[det]) > _ZERO) & consistent
-        return self._pick(cells[det], cands, frees, unknown, eq_has_unknown)
+        adds, left = self._pairs(m, mc, det, cands, frees, unknown)
+        if not left.any():
+            return adds
+        return adds + self._pick(
+            cells[np.asarray(det)[left]], cands, frees[left], unknown, eq_has_unknown
+        )
+
+    def _pairs(
+        self,
+        m: np.ndarray,
+        mc: np.ndarray,
+        det: list[int],
+        cands: np.ndarray,
+        frees: np.ndarray,
+        unknown: np.ndarray,
+        k: int = 8,
+    ) -> tuple[list[int], np.ndarray]:
+        """Two complements at once for a determined cell that no single candidate frees
+        (a site's two numbers that both link to the overview): among the ``k`` cheapest
+        candidates, the pair of least cost that frees it (τ-ARGUS chooses by cost; one cell at
+        a time, the nearest cheap cell is often one that frees nothing). Returns the cells to
+        hide and which rows of ``det`` are still open."""
+        left = np.ones(len(det), dtype=bool)
+        adds: list[int] = []
+        k = min(k, len(cands))
+        if k < 2 or m.shape[1] > _LP_LIMIT:
+            return adds, left
+        for r, j in enumerate(det):
+            if frees[r].any():
+                continue
+            best = None
+            for a in range(k):
+                for b in range(a + 1, k):
+                    big = np.hstack([m, mc[:, [a, b]]])
+                    unit = np.zeros((1, big.shape[1]))
+                    unit[0, j] = 1.0
+                    if np.linalg.matrix_rank(np.vstack([big, unit])) > np.linalg.matrix_rank(big):
+                        ca, cb = int(cands[a]), int(cands[b])
+                        score = (self.cost[ca] + self.cost[cb], self.rank[ca] + self.rank[cb])
+                        if best is None or score < best[0]:
+                            best = (score, ca, cb)
+            if best is not None:
+                adds += [best[1], best[2]]
+                left[r] = False
+                # One pair per round (the next round checks again); cells that no single
+                # candidate frees wait for it rather than take the nearest cheap cell.
+                left[r + 1 :] &= frees[r + 1 :].any(axis=1)
+                break
+        return adds, left
 
     def _pick(
         self,
@@ -1385,6 +1443,9 @@ class _Spec:
     #: Count columns never published: finer cells (atoms) that published columns are sums of
     #: (``row_sums``), so that a reader's differences between columns are protected.
     hidden_cols: tuple[str, ...] = ()
+    #: Whether a statistic is hidden with its ``n_col`` (default) or only when it rests on
+    #: fewer than ``min_cell`` persons, on a hidden base count or is forced.
+    stats_follow_n: bool = True
     #: The table's count columns as floats (NaN where missing), rows x ``count_cols``.
     counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), compare=False)
     #: Its statistic columns as floats (NaN where missing), rows x ``stat_bases``.
@@ -1801,7 +1862,10 @@ def _result_parts(
         too_few = (n_values < system.min_cell) | np.isnan(n_values)
         present = ~np.isnan(spec.stats)
         for j, (s, bases) in enumerate(spec.stat_bases.items()):
-            on = [where[c] for c in dict.fromkeys((spec.n_col, *bases))]
+            # A mean of min_cell or more persons is safe whether its n is shown or not (the
+            # n of a group hidden for its count structure, not for its values, issue 23).
+            lead = (spec.n_col,) if spec.stats_follow_n else ()
+            on = [where[c] for c in dict.fromkeys((*lead, *bases))]
             forced_j = forced_stats[:, j] if forced_stats is not None else False
             mask[:, where[s]] = (too_few | mask[:, on].any(axis=1) | forced_j) & present[:, j]
             prim[:, where[s]] = (too_few | prim[:, on].any(axis=1)) & present[:, j]
@@ -1967,6 +2031,7 @@ def suppress(
     row_sums: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
     hidden_cols: Sequence[str] = (),
     persons: pd.DataFrame | None = None,
+    stats_follow_n: bool = True,
 ) -> SuppressedTable:
     """Suppress one aggregate table for a steering-group report.
 
@@ -2033,6 +2098,12 @@ def suppress(
         the residents they belong to). A cell resting on 1 to ``min_cell - 1`` persons is
         protected as a primary cell, whatever its count; a count of ``min_cell`` or more so
         hidden has status ``"persons"`` (marker :data:`analyse.text.PERSONS_MARKER`).
+    stats_follow_n
+        ``True`` (default): a statistic is hidden whenever its ``n_col`` is. ``False``: only
+        when it rests on fewer than ``min_cell`` persons, on a hidden base count, or is
+        forced — for a mean whose ``n`` is hidden because the number of persons would give
+        away a small count (the residents who did not answer one question), while no sum of
+        the same value over another group is published (issue 23).
 
     Returns
     -------
@@ -2089,6 +2160,7 @@ def suppress(
         row_sums=row_sums,
         hidden_cols=hidden_cols,
     )
+    spec = replace(spec, stats_follow_n=bool(stats_follow_n))
     forced_counts, forced_stats = _forced(table, spec, force)
     system = _System(m, zeros)
     _add_table(system, None, table, spec, forced=forced_counts, few=_few(table, spec, persons, m))
@@ -2117,6 +2189,7 @@ def suppress_family(
     row_sums: Mapping[str, Sequence[str]] | Sequence[tuple[str, Sequence[str]]] | None = None,
     hidden_cols: Sequence[str] = (),
     persons: Mapping[Hashable, pd.DataFrame] | None = None,
+    stats_follow_n: bool = True,
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -2147,6 +2220,8 @@ def suppress_family(
         and ``hidden_cols``.
     persons
         ``{key: persons by row and column}`` (as :func:`suppress`'s ``persons``).
+    stats_follow_n
+        As :func:`suppress`'s.
     force
         ``{key: booleans by row and column}``: cells to hide whatever their value (as
         :func:`suppress`'s ``force``).
@@ -2235,6 +2310,7 @@ def suppress_family(
         )
         for k in keys
     }
+    specs_ = {k: replace(v, stats_follow_n=bool(stats_follow_n)) for k, v in specs_.items()}
     persons = dict(persons or {})
     forced = {k: _forced(tables[k], specs_[k], force.get(k)) for k in keys}
     first = keys[0]
@@ -2312,6 +2388,7 @@ def suppress_groups(
     groups: Mapping[Hashable, Iterable[Hashable]],
     *,
     min_cell: int = DEFAULT_MIN_CELL,
+    cost: Mapping[Hashable, float] | None = None,
 ) -> pd.DataFrame:
     """Which groups' numbers must be hidden so that no small set of persons can be isolated.
 
@@ -2335,6 +2412,11 @@ def suppress_groups(
         persons: a statistic over fewer persons (missing answers) is a group of its own.
     min_cell
         See :func:`check_min_cell`.
+    cost
+        ``{key: cost}``: what hiding a group costs (default 0). Where one of several groups must
+        be hidden, the cheapest goes (a site's count of residents in a title before its
+        analysis population, on which every table rests). Groups of the very same persons
+        are one number and take the highest cost of their keys.
 
     Returns
     -------
@@ -2398,7 +2480,11 @@ def suppress_groups(
     )
     system = _System(m, "publish", small_hidden_shown=False)
     atom_ids = system.add_cells(atom_n.astype(float), hidden=True)
-    group_ids = system.add_cells(n.astype(float))
+    costs = np.zeros(len(members))
+    if cost:
+        each = np.array([float(cost.get(k, 0.0)) for k in keys])
+        np.maximum.at(costs, cell_of, each)
+    group_ids = system.add_cells(n.astype(float), cost=costs)
     lens = np.bincount(ga["group"].to_numpy(), minlength=len(members))
     system.add_sums(group_ids, atom_ids[ga["atom"].to_numpy()], lens)
     suppressed, primary = system.solve()

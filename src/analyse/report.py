@@ -436,6 +436,65 @@ def _family(
     return family[TOTAL if ctx.overview else ctx.site]
 
 
+def published_groups(
+    ds: Dataset, *, lang: Lang = "da", min_cell: int = DEFAULT_MIN_CELL, seed: int = DEFAULT_SEED
+) -> dict[tuple, np.ndarray]:
+    """Every group of residents whose numbers a steering run of ``ds`` publishes, with its
+    residents (:func:`_groups`): what :mod:`analyse.releases` records across runs."""
+    return _groups(Context(ds, ALL, "steering", lang, min_cell, seed))
+
+
+def publication_shares(folder: Path, sites: Sequence[str], *, min_cell: int, seed: int) -> dict:
+    """:func:`shown_share` of every report of a run, read from its shared results (written by
+    :func:`write_shared_cache`): ``{site or ALL: {...}}``; empty when they are missing."""
+    import pickle
+
+    target = cache_dir(folder, min_cell=min_cell, seed=seed)
+    out: dict = {}
+    for site in [*sites, ALL]:
+        path = target / _slice_file(site)
+        if not path.exists():
+            continue
+        with open(path, "rb") as f:
+            out[site] = shown_share(pickle.load(f), site)
+    return out
+
+
+def analysis_population(ctx: Context) -> np.ndarray:
+    """The residents every steering table of the trial rests on: one population per site.
+
+    With both waves: the residents assessed before *and* after. Key figures, relationship
+    types, needs, relationships kept/gained/lost and the trial's before/after tables all count
+    these residents, so that a dropout does not make two published groups differ by a few
+    persons (every such difference would have to be hidden, with everything computed from
+    it; issue 23). A missing answer leaves the resident in the population; the outcome's
+    row rests on those who answered it both times (its ``n`` may then be shown as an
+    interval, its means are shown: no other sum of that outcome is published). With one
+    wave: every resident assessed. Cached for the run.
+
+    Returns
+    -------
+    numpy.ndarray
+        The residents' ids (strings), sorted.
+    """
+
+    def compute() -> np.ndarray:
+        ind = ctx.indicators
+        assessed = ind["resident_id"].astype(str)
+        if not {"pre", "post"} <= set(ctx.waves):
+            return np.sort(assessed.unique())
+        waves = ind["wave"].astype(str)
+        both = assessed[waves.isin(["pre", "post"])].groupby(waves).unique()
+        return np.sort(np.intersect1d(both.get("pre", []), both.get("post", [])).astype(str))
+
+    return ctx.cached("population", compute)
+
+
+def _in_population(ctx: Context, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``frame`` (with ``resident_id``) of :func:`analysis_population`."""
+    return frame[frame["resident_id"].astype(str).isin(analysis_population(ctx))]
+
+
 def shown_share(cache: dict, site: str) -> dict[str, object]:
     """How much of one report's gated tables is shown: cells and the share shown exactly.
 
@@ -469,7 +528,10 @@ def shown_share(cache: dict, site: str) -> dict[str, object]:
     if trial is not None and key in trial:
         st = trial[key]
         if "loneliness" in st.values.index and "mean_diff" in st.values.columns:
-            main = bool(st.status.at["loneliness", "mean_diff"] == "shown")
+            main = bool(
+                st.status.at["loneliness", "mean_diff"] == "shown"
+                and not pd.isna(st.values.at["loneliness", "mean_diff"])
+            )
     return {
         "cells": cells,
         "shown": shown,
@@ -509,7 +571,7 @@ def _groups(ctx: Context) -> dict[tuple, np.ndarray]:
     res = ds.residents.drop_duplicates("resident_id")
     for site, ids in _members(res, sites).items():
         groups[("residents", site)] = ids
-    ind = ctx.indicators
+    ind = _in_population(ctx, ctx.indicators)
     ind = ind.assign(site_id=ind["site_id"].astype(str), wave=ind["wave"].astype(str))
     for wave in ("pre", "post"):
         for site, ids in _members(ind[ind["wave"] == wave], sites).items():
@@ -540,8 +602,76 @@ def _group_gate(ctx: Context) -> pd.Series:
     """
     return ctx.cached(
         "group_gate",
-        lambda: privacy.suppress_groups(_groups(ctx), min_cell=ctx.min_cell)["suppressed"],
+        lambda: _suppress_groups(ctx),
     )
+
+
+def _suppress_groups(ctx: Context) -> pd.Series:
+    groups = _groups(ctx)
+    # A title's count of residents is cheapest, then the n of an outcome's row (its means
+    # stay, see _value_gate); the analysis population (every table) costs most.
+    cost = {k: {"residents": 0.0, "trial": 0.5}.get(k[0], 1.0) for k in groups}
+    return privacy.suppress_groups(groups, min_cell=ctx.min_cell, cost=cost)["suppressed"]
+
+
+#: Values whose sums the key figures and turnover tables publish over the analysis population
+#: too (relationships not with staff; relationships per resident are kept + lost ...).
+_POPULATION_VALUES = ("n_nonstaff", "n_gives")
+
+
+def _value_gate(ctx: Context) -> pd.Series:
+    """``{(value, group key): hide}``: groups whose *means of one value* must be hidden.
+
+    A mean is a sum of one value over a group's persons: two groups give a few persons' sum
+    by subtraction only if the same value is summed over both. So each value has its own
+    group structure: loneliness and satisfaction only the trial's groups (sites, practices,
+    all sites); relationships also the analysis population's key figures and turnover. The
+    number of persons of a group is checked by :func:`_group_gate` (its ``n`` may be hidden
+    while its means are shown).
+    """
+
+    def compute() -> pd.Series:
+        groups = _groups(ctx)
+        parts = []
+        for value in TRIAL_VALUES:
+            mine = {k: v for k, v in groups.items() if k[0] == "trial" and k[-1] == value}
+            if value in _POPULATION_VALUES:
+                mine |= {k: v for k, v in groups.items() if k[0] in ("wave", "paired")}
+            if not mine:
+                continue
+            out = privacy.suppress_groups(mine, min_cell=ctx.min_cell)["suppressed"]
+            out.index = pd.Index([(value, k) for k in out.index], tupleize_cols=False)
+            parts.append(out)
+        return pd.concat(parts) if parts else pd.Series(dtype=bool)
+
+    return ctx.cached("value_gate", compute)
+
+
+def _force_trial(ctx: Context, tables: dict, key_of) -> dict:
+    """Trial tables' cells to hide: ``n`` where the run's count structure hides the group
+    (:func:`_group_gate`), the means where the value's own structure does (:func:`_value_gate`).
+    ``key_of(site, value)`` gives the group key (``None``: no group)."""
+    gate, values = _group_gate(ctx), _value_gate(ctx)
+    out = {}
+    for site, table in tables.items():
+        keys = [key_of(site, v) for v in table.index]
+        hide_n = np.array([k is not None and bool(gate.get(k, False)) for k in keys])
+        hide_v = np.array(
+            [
+                k is not None and bool(values.get((v, k), False))
+                for v, k in zip(table.index, keys, strict=True)
+            ]
+        )
+        if hide_n.any() or hide_v.any():
+            frame = pd.DataFrame(
+                np.repeat(hide_v[:, None], table.shape[1], axis=1),
+                index=table.index,
+                columns=table.columns,
+            )
+            if "n" in frame.columns:
+                frame["n"] = hide_n | hide_v
+            out[site] = frame
+    return out
 
 
 def group_hidden(ctx: Context, key: tuple) -> bool:
@@ -838,10 +968,10 @@ def key_needs_family(ctx: Context) -> privacy.SuppressedTable:
 
     def build():
         return _split_sites(
-            _key_needs_raw(ctx.indicators, outcomes, ["site_id"]),
+            _key_needs_raw(_in_population(ctx, ctx.indicators), outcomes, ["site_id"]),
             _key_needs_finish,
             ctx.ds.sites,
-            _key_needs_finish(_key_needs_raw(ctx.indicators, outcomes, [])),
+            _key_needs_finish(_key_needs_raw(_in_population(ctx, ctx.indicators), outcomes, [])),
         )
 
     return _family(
@@ -969,7 +1099,9 @@ def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
 
 def _composition(ctx: Context) -> list[Item]:
     def build():
-        rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
+        rel = _in_population(ctx, ctx.ds.relations).merge(
+            ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
+        )
         return _split_sites(
             _composition_raw(rel, ["site_id"]), _composition_finish, ctx.ds.sites, composition(rel)
         )
@@ -984,7 +1116,9 @@ def _composition(ctx: Context) -> list[Item]:
         return out
 
     def persons():
-        rel = ctx.ds.relations.merge(ctx.ds.residents[["resident_id", "site_id"]], on="resident_id")
+        rel = _in_population(ctx, ctx.ds.relations).merge(
+            ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
+        )
         return _split_sites(
             _composition_persons_raw(rel, ["site_id"]),
             _composition_finish,
@@ -1162,7 +1296,7 @@ def _turnover_frame(ctx: Context) -> pd.DataFrame:
             tv = tv.merge(
                 ctx.ds.residents[["resident_id", "site_id"]], on="resident_id", how="left"
             )
-        return tv
+        return _in_population(ctx, tv)
 
     return ctx.cached("turnover_frame", compute)
 
@@ -1735,7 +1869,7 @@ TRIAL_STATS = ("mean_pre", "mean_post", "mean_diff", "ci_low", "ci_high", "g_av"
 def _trial_long(ctx: Context) -> pd.DataFrame:
     from analyse.prepost import outcomes_long
 
-    oc = outcomes_long(ctx.ds)
+    oc = _in_population(ctx, outcomes_long(ctx.ds))
     ind = ctx.indicators[["resident_id", "wave", "n_nonstaff", "n_gives"]]
     return oc.merge(ind, on=["resident_id", "wave"], how="left")
 
@@ -1896,7 +2030,8 @@ def trial_family_table(ctx: Context, long: pd.DataFrame) -> privacy.SuppressedTa
         n_col="n",
         stat_cols=list(TRIAL_STATS),
         margins="none",
-        force=lambda tables: _force_rows(ctx, tables, lambda site, v: ("trial", site, v)),
+        force=lambda tables: _force_trial(ctx, tables, lambda site, v: ("trial", site, v)),
+        stats_follow_n=False,
     )
 
 
@@ -1924,11 +2059,12 @@ def practice_family(ctx: Context, long: pd.DataFrame, code: str) -> privacy.Supp
         stat_cols=list(TRIAL_STATS),
         margins="none",
         unpublished=list(ctx.ds.sites),  # a site's part of a practice is shown nowhere
-        force=lambda tables: _force_rows(
+        force=lambda tables: _force_trial(
             ctx,
             tables,
             lambda site, v: ("trial", ("practice", code), v) if site == TOTAL else None,
         ),
+        stats_follow_n=False,
     )
 
 
@@ -1963,6 +2099,7 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
         "g_av": "Hedges' g_av",
     }
     display = st.display(ctx.lang, decimals={"g_av": 2})
+    shown_n = display
     display = _relabel(display, labels, ctx.t("Mål", "Measure"), lambda v: _value_label(ctx, v))
     display = _mark_not_asked(ctx, display, row=_value_label(ctx, "n_gives"))
     items: list[Item] = []
@@ -1974,7 +2111,10 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
             continue
         what = _value_label(ctx, value)
         diff = text.fmt_change(row["mean_diff"], 1, ctx.lang)
-        who = text.count_phrase(int(row["n"]), "resident", ctx.lang)
+        if pd.isna(row["n"]):  # n hidden for the count structure, the means safe (issue 23)
+            who = f"{shown_n.at[value, 'n']} {ctx.t('borgere', 'residents')}"
+        else:
+            who = text.count_phrase(int(row["n"]), "resident", ctx.lang)
         if text.no_change(row["mean_diff"]):
             sentence = ctx.t(
                 f"{what}: gennemsnittet er det samme før og efter ({who}).",
