@@ -421,7 +421,6 @@ def report_command(
     Example: analyse report data/raw/demo --out reports/demo --workers 2
     """
     from analyse.batch import run_report
-
     from analyse.errors import ConfigError
 
     sites: list[str] | str = (
@@ -429,7 +428,9 @@ def report_command(
         if site.strip().lower() == "all"
         # NFC: a code typed as A + combining ring is the Å the data set holds
         else list(
-            dict.fromkeys(unicodedata.normalize("NFC", s.strip()) for s in site.split(",") if s.strip())
+            dict.fromkeys(
+                unicodedata.normalize("NFC", s.strip()) for s in site.split(",") if s.strip()
+            )
         )
     )
     if not sites:  # "--site ," or "--site ''": the run would be the overview alone
