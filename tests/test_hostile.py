@@ -641,7 +641,10 @@ def _edited_workbook(tmp_path: Path, edit) -> Path:
 
 
 def _found(path: Path, lang: str = "da") -> list[tuple]:
-    return [(p.file.split(":")[-1], p.row, p.column, p.value, p.code) for p in problems_of(path, lang=lang)]
+    return [
+        (p.file.split(":")[-1], p.row, p.column, p.value, p.code)
+        for p in problems_of(path, lang=lang)
+    ]
 
 
 def test_a_formula_without_a_stored_result_is_a_problem_not_a_missing_value(
@@ -682,7 +685,9 @@ def test_excel_error_values_are_named_wherever_they_stand(tmp_path: Path) -> Non
 
 def test_excel_error_values_in_a_csv_file_are_named(tmp_path: Path) -> None:
     d = _folder(tmp_path)
-    _edit(d / "praksisser.csv", lambda b: b.replace("Fællesskab på tværs".encode(), b" #VALUE! ", 1))
+    _edit(
+        d / "praksisser.csv", lambda b: b.replace("Fællesskab på tværs".encode(), b" #VALUE! ", 1)
+    )
     problems = problems_of(d)
     assert {(p.file, p.row, p.column, p.value, p.code) for p in problems} == {
         ("praksisser.csv", 2, "navn", " #VALUE! ", "excel_error")

@@ -423,7 +423,10 @@ def test_unknown_harmless_column_is_ignored_with_warning(danish_folder: Path) ->
     # file that is not a table.
     (danish_folder / "noter.csv").write_text("a;b\n1;2\n", encoding="utf-8")
     ds = read_dataset(danish_folder)
-    assert "borgere.csv: kolonnen 'bemaerkning' er ikke i datakontrakten for borgere; den springes over" in ds.warnings
+    assert (
+        "borgere.csv: kolonnen 'bemaerkning' er ikke i datakontrakten for borgere; den springes over"
+        in ds.warnings
+    )
     assert "noter.csv: ikke en tabel i datakontrakten; springes over" in ds.warnings
     ds = read_dataset(danish_folder, lang="en")
     assert any("column 'bemaerkning' is not in the data contract" in w for w in ds.warnings)

@@ -100,7 +100,10 @@ class Finding:
 
 #: What a finding says, in Danish and English (``{...}`` fields from the finding).
 WHAT: dict[str, dict[str, str]] = {
-    "line_pseudonym": {"da": "linje {line}: pseudonym '{token}'", "en": "line {line}: pseudonym '{token}'"},
+    "line_pseudonym": {
+        "da": "linje {line}: pseudonym '{token}'",
+        "en": "line {line}: pseudonym '{token}'",
+    },
     "cpr": {"da": "tal, der ligner et CPR-nummer", "en": "CPR-like number"},
     "sentence_count": {
         "da": "ikke-skjult antal '{text}' under {min_cell}",
@@ -109,14 +112,26 @@ WHAT: dict[str, dict[str, str]] = {
     "row": {"da": "række {row}", "en": "row {row}"},
     "row_column": {"da": "række {row}, kolonne '{column}'", "en": "row {row}, column '{column}'"},
     "place_pseudonym": {"da": "{place}: pseudonym '{token}'", "en": "{place}: pseudonym '{token}'"},
-    "row_cpr": {"da": "række {row}: tal, der ligner et CPR-nummer", "en": "row {row}: CPR-like number"},
+    "row_cpr": {
+        "da": "række {row}: tal, der ligner et CPR-nummer",
+        "en": "row {row}: CPR-like number",
+    },
     "column_count": {
         "da": "kolonnen '{column}' viser antallet {n} under {min_cell}",
         "en": "column '{column}' shows count {n} below {min_cell}",
     },
-    "sheet_pseudonym": {"da": "arkets navn: pseudonym '{token}'", "en": "sheet name: pseudonym '{token}'"},
-    "name_pseudonym": {"da": "filnavn: pseudonym '{token}'", "en": "file name: pseudonym '{token}'"},
-    "name_cpr": {"da": "filnavn: tal, der ligner et CPR-nummer", "en": "file name: CPR-like number"},
+    "sheet_pseudonym": {
+        "da": "arkets navn: pseudonym '{token}'",
+        "en": "sheet name: pseudonym '{token}'",
+    },
+    "name_pseudonym": {
+        "da": "filnavn: pseudonym '{token}'",
+        "en": "file name: pseudonym '{token}'",
+    },
+    "name_cpr": {
+        "da": "filnavn: tal, der ligner et CPR-nummer",
+        "en": "file name: CPR-like number",
+    },
     "unreadable": {"da": "kunne ikke læses ({error})", "en": "could not be read ({error})"},
 }
 
@@ -383,9 +398,7 @@ def published_files(run_dir: Path) -> list[Path]:
     )
 
 
-def scan_run(
-    run_dir: Path, ds: Dataset, *, min_cell: int = 5, lang: str = "en"
-) -> list[Finding]:
+def scan_run(run_dir: Path, ds: Dataset, *, min_cell: int = 5, lang: str = "en") -> list[Finding]:
     """Every finding in the published files of a run."""
     run_dir = Path(run_dir)
     return scan_files(published_files(run_dir), run_dir, pseudonyms(ds), min_cell, lang=lang)

@@ -428,7 +428,9 @@ def report_command(
         if site.strip().lower() == "all"
         # NFC: a code typed as A + combining ring is the Å the data set holds
         else list(
-            dict.fromkeys(unicodedata.normalize("NFC", s.strip()) for s in site.split(",") if s.strip())
+            dict.fromkeys(
+                unicodedata.normalize("NFC", s.strip()) for s in site.split(",") if s.strip()
+            )
         )
     )
     if not sites:  # "--site ," or "--site ''": the run would be the overview alone

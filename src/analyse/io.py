@@ -695,8 +695,23 @@ def _cell_text(value: object) -> str:
 #: Excel's error values: what a cell shows when its formula fails (or when one was typed or
 #: pasted as text, e.g. into a CSV file). Never a value: each is a problem that names it.
 EXCEL_ERRORS = frozenset(
-    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+    {
+        "#N/A",
+        "#REF!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
 )
 #: Excel's day numbers up to this one are dates in 1900 (day 1 = 1900-01-01): a number of the
 #: data contract (a score 1-9, a count) shown with a date format, never a date of the data.
@@ -878,8 +893,6 @@ def _cast_serial(element) -> float | None:
         return float(element.findtext(VALUE_TAG, None))
     except (TypeError, ValueError):
         return None
-
-
 
 
 def _first_nonblank_line(text: str, *, head: int = 1 << 16) -> str:

@@ -233,7 +233,9 @@ class NetworkCanvasMapping:
 
 def _short_repr(value: Any, limit: int = 80) -> str:
     """``repr(value)`` cut to ``limit`` characters (a mapping value may be huge)."""
-    text = repr(value) if not isinstance(value, list) or len(value) <= 20 else f"[{len(value)} items]"
+    text = (
+        repr(value) if not isinstance(value, list) or len(value) <= 20 else f"[{len(value)} items]"
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -2339,7 +2341,10 @@ _WORDS = {
     "warning": ("Advarsel", "Warning"),
     "title": ("{n} problem(er) i eksporten", "{n} problem{s} in the export"),
     "different": (" ({k} forskellige)", " ({k} different)"),
-    "headers": (("fil", "række", "kolonne", "værdi", "regel"), ("file", "row", "column", "value", "rule")),
+    "headers": (
+        ("fil", "række", "kolonne", "værdi", "regel"),
+        ("file", "row", "column", "value", "rule"),
+    ),
     "more_files": (" (+{k} fil(er) mere)", " (+{k} more file(s))"),
     "more": (" (+{k} mere)", " (+{k} more)"),
     "done": (
