@@ -212,8 +212,9 @@ def execute(
     executed = out_dir / "notebooks" / f"{_safe_name(job.name)}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    nb = None
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(job.notebook),
             str(executed),
             parameters=job.parameters,
@@ -222,6 +223,11 @@ def execute(
             engine_name=engine_name,
             progress_bar=False,
             log_output=False,
+            # A kernel's notebook is saved after every cell, so that its progress shows while
+            # it runs; an in-process report takes seconds, and ~20 writes (each validating
+            # the whole notebook) were pure cost: papermill writes it once at the end, a
+            # failing cell included.
+            request_save_on_cell_execute=engine != "inprocess",
         )
         job.status = "ok"
     except PapermillExecutionError as err:
@@ -234,7 +240,7 @@ def execute(
     if executed.exists():
         try:
             job.files += export(
-                executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da"))
+                executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da")), nb=nb
             )
         except Exception as err:  # pragma: no cover - export of a broken notebook
             job.status = "failed"
@@ -265,9 +271,16 @@ def html_exporter():
     return exporter
 
 
-def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> list[str]:
-    """HTML without inputs (images embedded), plus the published tables as CSV and XLSX."""
-    nb = nbformat.read(executed, as_version=4)
+def export(
+    executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=None
+) -> list[str]:
+    """HTML without inputs (images embedded), plus the published tables as CSV and XLSX.
+
+    ``nb``: the executed notebook as papermill returned it (the file ``executed`` holds the
+    same), so that it is not read back; ``None`` reads ``executed``.
+    """
+    if nb is None:
+        nb = nbformat.read(executed, as_version=4)
     exporter = html_exporter()
     if name == OVERVIEW:
         title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
@@ -298,8 +311,9 @@ def _write_tables(
     files = []
     table_dir = out_dir / "tabeller" / _safe_name(name)
     table_dir.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    wb.remove(wb.active)
+    # Write-only mode streams each row to the file instead of building a cell object per cell
+    # and keeping them all: same cells, same formats, same widths, less time per report.
+    wb = Workbook(write_only=True)
     used: set[str] = set()
     for table_name, frame in tables:
         safe = _safe_name(table_name)
@@ -469,24 +483,34 @@ def _empty(value: object) -> bool:
 
 
 def _fill_sheet(ws, table: SheetTable) -> None:
-    from openpyxl.cell.cell import TYPE_STRING
+    """Write a table into a write-only worksheet: header, typed cells, column widths.
 
+    Text cells are typed as text (never read as a formula), numbers carry the number format
+    the report shows them with, missing cells stay empty. Widths are set before the first row
+    (a write-only sheet writes its columns' widths first).
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING
+    from openpyxl.utils import get_column_letter
+
+    for c, col in enumerate(table.values.columns, start=1):
+        longest = max([len(str(col))] + [len(str(v)) for v in table.values[col] if not _empty(v)])
+        ws.column_dimensions[get_column_letter(c)].width = min(max(10, longest + 2), 60)
     ws.append([neutralise_cell(str(c)) for c in table.values.columns])
-    for r, row in enumerate(table.values.itertuples(index=False), start=2):
-        for c, value in enumerate(row, start=1):
+    formats = table.formats.to_numpy()
+    for r, row in enumerate(table.values.itertuples(index=False)):
+        cells = []
+        for c, value in enumerate(row):
             if _empty(value):
+                cells.append(None)
                 continue
-            cell = ws.cell(row=r, column=c)
-            cell.value = value
+            cell = WriteOnlyCell(ws, value=value)
             if isinstance(value, str):
                 cell.data_type = TYPE_STRING  # text is text: never read as a formula
             else:
-                cell.number_format = table.formats.iat[r - 2, c - 1]
-    for c, col in enumerate(table.values.columns, start=1):
-        longest = max([len(str(col))] + [len(str(v)) for v in table.values[col] if not _empty(v)])
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(
-            max(10, longest + 2), 60
-        )
+                cell.number_format = formats[r, c]
+            cells.append(cell)
+        ws.append(cells)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -647,6 +671,7 @@ def run_report(
     t_start = time.perf_counter()
     check_out(out, command="report", inputs=[data], lang=lang)  # before any work
     ds = load(data, lang=lang)  # raises DataError before anything is written
+    stages = {"validate": time.perf_counter() - t_start}
     chosen = choose_sites(ds.sites, sites, lang=lang)
     if runner is None:
         runner = _execute_inprocess if engine == "inprocess" else execute
@@ -656,6 +681,7 @@ def run_report(
         private_folder("analyse-data-") as private,
     ):
         prepared = Path(private) / "prepared"
+        t_stage = time.perf_counter()
         if is_prepared(data):
             shutil.copytree(data, prepared, ignore=shutil.ignore_patterns(".*"))
             inputs = []
@@ -675,7 +701,10 @@ def run_report(
         # own slice (and Dask ships them with the data).
         from analyse.report import write_shared_cache
 
+        stages["prepare"] = time.perf_counter() - t_stage
+        t_stage = time.perf_counter()
         write_shared_cache(prepared, ds, lang=lang, min_cell=min_cell, seed=seed)
+        stages["shared_results"] = time.perf_counter() - t_stage
         common = {
             "dataset": str(prepared),
             "audience": audience,
@@ -688,7 +717,10 @@ def run_report(
         jobs.append(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
+        t_stage = time.perf_counter()
         _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
+        stages["reports"] = time.perf_counter() - t_stage
+        t_stage = time.perf_counter()
         from analyse.audit import AuditOutcome, enforce
 
         # Steering: reports with a finding are moved to the consultant-only folder.
@@ -697,6 +729,7 @@ def run_report(
             if audience == "steering"
             else AuditOutcome()
         )
+        stages["audit"] = time.perf_counter() - t_stage
         record = {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "parameters": {
@@ -715,6 +748,9 @@ def run_report(
             "git_commit": git_commit(),
             "timings": {
                 "total_seconds": round(time.perf_counter() - t_start, 3),
+                # Where the run's time went: validate, prepare, the shared results (once per
+                # run), the reports (in parallel), the audit (benchmarks/bench_stages.py).
+                "stages": {k: round(v, 3) for k, v in stages.items()},
                 "jobs": {j.name: round(j.seconds, 3) for j in jobs},
             },
             "jobs": [
