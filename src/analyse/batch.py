@@ -993,6 +993,12 @@ def _settle(job: Job, outcome: Callable[[], Job], bar, errors: tuple[type, ...])
     bar.update(1)
 
 
+def _longest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The overview first: the longest report (all sites, the practice-vs-comparison model)
+    then runs beside the site reports instead of alone after them."""
+    return sorted(jobs, key=lambda job: job.name != OVERVIEW)
+
+
 def _run_jobs(
     jobs: list[Job],
     out_dir: Path,
@@ -1014,7 +1020,7 @@ def _run_jobs(
     spare = set() if in_processes else _child_pids()
     pool = _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(runner, job, out_dir): job for job in jobs}
+        futures = {pool.submit(runner, job, out_dir): job for job in _longest_first(jobs)}
         for future in as_completed(futures):
             # Exception: a worker died, or a runner bug.
             _settle(futures[future], future.result, bar, (Exception,))
@@ -1226,7 +1232,7 @@ def _run_jobs_dask(
     try:
         [shipped] = client.scatter([payload], hash=False)
         run_id = uuid.uuid4().hex[:8]
-        for job in jobs:
+        for job in _longest_first(jobs):
             future = client.submit(
                 _dask_task,
                 job,
