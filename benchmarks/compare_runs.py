@@ -71,11 +71,16 @@ def compare(before: Path, after: Path, *, images: bool = False) -> list[str]:
                 diffs.append(f"XLSX sheets differ: {rel}: {list(cb)} vs {list(ca)}")
             for sheet in set(cb) & set(ca):
                 if cb[sheet][0] != ca[sheet][0]:
-                    keys = {k for k in cb[sheet][0].keys() | ca[sheet][0].keys()
-                            if cb[sheet][0].get(k) != ca[sheet][0].get(k)}
+                    keys = {
+                        k
+                        for k in cb[sheet][0].keys() | ca[sheet][0].keys()
+                        if cb[sheet][0].get(k) != ca[sheet][0].get(k)
+                    }
                     k = min(keys)
-                    diffs.append(f"XLSX cells differ: {rel} [{sheet}] {len(keys)} cells, e.g. "
-                                 f"{k}: {cb[sheet][0].get(k)} vs {ca[sheet][0].get(k)}")
+                    diffs.append(
+                        f"XLSX cells differ: {rel} [{sheet}] {len(keys)} cells, e.g. "
+                        f"{k}: {cb[sheet][0].get(k)} vs {ca[sheet][0].get(k)}"
+                    )
                 if cb[sheet][1] != ca[sheet][1]:
                     diffs.append(f"XLSX widths differ: {rel} [{sheet}]")
         elif suffix == ".html" and rel.name != "index.html":
@@ -87,8 +92,9 @@ def compare(before: Path, after: Path, *, images: bool = False) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
     parser.add_argument("--images", action="store_true", help="images' bytes must match too")

@@ -271,9 +271,7 @@ def html_exporter():
     return exporter
 
 
-def export(
-    executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=None
-) -> list[str]:
+def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=None) -> list[str]:
     """HTML without inputs (images embedded), plus the published tables as CSV and XLSX.
 
     ``nb``: the executed notebook as papermill returned it (the file ``executed`` holds the
