@@ -309,9 +309,8 @@ def _write_tables(
     files = []
     table_dir = out_dir / "tabeller" / _safe_name(name)
     table_dir.mkdir(parents=True, exist_ok=True)
-    # Write-only mode streams each row to the file instead of building a cell object per cell
-    # and keeping them all: same cells, same formats, same widths, less time per report.
-    wb = Workbook(write_only=True)
+    wb = Workbook()
+    wb.remove(wb.active)
     used: set[str] = set()
     for table_name, frame in tables:
         safe = _safe_name(table_name)
@@ -481,34 +480,24 @@ def _empty(value: object) -> bool:
 
 
 def _fill_sheet(ws, table: SheetTable) -> None:
-    """Write a table into a write-only worksheet: header, typed cells, column widths.
-
-    Text cells are typed as text (never read as a formula), numbers carry the number format
-    the report shows them with, missing cells stay empty. Widths are set before the first row
-    (a write-only sheet writes its columns' widths first).
-    """
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import TYPE_STRING
-    from openpyxl.utils import get_column_letter
 
-    for c, col in enumerate(table.values.columns, start=1):
-        longest = max([len(str(col))] + [len(str(v)) for v in table.values[col] if not _empty(v)])
-        ws.column_dimensions[get_column_letter(c)].width = min(max(10, longest + 2), 60)
     ws.append([neutralise_cell(str(c)) for c in table.values.columns])
-    formats = table.formats.to_numpy()
-    for r, row in enumerate(table.values.itertuples(index=False)):
-        cells = []
-        for c, value in enumerate(row):
+    for r, row in enumerate(table.values.itertuples(index=False), start=2):
+        for c, value in enumerate(row, start=1):
             if _empty(value):
-                cells.append(None)
                 continue
-            cell = WriteOnlyCell(ws, value=value)
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
             if isinstance(value, str):
                 cell.data_type = TYPE_STRING  # text is text: never read as a formula
             else:
-                cell.number_format = formats[r, c]
-            cells.append(cell)
-        ws.append(cells)
+                cell.number_format = table.formats.iat[r - 2, c - 1]
+    for c, col in enumerate(table.values.columns, start=1):
+        longest = max([len(str(col))] + [len(str(v)) for v in table.values[col] if not _empty(v)])
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(
+            max(10, longest + 2), 60
+        )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
