@@ -215,8 +215,9 @@ def execute(
     executed = out_dir / "notebooks" / f"{_safe_name(job.name)}.ipynb"
     executed.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    nb = None
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(job.notebook),
             str(executed),
             parameters=job.parameters,
@@ -225,6 +226,11 @@ def execute(
             engine_name=engine_name,
             progress_bar=False,
             log_output=False,
+            # A kernel's notebook is saved after every cell, so that its progress shows while
+            # it runs; an in-process report takes seconds, and ~20 writes (each validating
+            # the whole notebook) were pure cost: papermill writes it once at the end, a
+            # failing cell included.
+            request_save_on_cell_execute=engine != "inprocess",
         )
         job.status = "ok"
     except PapermillExecutionError as err:
@@ -238,7 +244,7 @@ def execute(
         try:
             scrub_paths(executed, job.parameters)
             job.files += export(
-                executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da"))
+                executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da")), nb=nb
             )
         except Exception as err:  # pragma: no cover - export of a broken notebook
             job.status = "failed"
@@ -291,9 +297,14 @@ def html_exporter():
     return exporter
 
 
-def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da") -> list[str]:
-    """HTML without inputs (images embedded), plus the published tables as CSV and XLSX."""
-    nb = nbformat.read(executed, as_version=4)
+def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=None) -> list[str]:
+    """HTML without inputs (images embedded), plus the published tables as CSV and XLSX.
+
+    ``nb``: the executed notebook as papermill returned it (the file ``executed`` holds the
+    same), so that it is not read back; ``None`` reads ``executed``.
+    """
+    if nb is None:
+        nb = nbformat.read(executed, as_version=4)
     exporter = html_exporter()
     if name == OVERVIEW:
         title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
@@ -716,6 +727,7 @@ def run_report(
         private_folder("analyse-data-") as private,
     ):
         ds = load(data, lang=lang)  # raises DataError; nothing is published
+        stages = {"validate": time.perf_counter() - t_start}
         chosen = choose_sites(ds.sites, sites, lang=lang)
         groups = None
         if audience == "steering":
@@ -728,6 +740,7 @@ def run_report(
             groups = published_groups(ds, lang=lang, min_cell=min_cell, seed=seed)
             check_and_record(out, groups, lang=lang, write=False)
         prepared = Path(private) / "prepared"
+        t_stage = time.perf_counter()
         if is_prepared(data):
             shutil.copytree(data, prepared, ignore=shutil.ignore_patterns(".*"))
             inputs = []
@@ -747,7 +760,10 @@ def run_report(
         # own slice (and Dask ships them with the data).
         from analyse.report import write_shared_cache
 
+        stages["prepare"] = time.perf_counter() - t_stage
+        t_stage = time.perf_counter()
         write_shared_cache(prepared, ds, lang=lang, min_cell=min_cell, seed=seed)
+        stages["shared_results"] = time.perf_counter() - t_stage
         common = {
             "dataset": str(prepared),
             "audience": audience,
@@ -760,7 +776,10 @@ def run_report(
         jobs.append(
             Job(OVERVIEW, Path(notebooks_dir) / OVERVIEW_NOTEBOOK, {**common, "site": "all"})
         )
+        t_stage = time.perf_counter()
         _run_jobs(jobs, tmp, runner, workers=workers, progress=progress, scheduler=scheduler)
+        stages["reports"] = time.perf_counter() - t_stage
+        t_stage = time.perf_counter()
         from analyse.audit import (
             AuditOutcome,
             enforce,
@@ -778,6 +797,7 @@ def run_report(
             if audience == "steering"
             else AuditOutcome()
         )
+        stages["audit"] = time.perf_counter() - t_stage
         record = {
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "parameters": {
@@ -796,6 +816,9 @@ def run_report(
             "git_commit": git_commit(),
             "timings": {
                 "total_seconds": round(time.perf_counter() - t_start, 3),
+                # Where the run's time went: validate, prepare, the shared results (once per
+                # run), the reports (in parallel), the audit (benchmarks/bench_stages.py).
+                "stages": {k: round(v, 3) for k, v in stages.items()},
                 "jobs": {j.name: round(j.seconds, 3) for j in jobs},
             },
             "jobs": [
@@ -1048,6 +1071,12 @@ def _settle(job: Job, outcome: Callable[[], Job], bar, errors: tuple[type, ...])
     bar.update(1)
 
 
+def _longest_first(jobs: Sequence[Job]) -> list[Job]:
+    """The overview first: the longest report (all sites, the practice-vs-comparison model)
+    then runs beside the site reports instead of alone after them."""
+    return sorted(jobs, key=lambda job: job.name != OVERVIEW)
+
+
 def _run_jobs(
     jobs: list[Job],
     out_dir: Path,
@@ -1069,7 +1098,7 @@ def _run_jobs(
     spare = set() if in_processes else _child_pids()
     pool = _warm_pool(workers) if in_processes else ThreadPoolExecutor(max_workers=workers)
     try:
-        futures = {pool.submit(runner, job, out_dir): job for job in jobs}
+        futures = {pool.submit(runner, job, out_dir): job for job in _longest_first(jobs)}
         for future in as_completed(futures):
             # Exception: a worker died, or a runner bug.
             _settle(futures[future], future.result, bar, (Exception,))
@@ -1294,7 +1323,7 @@ def _run_jobs_dask(
     try:
         [shipped] = client.scatter([payload], hash=False)
         run_id = uuid.uuid4().hex[:8]
-        for job in jobs:
+        for job in _longest_first(jobs):
             future = client.submit(
                 _dask_task,
                 job,

@@ -88,14 +88,20 @@ def _warm_caches() -> None:
         log.debug("warm-up of caches failed", exc_info=True)
 
 
+_SHELL_CLASS: list[type] = []
+
+
 def _shell():
     from IPython.core.interactiveshell import InteractiveShell
 
-    class _Shell(InteractiveShell):
-        def enable_gui(self, gui=None):  # no event loop: figures go inline
-            return None
+    if not _SHELL_CLASS:  # one class per process: a second would be a rival singleton
 
-    shell = _Shell.instance()
+        class _Shell(InteractiveShell):
+            def enable_gui(self, gui=None):  # no event loop: figures go inline
+                return None
+
+        _SHELL_CLASS.append(_Shell)
+    shell = _SHELL_CLASS[0].instance()
     shell.enable_matplotlib("inline")
     # Results are captured as rich execute_result outputs below, not printed as text.
     shell.displayhook.write_output_prompt = lambda: None

@@ -23,6 +23,7 @@ and social support. Life-Span Development and Behavior, 3, 253-286.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import cast
@@ -220,12 +221,21 @@ def number_axis(ax, lang: Lang = "da", axis: str = "y") -> None:
     ('12.500', '2,5')
     >>> plt.close(fig)
     """
-    from babel.numbers import format_decimal
     from matplotlib.ticker import FuncFormatter
 
     locale = "da_DK" if lang == "da" else "en_GB"
-    formatter = FuncFormatter(lambda v, _pos: format_decimal(round(float(v), 6), locale=locale))
+    formatter = FuncFormatter(lambda v, _pos: _tick_text(str(round(float(v), 6)), locale))
     getattr(ax, f"{axis}axis").set_major_formatter(formatter)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tick_text(value: str, locale: str) -> str:
+    """A tick label as babel writes it, once per value: a figure's layout and drawing format
+    the same ticks many times (babel parses its pattern on every call). ``value`` is the
+    float's ``str`` (so ``-0.0``, which babel writes ``-0``, is not ``0.0``)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(float(value), locale=locale)
 
 
 def _new_figure(**kwargs: object) -> Figure:
