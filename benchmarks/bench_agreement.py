@@ -3,7 +3,7 @@
 1. Krippendorff's alpha with 1,000 bootstrap replicates on 200 raters x 50 items
    (ordinal, 5-point, 5 % missing), both bootstrap variants.
 2. r_wg, r_wg(J) and consensus for every site x wave x role group of the 2,000-site
-   synthetic data set (:func:`analyse.demo.make_demo_tables`), and the before/after
+   synthetic data set (:func:`analyse.data.demo.make_demo_tables`), and the before/after
    change with 1,000 replicates per site.
 
 Prints the times; never asserted in tests ("seconds, not minutes" is the goal).
@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from analyse import agreement as ag
+from analyse.stats import agreement as ag
 
 
 def timed(label: str, fn: Callable[[], object], repeat: int) -> object:
@@ -72,7 +72,7 @@ def main() -> None:
         row = res.iloc[0]
         print(f"    alpha = {row.alpha:.4f}  CI [{row.ci_low:.4f}, {row.ci_high:.4f}]")
 
-    from analyse.demo import make_demo_tables
+    from analyse.data.demo import make_demo_tables
 
     t0 = time.perf_counter()
     understanding = make_demo_tables(args.sites, seed=args.seed)["understanding"]

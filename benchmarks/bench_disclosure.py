@@ -21,7 +21,7 @@ def realistic_tables(
 ) -> dict[str, pd.DataFrame]:
     """Demo-generator tables reshaped to sites of ``sizes`` residents, with dropout (no
     post-measurement for about ``dropout`` of the residents) and ``missing`` missing answers."""
-    from analyse.demo import make_demo_tables
+    from analyse.data.demo import make_demo_tables
 
     rng = np.random.default_rng(seed)
     tables = make_demo_tables(n_sites=max(8, sum(sizes) // 8 + 8), seed=seed)
@@ -74,7 +74,7 @@ def measure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     import matplotlib.pyplot as plt
 
     from analyse import report
-    from analyse.dataset import Dataset
+    from analyse.data.dataset import Dataset
 
     ds = Dataset.from_frames(**tables)
     ctx = report.Context(ds)

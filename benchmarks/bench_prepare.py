@@ -29,9 +29,9 @@ if mode == "prepare":
     # One-time cost, independent of the data: imports and building the pandera models (pandera
     # imports dask's typing when dask is installed). Reported apart from the work on data.
     t0 = time.perf_counter()
-    from analyse.prepare import prepare
-    from analyse.schema import specs, TABLES
-    from analyse.validate import _schema_for, SCALES
+    from analyse.data.prepare import prepare
+    from analyse.data.schema import specs, TABLES
+    from analyse.data.validate import _schema_for, SCALES
     specs()
     for t in TABLES:
         _schema_for(t, SCALES)
@@ -46,7 +46,7 @@ if mode == "read_csv":
     for f in sorted(data.glob("*.csv")):
         rows += len(pd.read_csv(f, sep=";", encoding="utf-8-sig"))
 else:
-    from analyse.prepare import prepare
+    from analyse.data.prepare import prepare
     ds = prepare(data, Path(out))
     rows = sum(len(t) for t in ds.tables().values())
 seconds = time.perf_counter() - t0
@@ -99,8 +99,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternately")
     args = parser.parse_args()
 
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
 
     compile_package()
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,9 +4,9 @@ Builds a long per-resident x wave table in memory (default 100,000 residents at 
 four arms: three practices and the comparison group ``none``; 10 % lost to follow-up; a
 loneliness score 3-9, a satisfaction score 1-5 and a relationship count), then times
 
-- :func:`analyse.prepost.paired` on the whole table (one indicator),
-- :func:`analyse.prepost.by_group` per practice over three indicators (Holm), and
-- :func:`analyse.prepost.by_group` per site over one indicator (many small groups),
+- :func:`analyse.stats.prepost.paired` on the whole table (one indicator),
+- :func:`analyse.stats.prepost.by_group` per practice over three indicators (Holm), and
+- :func:`analyse.stats.prepost.by_group` per site over one indicator (many small groups),
 
 and prints the best of ``--repeat`` runs with rows per second. Never asserted in tests.
 
@@ -25,7 +25,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from analyse.prepost import by_group, paired
+from analyse.stats.prepost import by_group, paired
 
 ARMS = ("none", "P1", "P2", "P3")
 EFFECT = {"none": 0, "P1": -1, "P2": 0, "P3": 1}

@@ -2,10 +2,10 @@
 
 Two steps:
 
-1. *capture*: run :func:`analyse.report.precompute` on a prepared data set with
+1. *capture*: run :func:`analyse.report.shared.precompute` on a prepared data set with
    ``privacy.suppress_family`` replaced by a recorder (it returns an unsuppressed result, so
    the capture does not wait for the gate) and pickle every call's arguments;
-2. *time*: call :func:`analyse.privacy.suppress_family` alone on every recorded call, print
+2. *time*: call :func:`analyse.privacy.gate.suppress_family` alone on every recorded call, print
    the seconds to suppress and to build every table of the family (the family builds them on
    first look-up), and the number of suppressed cells. ``--reference FILE`` also runs another
    version of ``privacy.py`` (e.g. the one before a change) on the same calls and prints, per
@@ -34,7 +34,9 @@ from pathlib import Path
 def capture(prepared: Path, out: Path) -> None:
     import pandas as pd
 
-    from analyse import prepare, privacy, report
+    from analyse import report
+    from analyse.data import prepare
+    from analyse.privacy import gate as privacy
 
     calls: list[tuple[str, dict, dict]] = []
     real = privacy.suppress_family
@@ -129,9 +131,9 @@ def main() -> None:
         print(f"reference {args.reference}:")
         results["reference"] = run(load_module(args.reference), calls, only, masks["reference"])
     if not args.no_current:
-        from analyse import privacy
+        from analyse.privacy import gate as privacy
 
-        print("current analyse.privacy:")
+        print("current analyse.privacy.gate:")
         results["current"] = run(privacy, calls, only, masks["current"])
     if "reference" in results and "current" in results:
         print("cells suppressed differently (reference vs current):")

@@ -2,7 +2,7 @@
 
 Builds a synthetic :class:`analyse.Dataset` in memory (default 20,000 residents at 2,000
 sites, 2 waves, about 8 relationships each, 80 % of alters kept between waves), then times
-:func:`analyse.relations.indicators` and :func:`analyse.relations.turnover` and prints the
+:func:`analyse.stats.relations.indicators` and :func:`analyse.stats.relations.turnover` and prints the
 time and rows per second. Never asserted in tests.
 
 Run::
@@ -19,8 +19,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from analyse.dataset import Dataset
-from analyse.relations import ALTER_TYPES, indicators, turnover
+from analyse.data.dataset import Dataset
+from analyse.stats.relations import ALTER_TYPES, indicators, turnover
 
 CONTACTS = ("daily", "weekly", "monthly", "rarely")
 

@@ -20,7 +20,7 @@ def naive(data: Path, out: Path, sites: list[str]) -> float:
     from nbconvert import HTMLExporter
 
     from analyse.config import NOTEBOOKS_DIR
-    from analyse.prepare import prepare
+    from analyse.data.prepare import prepare
 
     out.mkdir(parents=True)
     t0 = time.perf_counter()
@@ -41,7 +41,7 @@ def naive(data: Path, out: Path, sites: list[str]) -> float:
 
 
 def ours(data: Path, out: Path, sites: list[str], workers: int) -> float:
-    from analyse.batch import run_report
+    from analyse.run.batch import run_report
 
     t0 = time.perf_counter()
     result = run_report(data, out, sites=sites, audience="steering", workers=workers, progress=False)
@@ -58,8 +58,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "raw"

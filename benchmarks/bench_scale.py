@@ -1,11 +1,11 @@
 """National scale (issue 8): where the time goes for 20, 200 and 2,000 sites.
 
-For each size, on :func:`analyse.demo.make_demo_tables` (about ten residents per site):
+For each size, on :func:`analyse.data.demo.make_demo_tables` (about ten residents per site):
 
-- validate + prepare (``analyse.prepare.prepare`` on the CSV folder),
+- validate + prepare (``analyse.data.prepare.prepare`` on the CSV folder),
 - analysis on the prepared data: ``relations.indicators``, ``relations.turnover``,
   ``agreement.rwg_j`` per site x wave x role and ``prepost.paired`` (loneliness, all residents),
-- the report logic without papermill (``analyse.report``): the results all reports of a run
+- the report logic without papermill (``analyse.report.sections``): the results all reports of a run
   share (computed once, before the reports), one site report and the overview (sections),
 - the report batch per report (``run_report``) with 1 and 2 workers, on the local pool and on a
   Dask ``LocalCluster`` (``scheduler="processes"``) — only for the sizes in ``--batch-sites``
@@ -38,15 +38,15 @@ matplotlib.use("Agg")
 step, raw, prepared = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 out = {}
 if step == "prepare":
-    from analyse.prepare import prepare
+    from analyse.data.prepare import prepare
     t0 = time.perf_counter()
     prepare(raw, prepared)
     out["prepare"] = time.perf_counter() - t0
 elif step == "analysis":
-    from analyse.agreement import rwg_j
-    from analyse.prepare import read_prepared
-    from analyse.prepost import paired
-    from analyse.relations import indicators, turnover
+    from analyse.stats.agreement import rwg_j
+    from analyse.data.prepare import read_prepared
+    from analyse.stats.prepost import paired
+    from analyse.stats.relations import indicators, turnover
     ds = read_prepared(prepared)
     t0 = time.perf_counter(); ind = indicators(ds); out["indicators"] = time.perf_counter() - t0
     t0 = time.perf_counter(); turnover(ds); out["turnover"] = time.perf_counter() - t0
@@ -66,7 +66,7 @@ elif step == "reports":
     # report and the overview, each loading its own slice (sections without papermill).
     import shutil, tempfile
     from analyse import report
-    from analyse.prepare import load
+    from analyse.data.prepare import load
     copy = Path(tempfile.mkdtemp()) / "prepared"
     shutil.copytree(prepared, copy)
     t0 = time.perf_counter()
@@ -90,7 +90,7 @@ print(json.dumps(out))
 BATCH = r"""
 import json, resource, sys, time
 from pathlib import Path
-from analyse.batch import run_report
+from analyse.run.batch import run_report
 
 if __name__ == "__main__":
     prepared, out, scheduler, workers = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
@@ -138,8 +138,8 @@ def main() -> None:
     batch_sizes = {int(s) for s in args.batch_sites.split(",") if s}
     report_sizes = {int(s) for s in args.report_sites.split(",") if s}
 
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
 
     rows: dict[int, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,7 @@
 """``make bench``: the simulation study of the practice-vs-comparison conclusions.
 
 Runs :mod:`sim_trials` (site and site x time variation, dropout, missing answers; the
-package's own :func:`analyse.prepost.cluster_trial` and :func:`cluster_change`) and prints
+package's own :func:`analyse.stats.prepost.cluster_trial` and :func:`cluster_change`) and prints
 its table, the one in docs/statistics.md. ``SIM_TRIALS`` sets the trials per scenario.
 """
 

@@ -1,11 +1,11 @@
 """Where a report's time goes (issue 25): a per-stage account per report, and the whole batch.
 
 For each size in ``--sites`` (default 20: quick enough for ``make bench``), on the synthetic
-data of :func:`analyse.demo.make_demo_tables` (about ten residents per site):
+data of :func:`analyse.data.demo.make_demo_tables` (about ten residents per site):
 
 1. **Once per run** (in this process, timed with the package's own functions):
    validate + prepare, loading the prepared data, the shared results every report uses
-   (:func:`analyse.report.write_shared_cache`), split into the gate
+   (:func:`analyse.report.shared.write_shared_cache`), split into the gate
    (``privacy.suppress_family`` and the group gate) and the analyses (everything else).
 2. **Per report** (``--sample`` site reports and the overview, each executed as the batch does
    it, in-process after the same warm-up as the batch's forkserver): loading the report's
@@ -96,7 +96,9 @@ def instrument() -> None:
     import nbconvert
     import papermill
 
-    from analyse import batch, main_results, report
+    from analyse import report
+    from analyse.report import main_results
+    from analyse.run import batch
 
     _patch(report, "load", "loading the report's context")
     for module, names in (
@@ -129,8 +131,9 @@ def _median(values: list[float]) -> float:
 
 
 def once_per_run(raw: Path, prepared: Path) -> dict[str, float]:
-    from analyse import privacy, report
-    from analyse.prepare import load, prepare
+    from analyse import report
+    from analyse.data.prepare import load, prepare
+    from analyse.privacy import gate as privacy
 
     out: dict[str, float] = {}
     c0 = time.process_time()
@@ -158,8 +161,8 @@ def once_per_run(raw: Path, prepared: Path) -> dict[str, float]:
 
 def per_report(prepared: Path, sites: list[str], repeat: int) -> dict[str, dict[str, float]]:
     """Median exclusive seconds per stage, for site reports and for the overview."""
-    from analyse.batch import OVERVIEW, OVERVIEW_NOTEBOOK, SITE_NOTEBOOK, Job, execute
     from analyse.config import NOTEBOOKS_DIR
+    from analyse.run.batch import OVERVIEW, OVERVIEW_NOTEBOOK, SITE_NOTEBOOK, Job, execute
 
     samples: dict[str, dict[str, list[float]]] = {
         "site": defaultdict(list),
@@ -262,9 +265,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
-    import analyse._warm  # noqa: F401  the batch's forkserver warm-up, paid once here
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    import analyse.run._warm  # noqa: F401  the batch's forkserver warm-up, paid once here
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
 
     instrument()
     for size in [int(s) for s in args.sites.split(",")]:

@@ -57,7 +57,7 @@ def main() -> None:
         "analyse --help": [analyse, "--help"],
         "analyse validate --help": [analyse, "validate", "--help"],
         "import what validate needs (no work)": [
-            python, "-c", "import analyse.cli; from analyse.validate import read_dataset"
+            python, "-c", "import analyse.cli; from analyse.data.validate import read_dataset"
         ],
         "analyse validate data/raw/demo": [analyse, "validate", str(DEMO)],
     }

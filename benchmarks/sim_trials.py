@@ -4,11 +4,11 @@ Generates trials with the design's structure — practices tried per botilbud, s
 site x time variation, residents' own level and noise, dropout before the second wave and
 missing answers — and runs the package's own functions on them:
 
-- :func:`analyse.prepost.cluster_trial` (the site-level analysis the reports use) and, for
-  reference, the resident-level :func:`analyse.prepost.model` it replaced;
-- :func:`analyse.prepost.cluster_change` (a practice's change over all its sites);
+- :func:`analyse.stats.prepost.cluster_trial` (the site-level analysis the reports use) and, for
+  reference, the resident-level :func:`analyse.stats.prepost.model` it replaced;
+- :func:`analyse.stats.prepost.cluster_change` (a practice's change over all its sites);
 - the report family: Holm over every *bedre*/*værre* a report can print
-  (:func:`analyse.prepost._padjust`, the function :func:`analyse.main_results.family` uses).
+  (:func:`analyse.stats.prepost._padjust`, the function :func:`analyse.report.sections.main_results.family` uses).
 
 It prints per scenario the interval's coverage, the rate of false *bedre*/*værre* per
 printed comparison, the share of overviews and site reports with any false *bedre*/*værre*
@@ -32,7 +32,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from analyse.prepost import (  # noqa: E402
+from analyse.stats.prepost import (  # noqa: E402
     DEFAULT_MIN_SITES_PER_ARM,
     _padjust,
     cluster_change,

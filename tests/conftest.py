@@ -19,7 +19,7 @@ if os.environ.get("CI"):
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from analyse.io import write_dataset  # noqa: E402
+from analyse.data.io import write_dataset  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO = PROJECT / "data" / "raw" / "demo"

@@ -1,4 +1,4 @@
-"""Tests of analyse.agreement: published worked examples, reference libraries, invariants.
+"""Tests of analyse.stats.agreement: published worked examples, reference libraries, invariants.
 
 Every published number is cited in the test id; the data sets are in
 tests/data/agreement/ (see its README for the sources).
@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statsmodels.stats import inter_rater
 
-from analyse import agreement as ag
-from analyse.dataset import Dataset
+from analyse.data.dataset import Dataset
 from analyse.errors import ConfigError
+from analyse.stats import agreement as ag
 
 DATA = Path(__file__).parent / "data" / "agreement"
 #: irrCAC's outputs recorded by tests/data/agreement/make_irrcac_reference.py (irrCAC pins

@@ -1,4 +1,4 @@
-"""Issue 14 for analyse.agreement: the defects' regression tests and the conventions of
+"""Issue 14 for analyse.stats.agreement: the defects' regression tests and the conventions of
 other tools as options, each tested against that tool's published or recorded number.
 
 Sources: R ``irr`` (help page of ``kappa2`` and the full-precision outputs recorded in
@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analyse import agreement as ag
 from analyse.errors import ConfigError
+from analyse.stats import agreement as ag
 
 DATA = Path(__file__).parent / "data" / "agreement"
 IRRCAC = json.loads((DATA / "irrcac_reference.json").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from analyse.batch import run_report
+from analyse.run.batch import run_report
 from test_batch import _notebooks
 
 
@@ -62,7 +62,7 @@ def test_audit_catches_small_counts_and_cpr(tmp_path: Path, big_enough, cli) -> 
 def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) -> None:
     """National runs print 3.927 (Danish) or 3,927 (English): a count of 3927, not 3.9.
     Found on a 2,000-site run, whose overview the audit refused for counts it misread."""
-    from analyse.audit import audit_files
+    from analyse.run.audit import audit_files
 
     (tmp_path / "big.csv").write_text(
         "Mål;Antal borgere;Gns. før\nEnsomhed;3.927;6,2\nTilfredshed;4,065;3,1\n", encoding="utf-8"
@@ -86,7 +86,7 @@ def test_audit_reads_thousands_separators_as_reports_print_them(tmp_path: Path) 
 
 
 def _dataset(tables):
-    from analyse.dataset import Dataset
+    from analyse.data.dataset import Dataset
 
     return Dataset.from_frames(**{k: v for k, v in tables.items()})
 
@@ -95,7 +95,7 @@ def test_pseudonyms_inside_text_cells_of_csv_and_xlsx_are_found_and_masked(tmp_p
     """Issue 17: the audit missed a pseudonym inside a sentence of a table's text cell."""
     from openpyxl import Workbook
 
-    from analyse.audit import audit_files
+    from analyse.run.audit import audit_files
 
     (tmp_path / "t.csv").write_text(
         "Mål;Note\nEnsomhed;Borger B104 har ingen venner.\n", encoding="utf-8-sig"
@@ -114,7 +114,7 @@ def test_pseudonyms_inside_text_cells_of_csv_and_xlsx_are_found_and_masked(tmp_p
 
 
 def test_file_names_and_unreadable_files_are_findings(tmp_path: Path) -> None:
-    from analyse.audit import audit_files
+    from analyse.run.audit import audit_files
 
     (tmp_path / "tabeller").mkdir()
     (tmp_path / "tabeller" / "B104-netværk.csv").write_text("a;b\n1;2\n", encoding="utf-8")
@@ -128,7 +128,7 @@ def test_file_names_and_unreadable_files_are_findings(tmp_path: Path) -> None:
 
 def _fake_run(run: Path) -> list:
     """A steering run as the batch leaves it before the index: H1 clean, H2 leaking."""
-    from analyse.batch import Job
+    from analyse.run.batch import Job
 
     (run / "tabeller" / "H1").mkdir(parents=True)
     (run / "tabeller" / "H2").mkdir(parents=True)
@@ -158,8 +158,8 @@ def test_enforce_withholds_a_leaking_report_and_publishes_no_finding(
     run.json and left the leaking report in place. Now the report moves to the
     consultant-only folder, the findings (masked) go there and to the terminal, and the index
     only says which report was withheld."""
-    from analyse.audit import FINDINGS_FILE, WITHHELD_DIR, audit_run, enforce
-    from analyse.batch import write_index
+    from analyse.run.audit import FINDINGS_FILE, WITHHELD_DIR, audit_run, enforce
+    from analyse.run.batch import write_index
 
     run = tmp_path / "run"
     jobs = _fake_run(run)
@@ -189,7 +189,7 @@ def test_enforce_withholds_a_leaking_report_and_publishes_no_finding(
 
 
 def test_enforce_leaves_a_clean_run_alone(tmp_path: Path, tables) -> None:
-    from analyse.audit import WITHHELD_DIR, enforce
+    from analyse.run.audit import WITHHELD_DIR, enforce
 
     run = tmp_path / "run"
     jobs = _fake_run(run)
@@ -261,8 +261,8 @@ def test_a_prepared_folder_is_screened_again_when_used_as_input(
     import pandas as pd
     import pytest
 
+    from analyse.data.prepare import load, prepare
     from analyse.errors import PrivacyError
-    from analyse.prepare import load, prepare
     from conftest import write_dialect
 
     prepared = tmp_path / "prepared"
@@ -299,7 +299,7 @@ def test_a_planted_pseudonym_is_always_found_and_never_repeated(tmp_path_factory
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from analyse.audit import audit_files
+    from analyse.run.audit import audit_files
 
     pseudonym = st.from_regex(
         r"[A-Z][0-9]{2,5}|A[0-9][0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{4}", fullmatch=True
@@ -328,8 +328,8 @@ def test_a_failed_reports_error_reaches_the_index_without_pseudonyms(
     tmp_path: Path, tables
 ) -> None:
     """A failing report's error ("KeyError: 'B104'") is printed in the steering index."""
-    from analyse.audit import enforce
-    from analyse.batch import write_index
+    from analyse.run.audit import enforce
+    from analyse.run.batch import write_index
 
     run = tmp_path / "run"
     jobs = _fake_run(run)

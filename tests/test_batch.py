@@ -12,16 +12,16 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analyse import DataError
-from analyse.batch import neutralise_cell, run_report
 from analyse.errors import ConfigError
+from analyse.run.batch import neutralise_cell, run_report
 
 PARAMS = 'dataset = ""\nsite = "all"\naudience = "steering"\nlang = "da"\nmin_cell = 5\nseed = 1\n'
 BODY = """
 import matplotlib
 matplotlib.use("module://matplotlib_inline.backend_inline")
 import matplotlib.pyplot as plt
-from analyse.prepare import load
-from analyse.publish import show_table
+from analyse.data.prepare import load
+from analyse.render.publish import show_table
 ds = load(dataset)
 res = ds.residents if site == "all" else ds.residents[ds.residents.site_id == site]
 if site == "H2" and FAIL_H2:
@@ -173,8 +173,8 @@ def test_scheduler_without_dask_installed_is_one_clear_line(monkeypatch):
 
     import pytest
 
-    from analyse import batch
     from analyse.errors import ConfigError
+    from analyse.run import batch
 
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ConfigError, match=r"naere-relationer\[dask\]"):

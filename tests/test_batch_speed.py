@@ -12,12 +12,13 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analyse import main_results, report  # noqa: E402
-from analyse.batch import SITE_NOTEBOOK, Job, SheetTable, _write_tables, execute  # noqa: E402
 from analyse.config import NOTEBOOKS_DIR  # noqa: E402
-from analyse.demo import make_demo_tables  # noqa: E402
-from analyse.io import write_dataset  # noqa: E402
-from analyse.prepare import load, prepare  # noqa: E402
+from analyse.data.demo import make_demo_tables  # noqa: E402
+from analyse.data.io import write_dataset  # noqa: E402
+from analyse.data.prepare import load, prepare  # noqa: E402
+from analyse.report import main_results
+from analyse.report import sections as report  # noqa: E402
+from analyse.run.batch import SITE_NOTEBOOK, Job, SheetTable, _write_tables, execute  # noqa: E402
 
 SEED = 5
 
@@ -92,7 +93,7 @@ def test_workbook_cells_types_formats_and_widths(tmp_path) -> None:
         pd.DataFrame({"Gruppe": [0, 0], "Antal": [0, 0], "Andel": [0, 0]}),
         pd.DataFrame({"Gruppe": [False] * 2, "Antal": [False] * 2, "Andel": [True] * 2}),
     )
-    import analyse.batch as batch
+    import analyse.run.batch as batch
 
     frame = values.copy()
     original = batch.spreadsheet_table

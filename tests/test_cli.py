@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse.prepare import read_prepared
-from analyse.schema import TABLES
+from analyse.data.prepare import read_prepared
+from analyse.data.schema import TABLES
 
 
 def test_help_lists_every_command_with_an_example(cli) -> None:
@@ -113,7 +113,7 @@ def test_site_codes_typed_decomposed_are_the_composed_site(tmp_path: Path) -> No
     import unicodedata
 
     from analyse import read_dataset
-    from analyse.batch import choose_sites
+    from analyse.run.batch import choose_sites
     from conftest import small_tables, write_dialect
 
     tables = small_tables()
@@ -193,13 +193,13 @@ def test_a_second_report_into_the_same_folder_is_refused_before_any_work(
 ) -> None:
     """Issue 21: a second concurrent run was refused only after 34 s (the lock was taken after
     validation and preparation). Now the lock comes first: nothing is read."""
-    import analyse.batch
+    import analyse.run.batch
     from analyse.outputs import _LOCK, _Lock, short_name
 
     def no_work(*args, **kwargs):
         raise AssertionError("the data set was read before the lock was taken")
 
-    monkeypatch.setattr(analyse.batch, "load", no_work)
+    monkeypatch.setattr(analyse.run.batch, "load", no_work)
     out = tmp_path / "run"
     held = _Lock(tmp_path / f".{short_name(out.name)}{_LOCK}", str(out), "da")
     held.acquire()  # another run holds it

@@ -1,6 +1,6 @@
-"""The codebook (analyse.codebook): one frame, rendered as Markdown, HTML and an Excel sheet.
+"""The codebook (analyse.data.codebook): one frame, rendered as Markdown, HTML and an Excel sheet.
 
-Every expectation is derived from the schemas (``analyse.schema.specs()``).
+Every expectation is derived from the schemas (``analyse.data.schema.specs()``).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analyse import codebook
-from analyse.codebook import (
+from analyse.data import codebook
+from analyse.data.codebook import (
     DESCRIPTIONS_DA,
     TABLE_DESCRIPTIONS_DA,
     codebook_frame,
@@ -20,8 +20,8 @@ from analyse.codebook import (
     codebook_markdown,
     write_codebook,
 )
+from analyse.data.schema import TABLES, fold, specs
 from analyse.errors import ConfigError
-from analyse.schema import TABLES, fold, specs
 
 LANGS = ("da", "en")
 COLUMNS = ["table", "column", "header", "label", "description", "type", "values", "required"]

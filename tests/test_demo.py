@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo data set (analyse.demo.make_demo_tables)."""
+"""Tests of the synthetic demo data set (analyse.data.demo.make_demo_tables)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyse.demo import ITEMS, make_demo_tables
+from analyse.data.demo import ITEMS, make_demo_tables
+from analyse.data.schema import MODELS, TABLES
 from analyse.errors import ConfigError
-from analyse.schema import MODELS, TABLES
 
 PRACTICE_CODES = {"P1", "P2", "P3"}
 
@@ -126,7 +126,7 @@ def test_pseudonyms_look_like_the_contract() -> None:
 def test_written_and_read_back_in_danish_style(tmp_path) -> None:
     """The tables survive the Danish Excel writer and the reader (privacy screen included)."""
     from analyse import read_dataset
-    from analyse.io import write_dataset
+    from analyse.data.io import write_dataset
 
     t = tables(6, seed=3)
     write_dataset(t, tmp_path, style="da")
@@ -424,7 +424,7 @@ def test_numpy_integers_are_accepted() -> None:
 
 
 def test_tables_build_a_dataset_with_canonical_dtypes() -> None:
-    from analyse.dataset import Dataset
+    from analyse.data.dataset import Dataset
 
     t = tables(6)
     ds = Dataset.from_frames(**t)

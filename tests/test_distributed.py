@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analyse.batch import Job, _checked_relpath, _payload, check_scheduler, run_report
 from analyse.errors import ConfigError
+from analyse.run.batch import Job, _checked_relpath, _payload, check_scheduler, run_report
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEMO = PROJECT / "data" / "raw" / "demo"
@@ -23,8 +23,8 @@ PARAMS = 'dataset = ""\nsite = "all"\naudience = "steering"\nlang = "da"\nmin_ce
 # it finds state left by another site, so any state shared between reports fails the test.
 BODY = """
 import builtins, os
-from analyse.prepare import load
-from analyse.publish import show_table
+from analyse.data.prepare import load
+from analyse.render.publish import show_table
 if getattr(builtins, "_previous_site", None) is not None:
     raise RuntimeError(f"state from {builtins._previous_site} leaked into {site}")
 builtins._previous_site = site
@@ -72,9 +72,9 @@ def test_scheduler_choices(good) -> None:
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
-    import analyse.batch
+    import analyse.run.batch
 
-    monkeypatch.setattr(analyse.batch, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(analyse.run.batch, "CONNECT_TIMEOUT", "1s")
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -201,7 +201,7 @@ def test_dask_logging_is_quiet_unless_verbose(monkeypatch) -> None:
 
     import distributed
 
-    from analyse import batch
+    from analyse.run import batch
 
     made = {}
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyse import explore, prepost
+from analyse import explore
 from analyse.config import DEMO_DATA
+from analyse.stats import prepost
 
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 PSEUDONYM = re.compile(r"\bB\d{3,5}\b")

@@ -1,4 +1,4 @@
-"""Tests of analyse.figures: each figure is a Figure with the expected axes and artists."""
+"""Tests of analyse.render.figures: each figure is a Figure with the expected axes and artists."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Circle  # noqa: E402
 
-from analyse import figures  # noqa: E402
-from analyse.dataset import Dataset  # noqa: E402
+from analyse.data.dataset import Dataset  # noqa: E402
+from analyse.data.schema import table_spec  # noqa: E402
 from analyse.errors import ConfigError, PrivacyError  # noqa: E402
-from analyse.relations import ALTER_TYPES, indicators  # noqa: E402
-from analyse.schema import table_spec  # noqa: E402
+from analyse.render import figures  # noqa: E402
+from analyse.stats.relations import ALTER_TYPES, indicators  # noqa: E402
 
 COLUMNS = [
     "resident_id",
@@ -273,7 +273,7 @@ def test_set_theme_and_labels_come_from_schema():
 
 @pytest.mark.parametrize("min_cell", [0, 1, 2, 2.5, True])
 def test_figures_refuse_a_min_cell_below_the_privacy_floor(ind, min_cell):
-    """One rule for min_cell everywhere (analyse.privacy.check_min_cell): never below 3."""
+    """One rule for min_cell everywhere (analyse.privacy.gate.check_min_cell): never below 3."""
     with pytest.raises(ConfigError, match="at least 3"):
         figures.site_distribution(ind, min_cell=min_cell)
 

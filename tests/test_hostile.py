@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyse import io as aio
-from analyse import read_dataset, screen
+from analyse import read_dataset
+from analyse.data import io as aio
+from analyse.data import screen
+from analyse.data.io import decode
 from analyse.errors import ConfigError, DataError
-from analyse.io import decode
 from conftest import small_tables, write_dialect
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -309,10 +310,10 @@ def test_too_many_columns_in_the_header_or_a_row(tmp_path: Path) -> None:
 
 
 def test_a_file_with_more_lines_than_a_sheet_holds_is_refused(tmp_path: Path, monkeypatch) -> None:
-    import analyse.csvbytes
+    import analyse.data.csvbytes
 
     monkeypatch.setattr(aio, "MAX_ROWS", 5)  # the full way
-    monkeypatch.setattr(analyse.csvbytes, "MAX_ROWS", 5)  # Arrow's way, for plain files
+    monkeypatch.setattr(analyse.data.csvbytes, "MAX_ROWS", 5)  # Arrow's way, for plain files
     d = _folder(tmp_path)
     problems = problems_of(d, lang="en")
     assert ("borgere.csv", "too_many_rows") in {(p.file, p.code) for p in problems}
@@ -372,7 +373,7 @@ def test_an_unreadable_file_is_named(tmp_path: Path, cli, monkeypatch) -> None:
         return read_regular(path)
 
     monkeypatch.setattr(aio, "read_regular", refuse)
-    monkeypatch.setattr("analyse.csvbytes.read_regular", refuse)  # the command's early read
+    monkeypatch.setattr("analyse.data.csvbytes.read_regular", refuse)  # the command's early read
     problems = problems_of(d, lang="en")
     assert [(p.file, p.code) for p in problems] == [("borgere.csv", "unreadable_file")]
     result = cli("validate", d, "--lang", "en")
@@ -529,7 +530,7 @@ def test_error_lines_keep_brackets_and_hide_control_characters(cli) -> None:
 
 
 def test_the_pseudonymisation_key_needs_variety_and_is_nfc_normalised() -> None:
-    from analyse.networkcanvas import pseudonymise
+    from analyse.networkcanvas.importer import pseudonymise
 
     for weak in ("a" * 20, "abababababababab", b"\x00" * 32):
         with pytest.raises(ConfigError, match="different characters"):
@@ -546,7 +547,7 @@ def test_the_pseudonymisation_key_needs_variety_and_is_nfc_normalised() -> None:
 
 
 def test_a_network_canvas_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
-    from analyse.networkcanvas import _list_files
+    from analyse.networkcanvas.importer import _list_files
 
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -615,7 +616,7 @@ def test_the_command_line_answers_with_exit_2_and_the_file(
 def test_a_network_canvas_csv_with_nul_or_mixed_encoding_is_a_problem(
     data: bytes, code: str
 ) -> None:
-    from analyse.networkcanvas import _File, _read_csv
+    from analyse.networkcanvas.importer import _File, _read_csv
 
     problems: list = []
     assert _read_csv(_File("export/x_attributeList_Person.csv", lambda: data), problems) is None

@@ -1,6 +1,6 @@
 """One identifier detector for every door (issue 22): the screen at the door, the Network
 Canvas import, the audit of a run and the output guards of the privacy gate agree, because
-they all ask :mod:`analyse.identifiers`."""
+they all ask :mod:`analyse.data.identifiers`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from analyse import identifiers, screen
-from analyse.audit import mask_text
-from analyse.privacy import find_leaks
+from analyse.data import identifiers, screen
+from analyse.privacy.gate import find_leaks
+from analyse.run.audit import mask_text
 
 SRC = Path(identifiers.__file__).resolve().parent
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyse import read_dataset
-from analyse.dataset import Dataset
-from analyse.io import decode, sniff_delimiter, to_style
-from analyse.schema import TABLES, table_spec
+from analyse.data.dataset import Dataset
+from analyse.data.io import decode, sniff_delimiter, to_style
+from analyse.data.schema import TABLES, table_spec
 from conftest import DIALECTS, small_tables, write_dialect
 
 

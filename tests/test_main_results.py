@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from analyse import main_results, report
-from analyse.batch import csv_table, spreadsheet_number, spreadsheet_table
-from analyse.demo import make_demo_tables
-from analyse.figures import before_after_means, change_dots, forest_plot
-from analyse.io import write_dataset
+from analyse import report
+from analyse.data.demo import make_demo_tables
+from analyse.data.io import write_dataset
+from analyse.render.figures import before_after_means, change_dots, forest_plot
+from analyse.report import main_results
+from analyse.run.batch import csv_table, spreadsheet_number, spreadsheet_table
 
 SEED = 5150  # data that is not in the repository
 
@@ -227,7 +228,7 @@ def test_spreadsheet_number_reads_back_what_the_report_shows(cell, lang, expecte
 
 
 def test_xlsx_cells_are_numbers_and_markers_are_text_with_a_note(tmp_path: Path) -> None:
-    from analyse.batch import _write_tables
+    from analyse.run.batch import _write_tables
 
     frame = pd.DataFrame(
         {
@@ -289,7 +290,7 @@ def test_no_rwg_for_fewer_than_three_staff_but_alpha_from_two() -> None:
 
 
 def test_each_agreement_statistic_is_read_by_its_own_bands(overview) -> None:
-    from analyse.agreement import interpret
+    from analyse.stats.agreement import interpret
 
     items = report.faelles_forstaaelse(overview)
     table = next(
@@ -324,7 +325,7 @@ def test_sections_speak_english_too(raw: Path) -> None:
 
 
 def test_every_report_is_one_holm_family_and_says_so(raw: Path) -> None:
-    from analyse.prepost import _padjust
+    from analyse.stats.prepost import _padjust
 
     for site in (report.ALL, "H1"):
         ctx = report.load(raw, site=site)
@@ -402,8 +403,10 @@ def test_a_primary_outcome_makes_the_others_exploratory(raw: Path) -> None:
 def test_each_outcome_means_one_thing_everywhere():
     """Which way is better, the range and the short label are written once, in the schema
     (issue 22): the main results, the figures and the exploration read the same meaning."""
-    from analyse import explore, figures, main_results
-    from analyse.schema import OUTCOMES
+    from analyse import explore
+    from analyse.data.schema import OUTCOMES
+    from analyse.render import figures
+    from analyse.report import main_results
 
     assert main_results.BETTER == {o: m.better for o, m in OUTCOMES.items()}
     assert figures._BETTER_SIDE == main_results.BETTER

@@ -1,4 +1,4 @@
-"""Tests of analyse.networkcanvas: Network Canvas CSV exports -> pseudonymised relations.
+"""Tests of analyse.networkcanvas.importer: Network Canvas CSV exports -> pseudonymised relations.
 
 The export under tests/data/networkcanvas/export is built in the exact format Network Canvas's
 CSV exporter writes (complexdatacollective/network-exporters: ``<case>_<session>_ego.csv``,
@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyse.errors import ConfigError, DataError, PrivacyError
-from analyse.networkcanvas import (
+from analyse.networkcanvas.importer import (
     KEY_ENV_VAR,
     RELATION_COLUMNS,
     closeness_ring,
@@ -710,7 +710,7 @@ NAMES = st.text(
 def test_pseudonym_ignores_case_and_spacing_and_fits_the_contract(resident: str, name: str) -> None:
     import re
 
-    from analyse.schema import PSEUDONYM_PATTERN
+    from analyse.data.schema import PSEUDONYM_PATTERN
 
     variants = [name, f"  {name.upper()} ", " ".join(name.lower().split())]
     ids = pseudonymise([resident] * 3, variants, KEY)
@@ -886,8 +886,8 @@ def test_public_real_export_messages(tmp_path: Path) -> None:
 
 def test_imported_relations_give_hand_computed_indicators_and_turnover(tmp_path: Path) -> None:
     """The issue's 'done when': imported relations + residents + outcomes -> hand-computed counts."""
-    from analyse.relations import indicators, turnover
-    from analyse.validate import read_dataset
+    from analyse.data.validate import read_dataset
+    from analyse.stats.relations import indicators, turnover
 
     data = tmp_path / "data"
     import_export(EXPORT, MAPPING, KEY, data)
@@ -1204,8 +1204,8 @@ def test_a_data_set_imported_with_not_asked_validates_and_reports_say_not_asked(
     import matplotlib.pyplot as plt
 
     from analyse import report
-    from analyse.figures import relationship_map
-    from analyse.validate import read_dataset
+    from analyse.data.validate import read_dataset
+    from analyse.render.figures import relationship_map
 
     data = _mapping_dict()
     data["resident_gives"] = {"not_asked": True}
@@ -1253,7 +1253,7 @@ def test_a_data_set_imported_with_not_asked_validates_and_reports_say_not_asked(
 
 def test_a_question_answered_in_some_rows_only_is_a_problem(tmp_path: Path, tables) -> None:
     """Not asked means empty in every row; an empty answer among answers is never "no"."""
-    from analyse.validate import read_dataset
+    from analyse.data.validate import read_dataset
     from conftest import write_dialect
 
     tables["relations"].loc[2, "resident_gives"] = None

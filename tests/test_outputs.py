@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from analyse.batch import Job, choose_sites, run_report
 from analyse.errors import ConfigError, DataError
 from analyse.outputs import (
     FILES_MARKER,
@@ -26,6 +25,7 @@ from analyse.outputs import (
     output_folder,
     write_files,
 )
+from analyse.run.batch import Job, choose_sites, run_report
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -44,7 +44,7 @@ def unchanged(before: dict[str, str], after: dict[str, str]) -> bool:
 
 def fake_runner(job: Job, out_dir: Path) -> Job:
     """A report in no time: one HTML file per job, named as the batch names it."""
-    from analyse.batch import _safe_name
+    from analyse.run.batch import _safe_name
 
     name = f"{_safe_name(job.name)}.html"
     (out_dir / name).write_text(f"<p>{job.name}</p>", encoding="utf-8")
@@ -275,7 +275,7 @@ def test_out_dot_is_refused_before_any_work(demo: Path, cli, monkeypatch) -> Non
     monkeypatch.chdir(demo.parent)
     before = tree_hashes(demo.parent)
     calls = []
-    monkeypatch.setattr("analyse.batch.load", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("analyse.run.batch.load", lambda *a, **k: calls.append(a))
     result = cli("report", demo, "--out", ".")
     assert result.exit_code == 2
     assert calls == []  # refused before the data set was even read
@@ -391,8 +391,8 @@ def test_site_list_duplicates_run_once(demo: Path, tmp_path: Path) -> None:
 
 
 def test_danish_site_and_practice_codes_validate(tmp_path: Path, tables) -> None:
-    from analyse.io import write_dataset
-    from analyse.validate import read_dataset
+    from analyse.data.io import write_dataset
+    from analyse.data.validate import read_dataset
 
     t = {k: v.copy() for k, v in tables.items()}
     rename_site = {"H1": "Solgården", "H2": "Æblehaven"}
@@ -409,8 +409,8 @@ def test_danish_site_and_practice_codes_validate(tmp_path: Path, tables) -> None
 
 @pytest.mark.parametrize("code", ["samlet", "INDEX", "CON", "com1", ".", "..", "H.1"])
 def test_reserved_site_codes_are_refused_at_validation(tmp_path: Path, tables, code) -> None:
-    from analyse.io import write_dataset
-    from analyse.validate import read_dataset
+    from analyse.data.io import write_dataset
+    from analyse.data.validate import read_dataset
 
     t = {k: v.copy() for k, v in tables.items()}
     for frame in t.values():
@@ -426,8 +426,8 @@ def test_reserved_site_codes_are_refused_at_validation(tmp_path: Path, tables, c
 def test_site_codes_differing_only_in_case_are_refused_at_validation(
     tmp_path: Path, tables
 ) -> None:
-    from analyse.io import write_dataset
-    from analyse.validate import read_dataset
+    from analyse.data.io import write_dataset
+    from analyse.data.validate import read_dataset
 
     t = {k: v.copy() for k, v in tables.items()}
     t["residents"].loc[t["residents"]["resident_id"] == "B106", "site_id"] = "h2"
@@ -443,7 +443,7 @@ def test_private_data_copy_is_owner_only_and_stale_ones_are_removed(
 ) -> None:
     import tempfile
 
-    from analyse.batch import private_folder
+    from analyse.run.batch import private_folder
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = tmp_path / "analyse-data-dead"
@@ -467,7 +467,7 @@ def test_a_prepared_run_can_be_replaced_by_prepare_only(tmp_path: Path, demo: Pa
 
 def test_a_report_of_a_prepared_folder_refuses_that_folder(tmp_path: Path, demo: Path) -> None:
     out = tmp_path / "prepared"
-    from analyse.prepare import prepare
+    from analyse.data.prepare import prepare
 
     prepare(demo, out)
     with pytest.raises(OutputError):
@@ -478,7 +478,7 @@ def test_a_report_of_a_prepared_folder_refuses_that_folder(tmp_path: Path, demo:
 def test_the_marker_never_looks_like_a_cpr_number_to_the_audit(tmp_path: Path) -> None:
     """A hex SHA-256 often holds ten digits in a row, a possible CPR number to the audit
     (it failed a clean run once); the marker's digests are base64."""
-    from analyse.screen import find_cpr
+    from analyse.data.screen import find_cpr
 
     out = tmp_path / "run"
     with output_folder(out, command="report") as tmp:

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from analyse.cli import app
+from analyse.data.io import write_dataset
 from analyse.errors import AnalyseError
-from analyse.io import write_dataset
 from conftest import small_tables
 from test_outputs import report, tree_hashes, unchanged
 

@@ -43,7 +43,7 @@ STOPPABLE = textwrap.dedent(
     from pathlib import Path
     from analyse.cli import _stop_on_signals
     from analyse.outputs import output_folder
-    from analyse.batch import private_folder
+    from analyse.run.batch import private_folder
 
     _stop_on_signals()
     out = Path(sys.argv[1])
@@ -171,7 +171,7 @@ HANGING = textwrap.dedent(
     """
     import sys, threading
     from pathlib import Path
-    import analyse.csvbytes, analyse.io
+    import analyse.data.csvbytes, analyse.data.io
     from analyse.cli import main
 
     ready = Path(sys.argv[1])
@@ -180,7 +180,7 @@ HANGING = textwrap.dedent(
         ready.write_text("")
         threading.Event().wait()
 
-    analyse.csvbytes.read_regular = analyse.io.read_regular = hang
+    analyse.data.csvbytes.read_regular = analyse.data.io.read_regular = hang
     sys.argv = ["analyse", "validate", sys.argv[2], *sys.argv[3:]]
     main()
     """

@@ -19,19 +19,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyse.dataset import Dataset
-from analyse.demo import make_demo_tables
-from analyse.errors import DataError
-from analyse.io import (
+from analyse.data.dataset import Dataset
+from analyse.data.demo import make_demo_tables
+from analyse.data.io import (
     Source,
     _first_nonblank_line,
     _to_raw_table,
     read_raw,
     write_dataset,
 )
-from analyse.prepare import write_parquet
-from analyse.schema import apply_dtypes, table_spec
-from analyse.validate import _Coded, _combined_codes, read_dataset
+from analyse.data.prepare import write_parquet
+from analyse.data.schema import apply_dtypes, table_spec
+from analyse.data.validate import _Coded, _combined_codes, read_dataset
+from analyse.errors import DataError
 from conftest import small_tables
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -273,7 +273,7 @@ def test_parquet_is_the_file_pandas_writes(tmp_path: Path, attrs: dict) -> None:
 def test_screen_prefilter_finds_what_the_regular_expression_finds(values) -> None:
     """``screen._suspects`` only searches values with an ``@`` or eight digit-like bytes; it
     must flag exactly the values the plain regular expression flags (Unicode digits too)."""
-    from analyse.screen import _SUSPECT, _suspects
+    from analyse.data.screen import _SUSPECT, _suspects
 
     assert _suspects(values) == [i for i, v in enumerate(values) if _SUSPECT.search(v)]
 
@@ -327,8 +327,8 @@ def _cells(columns) -> list[list[str]]:
 def test_arrow_reads_the_cells_pandas_reads(text: str) -> None:
     """Where Arrow's parser reads a file, it reads the cells pandas' C parser reads; where the
     two could differ (ragged rows, blank lines, an open quote), Arrow declines."""
-    from analyse.csvbytes import arrow_columns
-    from analyse.io import ReadIssue, _frame_columns, _pandas_csv
+    from analyse.data.csvbytes import arrow_columns
+    from analyse.data.io import ReadIssue, _frame_columns, _pandas_csv
 
     if not text or text.isspace():
         return  # read_raw answers these before any parser runs
@@ -347,7 +347,7 @@ def test_arrow_reads_the_cells_pandas_reads(text: str) -> None:
 def test_arrow_reads_the_files_we_write(tmp_path) -> None:
     """The fast parser is the one that reads well-formed files (the test above would pass if it
     declined everything)."""
-    from analyse.csvbytes import arrow_columns
+    from analyse.data.csvbytes import arrow_columns
 
     write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
     for path in sorted(tmp_path.glob("*.csv")):
@@ -369,7 +369,7 @@ def test_pseudonym_pattern_is_the_look_ahead_rule(value: str) -> None:
     as first written accepts: 1-32 letters, digits, ``_``, ``.`` or ``-``, one a digit."""
     import re
 
-    from analyse.schema import PSEUDONYM_MAX_LENGTH, PSEUDONYM_PATTERN
+    from analyse.data.schema import PSEUDONYM_MAX_LENGTH, PSEUDONYM_PATTERN
 
     rule = bool(re.match(r"^(?=.*\d)[A-Za-z0-9_.\-]{1,32}$", value))
     short = len(value) <= PSEUDONYM_MAX_LENGTH
@@ -387,7 +387,7 @@ def test_pseudonym_pattern_is_the_look_ahead_rule(value: str) -> None:
 def test_plain_utf8_files_read_as_decoded_text(text: str, bom: bool, extra: str) -> None:
     """A file Arrow reads from its bytes gives the table the full way (decode, then parse)
     gives; files it must not read (quotes, NUL, other encodings) it declines."""
-    from analyse.io import _read_decoded, _read_plain_utf8
+    from analyse.data.io import _read_decoded, _read_plain_utf8
 
     data = (text + extra).encode("utf-8", errors="surrogateescape")  # \udcff: a stray byte
     data = (b"\xef\xbb\xbf" if bom else b"") + data
@@ -403,7 +403,7 @@ def test_plain_utf8_files_read_as_decoded_text(text: str, bom: bool, extra: str)
 
 def test_plain_utf8_reads_our_files(tmp_path) -> None:
     """The fast way is the one taken for the files we write (else the test above is empty)."""
-    from analyse.io import _read_plain_utf8
+    from analyse.data.io import _read_plain_utf8
 
     write_dataset(make_demo_tables(3, seed=2), tmp_path, style="da")
     for path in sorted(tmp_path.glob("*.csv")):
@@ -415,8 +415,8 @@ def test_plain_utf8_reads_our_files(tmp_path) -> None:
 
 def test_files_read_early_give_the_tables_read_late(tmp_path) -> None:
     """The command line's early reading (while it imports) changes nothing in the tables."""
-    from analyse.csvbytes import EarlyRead
-    from analyse.io import read_raw_tables
+    from analyse.data.csvbytes import EarlyRead
+    from analyse.data.io import read_raw_tables
 
     write_dataset(make_demo_tables(4, seed=3), tmp_path, style="da")
     outcomes = tmp_path / "borgermaal.csv"  # one file read the full way (a quoted cell)
@@ -433,7 +433,7 @@ def test_files_read_early_give_the_tables_read_late(tmp_path) -> None:
 
 
 def test_a_file_changed_after_its_early_read_is_read_again(tmp_path) -> None:
-    from analyse.csvbytes import EarlyRead
+    from analyse.data.csvbytes import EarlyRead
 
     write_dataset(make_demo_tables(4, seed=3), tmp_path, style="da")
     path = tmp_path / "borgere.csv"
@@ -453,7 +453,7 @@ def test_chunks_with_their_own_dictionaries_are_joined() -> None:
     still be those of the column's cells in first-occurrence order."""
     import pyarrow as pa
 
-    from analyse.csvbytes import _dictionary_codes
+    from analyse.data.csvbytes import _dictionary_codes
 
     chunks = [
         pa.array(["b", "a", "b"]).dictionary_encode(),
@@ -470,8 +470,8 @@ def test_chunks_with_their_own_dictionaries_are_joined() -> None:
 def test_problems_do_not_depend_on_which_file_is_read_first(tmp_path) -> None:
     """Tables are checked as their files arrive (two threads, the largest first): the problems
     and warnings are those of reading and checking one table after the other."""
-    from analyse.io import read_raw_tables
-    from analyse.validate import validate_raw
+    from analyse.data.io import read_raw_tables
+    from analyse.data.validate import validate_raw
 
     write_dataset(make_demo_tables(6, seed=4), tmp_path, style="da")
     for name, old, new in [

@@ -1,4 +1,4 @@
-"""Tests of analyse.prepost: published worked examples, reference implementations
+"""Tests of analyse.stats.prepost: published worked examples, reference implementations
 (scipy, statsmodels, pingouin), the small-n guard, and a planted-effect data set."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analyse.dataset import Dataset
+from analyse.data.dataset import Dataset
 from analyse.errors import ConfigError
-from analyse.prepost import (
+from analyse.stats.prepost import (
     PAIRED_COLUMNS,
     attrition,
     by_group,

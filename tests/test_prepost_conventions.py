@@ -1,4 +1,4 @@
-"""Issue 14 for analyse.prepost: regression tests of the d_av interval and of
+"""Issue 14 for analyse.stats.prepost: regression tests of the d_av interval and of
 reliable_change without complete pairs, refusal of infinite scores, and the Wilcoxon
 conventions of R and SciPy as options (R's help-page example; SciPy computed live)."""
 
@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from analyse.errors import ConfigError
-from analyse.prepost import by_group, paired, reliable_change
+from analyse.stats.prepost import by_group, paired, reliable_change
 from conftest import long_frame
 
 # R's wilcox.test help page, paired example (Hollander & Wolfe 1973, p. 29: depression

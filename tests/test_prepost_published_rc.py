@@ -1,4 +1,4 @@
-"""``analyse.prepost.reliable_change`` against published worked numbers of the Jacobson &
+"""``analyse.stats.prepost.reliable_change`` against published worked numbers of the Jacobson &
 Truax (1991) reliable change index.
 
 Every expected value below is copied from a published source (quoted in the test's
@@ -34,7 +34,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analyse.prepost import reliable_change
+from analyse.stats.prepost import reliable_change
 
 # z such that 1 - alpha/2 = Phi(1.96): reproduces sources that round z to 1.96.
 ALPHA_Z196 = float(2 * stats.norm.sf(1.96))

@@ -1,4 +1,4 @@
-"""Tests of analyse.privacy: the one suppression gate for steering-group output.
+"""Tests of analyse.privacy.gate: the one suppression gate for steering-group output.
 
 The property tests check the gate with an attacker that does not share its code: for every
 suppressed cell, a linear programme over everything a reader can see (published cells,
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from analyse.errors import ConfigError, PrivacyError
-from analyse.privacy import (
+from analyse.privacy.gate import (
     PSEUDONYM_COLUMNS,
     assert_no_pseudonyms,
     check_min_cell,

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from analyse.privacy import suppress, suppress_family, suppress_groups
+from analyse.privacy.gate import suppress, suppress_family, suppress_groups
 
 PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -322,8 +322,8 @@ def _run(sizes: list[int], seed: int = 3):
     import matplotlib.pyplot as plt
 
     from analyse import report
-    from analyse.dataset import Dataset
-    from analyse.demo import make_demo_tables
+    from analyse.data.dataset import Dataset
+    from analyse.data.demo import make_demo_tables
 
     tables = make_demo_tables(n_sites=max(8, len(sizes) + 3), seed=seed)
     res = tables["residents"].drop_duplicates("resident_id").reset_index(drop=True)
@@ -373,7 +373,7 @@ def _families(ctx):
 
 def test_real_run_no_marker_lies(sized_run):
     """No cell anywhere shows <5 for a value of 5 or more; every interval holds the truth."""
-    from analyse.privacy import SuppressedFamily
+    from analyse.privacy.gate import SuppressedFamily
 
     for name, family in _families(sized_run).items():
         assert isinstance(family, SuppressedFamily)

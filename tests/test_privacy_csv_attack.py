@@ -58,7 +58,7 @@ def read(path: Path) -> pd.DataFrame:
 
 def _wants_more_pattern(tables: dict) -> pd.DataFrame:
     from analyse import report
-    from analyse.dataset import Dataset
+    from analyse.data.dataset import Dataset
 
     ctx = report.Context(Dataset.from_frames(**tables))
     ind = ctx.indicators
@@ -73,9 +73,9 @@ def _wants_more_pattern(tables: dict) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Path:
-    from analyse.batch import run_report
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
+    from analyse.run.batch import run_report
 
     tables = make_demo_tables(6, seed=3)
     # Every site of 5 or more residents (H6, of 4, would show no tables at all); one wave,

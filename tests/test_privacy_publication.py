@@ -24,9 +24,9 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analyse import report
-from analyse.dataset import Dataset
-from analyse.demo import make_demo_tables
-from analyse.privacy import suppress_family
+from analyse.data.dataset import Dataset
+from analyse.data.demo import make_demo_tables
+from analyse.privacy.gate import suppress_family
 
 
 def _context(tables: dict) -> report.Context:
@@ -239,7 +239,7 @@ def test_persons_marker_is_protected_like_a_small_count():
 
 @pytest.fixture(scope="module")
 def demo_run():
-    from analyse.prepare import load
+    from analyse.data.prepare import load
 
     ds = load(Path(__file__).resolve().parents[1] / "data" / "raw" / "demo")
     cache = report.precompute(ds)
@@ -250,7 +250,7 @@ def test_demo_overview_compares_loneliness_of_each_practice(demo_run):
     """The process's main question has an answer on the bundled demo data: the model's
     difference in loneliness of each practice against the comparison group is shown (a safe
     statistic, ACRO/SACRO: residual df >= 10), even where a practice's n is not."""
-    from analyse import main_results
+    from analyse.report import main_results
 
     st, _ = main_results.comparison_gated(demo_run)
     rows = [r for r in st.values.index if r.endswith("|loneliness")]
@@ -261,7 +261,8 @@ def test_demo_overview_compares_loneliness_of_each_practice(demo_run):
 
 
 def test_a_model_estimate_with_few_residual_df_is_hidden(demo_run, monkeypatch):
-    from analyse import main_results, privacy
+    from analyse.privacy import gate as privacy
+    from analyse.report import main_results
 
     monkeypatch.setattr(privacy, "MIN_RESIDUAL_DF", 10_000)
     st, _ = main_results.comparison_gated(demo_run)

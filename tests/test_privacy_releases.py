@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
+from analyse.privacy.gate.releases import RECORD_NAME, check_and_record, fingerprint, record_path
 
 from analyse.errors import ConfigError
-from analyse.releases import RECORD_NAME, check_and_record, fingerprint, record_path
 
 GROUPS = {
     ("residents", "H1"): [f"B{i:03d}" for i in range(12)],
@@ -70,7 +70,7 @@ def test_run_report_refuses_a_changed_data_set_before_writing(tmp_path: Path) ->
     through the CLI's ConfigError, and its run folder is not created."""
     import shutil
 
-    from analyse.batch import run_report
+    from analyse.run.batch import run_report
 
     def fake_runner(job, out_dir):
         name = f"{job.name}.html"

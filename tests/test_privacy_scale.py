@@ -1,4 +1,4 @@
-"""Tests of analyse.privacy at national size: the bulk system, the work-list singleton rule,
+"""Tests of analyse.privacy.gate at national size: the bulk system, the work-list singleton rule,
 the block check of large groups of linked cells and the lazily built family.
 
 The safety check here is independent of the gate's code: from the tables alone it writes
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyse import privacy
-from analyse.privacy import SuppressedFamily, suppress, suppress_family
+from analyse.privacy import gate as privacy
+from analyse.privacy.gate import SuppressedFamily, suppress, suppress_family
 
 PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # the block_path fixture patches module constants once for all examples: nothing to reset

@@ -1,4 +1,4 @@
-"""Tests of analyse.relations: hand-computed networks, IQV, turnover, needs, summarise."""
+"""Tests of analyse.stats.relations: hand-computed networks, IQV, turnover, needs, summarise."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyse.dataset import Dataset
+from analyse.data.dataset import Dataset
 from analyse.errors import ConfigError
-from analyse.relations import ALTER_TYPES, indicators, needs, summarise, turnover
+from analyse.stats.relations import ALTER_TYPES, indicators, needs, summarise, turnover
 
 # --------------------------------------------------------------------------- fixture
 

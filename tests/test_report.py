@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyse.batch import run_report
-from analyse.demo import make_demo_tables
-from analyse.io import write_dataset
+from analyse.data.demo import make_demo_tables
+from analyse.data.io import write_dataset
+from analyse.run.batch import run_report
 
 SEED = 4711  # not the bundled demo's seed: data that is not in the repository
 
@@ -62,7 +62,7 @@ def test_reports_are_danish_self_contained_and_without_code(steering_run) -> Non
 
 def test_no_pseudonym_in_any_steering_file(steering_run, data: Path) -> None:
     from analyse import read_dataset
-    from analyse.audit import pseudonyms
+    from analyse.run.audit import pseudonyms
 
     out, _ = steering_run
     names = pseudonyms(read_dataset(data))
@@ -201,7 +201,8 @@ def test_a_note_survives_a_table_whose_hidden_cells_show_no_marker():
     (``note()`` is None) crashed Fælles forståelse with a TypeError on normal data."""
     from types import SimpleNamespace
 
-    from analyse import main_results, report
+    from analyse import report
+    from analyse.report import main_results
 
     st = SimpleNamespace(any_suppressed=True, note=lambda lang: None)
     for lang in ("da", "en"):
@@ -246,7 +247,7 @@ def test_a_failed_report_is_withheld_whole_and_the_index_says_what_to_do(failing
     """All or nothing (issue 21): H2 fails midway; nothing of it is published, its error is in
     the consultant's withheld folder, and no steering file holds a traceback, an exception
     name or a machine path."""
-    from analyse.audit import ERRORS_FILE, WITHHELD_DIR, published_files
+    from analyse.run.audit import ERRORS_FILE, WITHHELD_DIR, published_files
 
     out, result = failing_run
     status = {j.name: j.status for j in result.jobs}
@@ -258,8 +259,8 @@ def test_a_failed_report_is_withheld_whole_and_the_index_says_what_to_do(failing
     assert (withheld / "H2.html").exists() and (withheld / "notebooks" / "H2.ipynb").exists()
     errors = (withheld / ERRORS_FILE).read_text(encoding="utf-8")
     assert "H2" in errors and "planted" in errors and "KUN FOR KONSULENTER" in errors
-    from analyse.audit import _notebook_text
     from analyse.config import NOTEBOOKS_DIR
+    from analyse.run.audit import _notebook_text
 
     for path in published_files(out):
         if path.suffix == ".xlsx":
@@ -365,7 +366,7 @@ def test_overview_main_results_and_sources_agree_with_the_group_tables(steering_
     """The Hovedresultater of the overview and the practice-vs-comparison sentences, read back
     against the practices' own tables and the comparison table; the trial section never pools
     the practices with the comparison group."""
-    from analyse.main_results import direction
+    from analyse.report.sections.main_results import direction
 
     out, _ = steering_run
     visible = re.sub(r"\s+", " ", html_unescape(_visible((out / "samlet.html").read_text("utf-8"))))

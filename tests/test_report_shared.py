@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyse import report
-from analyse.agreement import krippendorff_alpha, krippendorff_alpha_by
-from analyse.demo import make_demo_tables
-from analyse.io import write_dataset
-from analyse.prepare import load, prepare
-from analyse.prepost import paired
+from analyse.data.demo import make_demo_tables
+from analyse.data.io import write_dataset
+from analyse.data.prepare import load, prepare
+from analyse.stats.agreement import krippendorff_alpha, krippendorff_alpha_by
+from analyse.stats.prepost import paired
 
 SEED = 9091  # data that is not in the repository
 
@@ -66,7 +66,7 @@ def test_trial_tables_equal_paired_per_site_and_practice(ds) -> None:
 
 def _staff_agreement_one_site(understanding: pd.DataFrame) -> pd.DataFrame:
     """The former per-site implementation: rwg_j and krippendorff_alpha called per wave."""
-    from analyse.agreement import rwg_j
+    from analyse.stats.agreement import rwg_j
 
     staff = understanding[understanding["role"] == "staff"].dropna(subset=["rating"])
     rows = {}

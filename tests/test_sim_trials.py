@@ -1,7 +1,7 @@
 """The fast, seeded version of the simulation study (benchmarks/sim_trials.py, issue 24).
 
 Trials with the design's structure (practices tried per site, site x time variation,
-dropout, missing answers) through the package's own :func:`analyse.prepost.cluster_trial`:
+dropout, missing answers) through the package's own :func:`analyse.stats.prepost.cluster_trial`:
 its 95 % interval must cover the truth and a null difference must rarely be called
 *bedre*/*værre*. The tolerance would have caught the resident-level model's 82 % coverage;
 the naive resident-level interval beside it shows the test can fail.

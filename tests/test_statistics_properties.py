@@ -1,5 +1,5 @@
-"""Property tests of issue 14 over every public statistic of analyse.agreement and
-analyse.prepost:
+"""Property tests of issue 14 over every public statistic of analyse.stats.agreement and
+analyse.stats.prepost:
 
 1. every estimate lies inside its own confidence interval (or the interval is honestly
    NaN at both ends), for every effect size and agreement statistic reported;
@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyse import agreement as ag
-from analyse import prepost as pp
 from analyse.errors import AnalyseError
+from analyse.stats import agreement as ag
+from analyse.stats import prepost as pp
 
 FAST = settings(
     max_examples=25,

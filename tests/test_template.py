@@ -1,6 +1,6 @@
-"""The Excel template for data entry (analyse.template).
+"""The Excel template for data entry (analyse.data.template).
 
-Every expectation is derived from the schemas (``analyse.schema.specs()``): no column or
+Every expectation is derived from the schemas (``analyse.data.schema.specs()``): no column or
 code is listed in this file.
 """
 
@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from analyse import read_dataset
+from analyse.data.io import TEMPLATE_SHEETS, to_style, write_dataset
+from analyse.data.schema import MISSING_SPELLINGS, ColumnSpec, fold, specs, value_lookup
+from analyse.data.template import DEFAULT_ROWS, SHEETS, build_template, write_template
 from analyse.errors import ConfigError
-from analyse.io import TEMPLATE_SHEETS, to_style, write_dataset
-from analyse.schema import MISSING_SPELLINGS, ColumnSpec, fold, specs, value_lookup
-from analyse.template import DEFAULT_ROWS, SHEETS, build_template, write_template
 
 LANGS = ("da", "en")
 
@@ -343,7 +343,7 @@ def test_guidance_words_are_package_data_with_a_placeholder_for_every_fact() -> 
     import re
     import tomllib
 
-    from analyse.template import GUIDANCE_FILE, _guidance_lines, _guidance_text
+    from analyse.data.template import GUIDANCE_FILE, _guidance_lines, _guidance_text
 
     root = Path(__file__).resolve().parents[1]
     globs = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][

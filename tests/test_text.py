@@ -1,4 +1,4 @@
-"""Tests of analyse.text: Danish number formatting, labels, grammar and sentences."""
+"""Tests of analyse.words.text: Danish number formatting, labels, grammar and sentences."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analyse.data.schema import specs
 from analyse.errors import ConfigError
-from analyse.schema import specs
-from analyse.text import (
+from analyse.words.text import (
     LABELS,
     code_label,
     column_label,
@@ -227,7 +227,7 @@ def test_interval_words_never_contradict_their_printed_bounds(low, high, expecte
 
 
 def test_a_small_change_is_not_printed_as_zero_and_zero_reads_as_no_change() -> None:
-    from analyse.text import decimals_apart, fmt_change, no_change
+    from analyse.words.text import decimals_apart, fmt_change, no_change
 
     assert fmt_change(0.04) == "0,04" and fmt_change(-0.04) == "-0,04"
     assert fmt_change(0.4, sign=True) == "+0,4" and fmt_change(-1.25) == "-1,3"

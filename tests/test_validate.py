@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyse import DataError, PrivacyError, read_dataset
-from analyse.validate import RULES
+from analyse.data.validate import RULES
 
 Edit = Callable[[Path], None]
 

@@ -26,7 +26,7 @@ from rich.text import Text
 
 from analyse.config import DEFAULT_SEED
 from analyse.errors import AnalyseError, DataError, PrivacyError
-from analyse.terminal import plain, visible
+from analyse.run.terminal import plain, visible
 
 app = typer.Typer(
     name="analyse",
@@ -102,7 +102,7 @@ def error_line(lang: str, message: object, *, label: str | None = None) -> Text:
     """``Fejl: message`` (or ``label: message``) for the terminal, the message taken as data.
 
     The message may quote a file name, a header or a value: it is never read as rich markup,
-    and its control characters are shown as escapes (:mod:`analyse.terminal`); line breaks
+    and its control characters are shown as escapes (:mod:`analyse.run.terminal`); line breaks
     are kept.
     """
     head = tr("error", lang) if label is None else label
@@ -143,13 +143,13 @@ def print_problems(err: DataError, lang: str) -> None:
 def reading_early(path: Path) -> Iterator[Any]:
     """A data folder's files, read from now on while pandas and pandera are imported.
 
-    Yields an :class:`analyse.csvbytes.EarlyRead` for a folder, None for anything else; the
+    Yields an :class:`analyse.data.csvbytes.EarlyRead` for a folder, None for anything else; the
     reading stops when the block ends.
     """
     if not Path(path).is_dir():
         yield None
         return
-    from analyse.csvbytes import EarlyRead
+    from analyse.data.csvbytes import EarlyRead
 
     with EarlyRead(path) as early:
         yield early
@@ -201,7 +201,7 @@ def main_callback(
 
 
 def _summary_table(ds, lang: str) -> Table:
-    from analyse.schema import table_spec
+    from analyse.data.schema import table_spec
 
     summary = ds.summary()
     table = Table(title=f"{tr('valid', lang)} ✓", show_header=True)
@@ -229,7 +229,7 @@ def validate_command(
     """
     try:
         with reading_early(path) as early:
-            from analyse.validate import read_dataset
+            from analyse.data.validate import read_dataset
 
             ds = read_dataset(path, lang=lang.value, early=early)
     except DataError as err:
@@ -266,7 +266,7 @@ def prepare_command(
     Example: analyse prepare data/raw/demo --out data/processed/demo
     """
     with reading_early(path) as early:
-        from analyse.prepare import prepare
+        from analyse.data.prepare import prepare
 
         ds = prepare(path, out, lang=lang.value, early=early)
     console.print(_summary_table(ds, lang.value))
@@ -292,10 +292,10 @@ def demo_data_command(
 
     Example: analyse demo-data /tmp/demo --sites 20 --seed 1
     """
-    from analyse.demo import make_demo_tables
-    from analyse.io import write_dataset
+    from analyse.data.demo import make_demo_tables
+    from analyse.data.io import write_dataset
+    from analyse.data.prepare import atomic_folder
     from analyse.outputs import check_out
-    from analyse.prepare import atomic_folder
 
     out = Path(out)
     check_out(out, command="demo-data", lang=style.value)  # before the tables are made
@@ -331,7 +331,7 @@ def template_command(
 
     Example: analyse template skabelon.xlsx --lang da
     """
-    from analyse.template import write_template
+    from analyse.data.template import write_template
 
     path = write_template(out, lang=lang.value, overwrite=overwrite)
     console.print(f"{tr('written', lang.value)}: {path}")
@@ -358,7 +358,7 @@ def codebook_command(
 
     Example: analyse codebook --out docs --lang en
     """
-    from analyse.codebook import write_codebook
+    from analyse.data.codebook import write_codebook
 
     paths = write_codebook(out, lang=lang.value, overwrite=overwrite)
     for p in paths:
@@ -420,8 +420,8 @@ def report_command(
 
     Example: analyse report data/raw/demo --out reports/demo --workers 2
     """
-    from analyse.batch import run_report
     from analyse.errors import ConfigError
+    from analyse.run.batch import run_report
 
     sites: list[str] | str = (
         "all"
@@ -475,7 +475,7 @@ def audit_command(
 
     Example: analyse audit reports/demo --data data/raw/demo
     """
-    from analyse.audit import audit_command_run
+    from analyse.run.audit import audit_command_run
 
     findings, min_cell = audit_command_run(run, data, lang=lang.value)
     for finding in findings:
@@ -498,8 +498,8 @@ def import_networkcanvas_command(ctx: typer.Context) -> None:
     """
     # The importer (pandas, the mapping rules) is loaded only when this command runs, so that
     # every other command and `analyse --help` start at once; its own options and --help are
-    # those of analyse.networkcanvas.import_networkcanvas_command.
-    from analyse.networkcanvas import import_networkcanvas_command as command
+    # those of analyse.networkcanvas.importer.import_networkcanvas_command.
+    from analyse.networkcanvas.importer import import_networkcanvas_command as command
 
     importer = typer.Typer(add_completion=False, rich_markup_mode="rich")
     importer.command()(handles_errors(command))

@@ -197,12 +197,12 @@ def _read_marker(path: Path) -> dict | None:
 
 def _write_marker(folder: Path, command: str) -> None:
     """List every file under ``folder`` (written by ``command``) in its marker."""
-    from analyse import __version__
+    from analyse.config import package_version
 
     files, dirs = _entries(folder)
     record = {
         "written_by": "naere-relationer",
-        "version": __version__,
+        "version": package_version(),
         "command": command,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "note": "analyse may replace this folder; it removes only the files listed here.",

@@ -1,7 +1,7 @@
 """Record irrCAC's outputs as a fixture for tests/test_agreement.py.
 
 irrCAC (Gwet's own formulas, https://github.com/afuetterer/irrCAC) is the reference of
-``analyse.agreement.gwet_ac``, ``fleiss_kappa`` and ``cohen_kappa(ci_method="t")``, but it
+``analyse.stats.agreement.gwet_ac``, ``fleiss_kappa`` and ``cohen_kappa(ci_method="t")``, but it
 pins scipy==1.12 and cannot be installed next to the package's stack. Run this script in
 an environment that has irrCAC (e.g. Python 3.11, scipy 1.12, irrCAC 0.4.4)::
 

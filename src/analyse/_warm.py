@@ -1,6 +1,0 @@
-"""Imported by the batch's forkserver: warms the process every report is forked from."""
-
-from analyse.engine import register, warm_up
-
-warm_up()
-register()

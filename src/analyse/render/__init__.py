@@ -1,0 +1,1 @@
+"""Figures and published tables, shared by the reports and the exploration notebooks."""

@@ -1,0 +1,1 @@
+"""The batch: one report per botilbud and an overview, exported, checked and audited."""

@@ -1,0 +1,1 @@
+"""Pure analysis functions: tidy DataFrame in, tidy DataFrame out; no privacy, no words."""

@@ -1,0 +1,1 @@
+"""The one catalogue of words: labels, sentences and number formats in Danish and English."""
