@@ -8,7 +8,7 @@ missing answers — and runs the package's own functions on them:
   reference, the resident-level :func:`analyse.stats.prepost.model` it replaced;
 - :func:`analyse.stats.prepost.cluster_change` (a practice's change over all its sites);
 - the report family: Holm over every *bedre*/*værre* a report can print
-  (:func:`analyse.stats.prepost._padjust`, the function :func:`analyse.report.sections.main_results.family` uses).
+  (:func:`analyse.stats.prepost._padjust`, the function :func:`analyse.report.main_results.family` uses).
 
 It prints per scenario the interval's coverage, the rate of false *bedre*/*værre* per
 printed comparison, the share of overviews and site reports with any false *bedre*/*værre*

@@ -273,7 +273,7 @@ def test_set_theme_and_labels_come_from_schema():
 
 @pytest.mark.parametrize("min_cell", [0, 1, 2, 2.5, True])
 def test_figures_refuse_a_min_cell_below_the_privacy_floor(ind, min_cell):
-    """One rule for min_cell everywhere (analyse.privacy.gate.check_min_cell): never below 3."""
+    """One rule for min_cell everywhere (analyse.config.check_min_cell): never below 3."""
     with pytest.raises(ConfigError, match="at least 3"):
         figures.site_distribution(ind, min_cell=min_cell)
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from analyse.privacy.gate.releases import RECORD_NAME, check_and_record, fingerprint, record_path
+from analyse.privacy.releases import RECORD_NAME, check_and_record, fingerprint, record_path
 
 from analyse.errors import ConfigError
 

@@ -366,7 +366,7 @@ def test_overview_main_results_and_sources_agree_with_the_group_tables(steering_
     """The Hovedresultater of the overview and the practice-vs-comparison sentences, read back
     against the practices' own tables and the comparison table; the trial section never pools
     the practices with the comparison group."""
-    from analyse.report.sections.main_results import direction
+    from analyse.report.main_results import direction
 
     out, _ = steering_run
     visible = re.sub(r"\s+", " ", html_unescape(_visible((out / "samlet.html").read_text("utf-8"))))

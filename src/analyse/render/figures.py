@@ -1099,7 +1099,7 @@ def change_dots(
         Published (gated) values, one row per group and outcome: ``group`` (label),
         ``kind`` (``site``, ``practice`` or ``comparison``: the colour), ``outcome``,
         ``n``, ``mean_diff``, ``ci_low``, ``ci_high``; NaN where a value is hidden or not
-        computed (e.g. :func:`analyse.report.sections.main_results.changes`).
+        computed (e.g. :func:`analyse.report.main_results.changes`).
     labels : dict, optional
         A panel title per outcome (the outcome code by default).
     lang : {"da", "en"}, default "da"

@@ -221,7 +221,7 @@ def published_groups(
     ds: Dataset, *, lang: Lang = "da", min_cell: int = DEFAULT_MIN_CELL, seed: int = DEFAULT_SEED
 ) -> dict[tuple, np.ndarray]:
     """Every group of residents whose numbers a steering run of ``ds`` publishes, with its
-    residents (:func:`_groups`): what :mod:`analyse.privacy.gate.releases` records across runs."""
+    residents (:func:`_groups`): what :mod:`analyse.privacy.releases` records across runs."""
     return _groups(Context(ds, ALL, "steering", lang, min_cell, seed))
 
 

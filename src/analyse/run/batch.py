@@ -692,7 +692,7 @@ def run_report(
             # What earlier runs into the same reports folder published is known to a reader:
             # a run whose groups changed persons since then is refused before anything is
             # written.
-            from analyse.privacy.gate.releases import check_and_record
+            from analyse.privacy.releases import check_and_record
             from analyse.report.sections import published_groups
 
             groups = published_groups(ds, lang=lang, min_cell=min_cell, seed=seed)
