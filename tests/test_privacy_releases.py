@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from analyse.privacy.releases import RECORD_NAME, check_and_record, fingerprint, record_path
 
 from analyse.errors import ConfigError
+from analyse.privacy.releases import RECORD_NAME, check_and_record, fingerprint, record_path
 
 GROUPS = {
     ("residents", "H1"): [f"B{i:03d}" for i in range(12)],
