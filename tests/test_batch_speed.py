@@ -12,12 +12,12 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
+from analyse import report  # noqa: E402
 from analyse.config import NOTEBOOKS_DIR  # noqa: E402
 from analyse.data.demo import make_demo_tables  # noqa: E402
 from analyse.data.io import write_dataset  # noqa: E402
 from analyse.data.prepare import load, prepare  # noqa: E402
 from analyse.report import main_results
-from analyse.report import sections as report  # noqa: E402
 from analyse.run.batch import SITE_NOTEBOOK, Job, SheetTable, _write_tables, execute  # noqa: E402
 
 SEED = 5
@@ -33,13 +33,12 @@ def prepared(tmp_path_factory) -> Path:
 
 
 def test_the_comparison_model_is_the_overviews_and_the_same(prepared: Path, tmp_path) -> None:
-    """The shared results no longer fit the practice-vs-comparison model; the overview's
-    report fits it from its slice and shows what fitting it on the whole data shows."""
+    """The overview's practice-vs-comparison table, built from its slice of the shared results,
+    is the one built on the whole data. (The comparison is the site-level trial now, a few
+    t intervals on site means, so the shared results may hold it; issue 24.)"""
     folder = tmp_path / "prepared"
     shutil.copytree(prepared, folder)
     ds = load(folder)
-    shared = report.precompute(ds, min_cell=5, seed=SEED)
-    assert "main_results:did" not in shared
     report.write_shared_cache(folder, ds, min_cell=5, seed=SEED)
     overview = report.load(folder, site="all", min_cell=5, seed=SEED)
     whole = report.Context(ds, report.ALL, "steering", "da", 5, SEED)

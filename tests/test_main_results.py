@@ -403,8 +403,8 @@ def test_a_primary_outcome_makes_the_others_exploratory(raw: Path) -> None:
 def test_each_outcome_means_one_thing_everywhere():
     """Which way is better, the range and the short label are written once, in the schema
     (issue 22): the main results, the figures and the exploration read the same meaning."""
-    from analyse import explore
     from analyse.data.schema import OUTCOMES
+    from analyse.explore import afproevning as explore
     from analyse.render import figures
     from analyse.report import main_results
 

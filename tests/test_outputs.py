@@ -116,7 +116,6 @@ def test_a_same_size_hand_edit_of_a_run_file_is_refused(tmp_path: Path) -> None:
     assert tree_hashes(tmp_path) == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 21 item 4")
 def test_a_same_size_hand_edit_with_its_time_restored_is_refused(tmp_path: Path) -> None:
     """The marker is trusted by hash only: a same-size edit whose modification time was put
     back (a sync tool, ``touch -r``) is still the user's change."""

@@ -359,6 +359,7 @@ def _run(sizes: list[int], seed: int = 3):
         for item in section(ctx):
             if isinstance(item, report.Figure):
                 plt.close(item.figure)
+    report.trial_family_table(ctx, report.trial_long(ctx))  # as the run's shared results do
     return ctx
 
 

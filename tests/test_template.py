@@ -348,7 +348,7 @@ def test_guidance_words_are_package_data_with_a_placeholder_for_every_fact() -> 
     root = Path(__file__).resolve().parents[1]
     globs = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
         "setuptools"
-    ]["package-data"]["analyse"]
+    ]["package-data"]["analyse.data"]
     assert any(Path(GUIDANCE_FILE).match(g) for g in globs)
     text = _guidance_text()
     assert [r["style"] for r in text["da"]] == [r["style"] for r in text["en"]]

@@ -23,6 +23,8 @@ from analyse.report.sections import (
     faelles_forstaaelse,
     kortlaegning,
     shown_share,
+    trial_family_table,
+    trial_long,
 )
 
 
@@ -131,6 +133,10 @@ def precompute(
         for item in section(ctx):
             if isinstance(item, Figure):
                 plt.close(item.figure)
+    # The sites' before/after tables are one family over every site, even now that the
+    # overview shows no pooled before/after table: each site report reads its part from here,
+    # never a family gated over its own site alone.
+    trial_family_table(ctx, trial_long(ctx))
     return ctx.cache
 
 
