@@ -21,6 +21,9 @@ from analyse.privacy import gate as privacy
 from analyse.problems import problems_frame
 from analyse.render import figures
 from analyse.words import text
+from analyse.words.text import ASPECTS as _ASPECTS
+from analyse.words.text import EXPLORE_LABELS as _LABELS
+from analyse.words.text import TABLE_NAMES as _TABLE_NAMES
 
 ALL = "all"
 
@@ -51,128 +54,10 @@ RELIABILITY_SOURCES: dict[str, dict[str, str]] = {
 }
 
 
-#: Result columns of the analysis modules that neither the schema, :data:`text.LABELS` nor
-#: :data:`figures.INDICATOR_LABELS` names. Danish first, English second.
-_LABELS: dict[str, tuple[str, str]] = {
-    "n": ("Antal borgere", "Residents"),
-    "n_assessed": ("Borgere målt", "Residents assessed"),
-    "n_wants_more": ("Ønsker flere relationer", "Want more relationships"),
-    "n_wants_no_more": ("Ønsker ikke flere", "Do not want more"),
-    "n_wants_unknown": ("Ved ikke", "Don't know"),
-    "n_only_staff_close": ("Kun personale tæt på", "Only staff close"),
-    "n_gives_to_none": ("Giver ikke i nogen relation", "Gives in no relationship"),
-    "n_no_frequent_contact": ("Ingen daglig/ugentlig kontakt", "No daily/weekly contact"),
-    "n_any_flag": ("Mindst ét tegn", "At least one sign"),
-    "n_wants_and_flagged": ("Ønsker flere og har tegn", "Want more and show a sign"),
-    "n_flagged_not_wanting": ("Tegn, men intet ønske", "Sign, but no wish"),
-    "gives_to_none": ("Giver ikke i nogen relation", "Gives in no relationship"),
-    "no_frequent_contact": ("Ingen daglig/ugentlig kontakt", "No daily/weekly contact"),
-    "n_flags": ("Antal tegn (0-3)", "Signs (0-3)"),
-    "wants_and_flagged": ("Ønsker flere og har tegn", "Wants more and shows a sign"),
-    "flagged_not_wanting": ("Tegn, men intet ønske", "Sign, but no wish"),
-    "mean_n_relations": ("Relationer (gns.)", "Relationships (mean)"),
-    "mean_n_nonstaff": ("Ud over personalet (gns.)", "Beyond staff (mean)"),
-    "mean_n_close_nonstaff": ("Nære ud over personalet (gns.)", "Close beyond staff (mean)"),
-    "mean_n_gives": ("Borgeren giver (gns.)", "Resident gives (mean)"),
-    "n_any_close_nonstaff": (
-        "Mindst én nær relation ud over personalet",
-        "At least one close relationship beyond staff",
-    ),
-    "share_gives_any": ("Andel der giver i mindst én", "Share giving in at least one"),
-    "gained_nonstaff": ("Nye, ikke personale", "Gained, not staff"),
-    "kept_nonstaff": ("Bevarede, ikke personale", "Kept, not staff"),
-    "lost_nonstaff": ("Ophørte, ikke personale", "Lost, not staff"),
-    "indicator": ("Mål", "Measure"),
-    "outcome": ("Mål", "Measure"),
-    "mean_pre": ("Gennemsnit før", "Mean before"),
-    "mean_post": ("Gennemsnit efter", "Mean after"),
-    "mean_diff": ("Ændring (efter − før)", "Change (after − before)"),
-    "ci": ("95 %-konfidensinterval", "95% confidence interval"),
-    "g_av": ("Effektstørrelse (Hedges' g_av)", "Effect size (Hedges' g_av)"),
-    "g_av_ci": ("95 %-interval for g_av", "95% interval of g_av"),
-    "p_t_adj": ("p (t-test, Holm)", "p (t test, Holm)"),
-    "p_w_adj": ("p (Wilcoxon, Holm)", "p (Wilcoxon, Holm)"),
-    "n_excluded": ("Uden komplet par", "Without a complete pair"),
-    "note": ("Bemærkning", "Note"),
-    "estimate": ("Estimat", "Estimate"),
-    "scale": ("Skala", "Scale"),
-    "n_pairs": ("Borgere med par", "Residents with pairs"),
-    "n_pairs_comparison": ("Par i sammenligningsgruppen", "Pairs in comparison group"),
-    "model": ("Model", "Model"),
-    "improved": ("Pålideligt bedre", "Reliably better"),
-    "unchanged": ("Ingen pålidelig ændring", "No reliable change"),
-    "deteriorated": ("Pålideligt værre", "Reliably worse"),
-    "critical_change": ("Mindste pålidelige ændring (point)", "Smallest reliable change (points)"),
-    "rci": ("Pålidelighedsindeks (RCI)", "Reliable change index (RCI)"),
-    "category": ("Vurdering", "Verdict"),
-    "pre": ("Før", "Before"),
-    "post": ("Efter", "After"),
-    "change": ("Ændring", "Change"),
-    "n_completed": ("Målt begge gange", "Assessed twice"),
-    "n_lost": ("Faldet fra", "Lost"),
-    "mean_completed": ("Gns. før, målt begge gange", "Mean before, assessed twice"),
-    "mean_lost": ("Gns. før, faldet fra", "Mean before, lost"),
-    "rwg_j": ("Enighed r_wg(J)", "Agreement r_wg(J)"),
-    "ad_m": ("Gns. afvigelse AD_M", "Average deviation AD_M"),
-    "n_raters": ("Antal medarbejdere", "Staff members"),
-    "n_items": ("Antal udsagn", "Statements"),
-    "interpretation": ("Fortolkning", "Interpretation"),
-    "alpha": ("Krippendorffs α", "Krippendorff's α"),
-    "n_units": ("Udsagn", "Statements"),
-    "item": ("Udsagn", "Statement"),
-    "n_staff": ("Svar fra personale", "Staff answers"),
-    "n_resident": ("Svar fra borgere", "Resident answers"),
-    "share_agree_staff": ("Personale enige (4-5)", "Staff agreeing (4-5)"),
-    "share_agree_resident": ("Borgere enige (4-5)", "Residents agreeing (4-5)"),
-    "cliffs_delta": ("Cliffs delta", "Cliff's delta"),
-    "p": ("p (Mann-Whitney)", "p (Mann-Whitney)"),
-    "disagreement_rank": ("Rang (1 = størst forskel)", "Rank (1 = largest gap)"),
-    "statistic": ("Mål", "Statistic"),
-    "before": ("Før", "Before"),
-    "after": ("Efter", "After"),
-    "difference": ("Forskel (efter − før)", "Difference (after − before)"),
-    "n_before": ("Medarbejdere før", "Staff before"),
-    "n_after": ("Medarbejdere efter", "Staff after"),
-    "aspect": ("Aspekt", "Aspect"),
-    "icc": ("ICC", "ICC"),
-    "icc_model": ("ICC-form", "ICC form"),
-    "kappa": ("Vægtet kappa", "Weighted kappa"),
-    "spearman_rho": ("Spearmans ρ", "Spearman's ρ"),
-    "share_exact": ("Helt ens", "Exactly equal"),
-    "share_within_one": ("Højst ét trin fra hinanden", "At most one step apart"),
-    "n_residents": ("Antal borgere", "Residents"),
-    "p_model": ("p-værdi", "p-value"),
-    "table": ("Tabel", "Table"),
-    "rows": ("Rækker", "Rows"),
-    "file": ("Fil", "File"),
-    "row": ("Række", "Row"),
-    "column": ("Kolonne", "Column"),
-    "value": ("Værdi", "Value"),
-    "rule": ("Regel", "Rule"),
-    "resident_id": ("Borger", "Resident"),
-    "site_id": ("Botilbud", "Site"),
-    "practice": ("Praksis", "Practice"),
-    "wave": ("Måling", "Wave"),
-}
 
 
-_TABLE_NAMES: dict[str, tuple[str, str]] = {
-    "residents": ("borgere", "residents"),
-    "relations": ("relationer", "relations"),
-    "outcomes": ("borgermaal", "outcomes"),
-    "understanding": ("forstaaelse", "understanding"),
-    "items": ("spoergsmaal", "items"),
-    "assessments": ("vurderinger", "assessments"),
-    "practices": ("praksisser", "practices"),
-}
 
 
-#: The aspects staff rate residents on (free codes in the data; these are the usual ones).
-_ASPECTS: dict[str, dict[str, str]] = {
-    "overall": {"da": "samlet", "en": "overall"},
-    "reciprocity": {"da": "gensidighed", "en": "reciprocity"},
-    "network": {"da": "netværk", "en": "network"},
-}
 
 
 #: Columns whose values are codes of the data contract, shown as their Danish labels.
