@@ -1266,3 +1266,33 @@ def test_a_question_answered_in_some_rows_only_is_a_problem(tmp_path: Path, tabl
     tables["relations"]["resident_gives"] = None
     folder = write_dialect(tables, tmp_path / "e", "en-comma-utf8")
     assert read_dataset(folder, lang="en").relations["resident_gives"].isna().all()
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_oversized_rings_and_unasked_answers_speak_the_users_language(tmp_path: Path, lang) -> None:
+    """Issue 26 under --lang da: the refusal of rings = 50000000 and the problem for answers to
+    a question marked not_asked are Danish (English with --lang en), exit 2, no traceback."""
+    from typer.testing import CliRunner
+
+    from analyse.cli import app
+
+    runner = CliRunner()
+    said = {}
+    for case in ("rings", "not_asked"):
+        data = _mapping_dict()
+        if case == "rings":
+            data["closeness"]["rings"] = 50_000_000
+        else:
+            data["resident_receives"] = {"not_asked": True}
+        mapping = tmp_path / f"{case}.toml"
+        mapping.write_text(_toml(data), encoding="utf-8")
+        args = ["import-networkcanvas", str(EXPORT), "--mapping", str(mapping),
+                "--out", str(tmp_path / f"o-{case}"), "--lang", lang]
+        result = runner.invoke(app, args, env={KEY_ENV_VAR: KEY})
+        assert result.exit_code == 2, result.output
+        said[case] = " ".join(result.output.split())
+        assert "Traceback" not in said[case]
+    assert ("skal være et helt tal fra 1 til 100" in said["rings"]) == (lang == "da"), said
+    assert ("must be a whole number from 1 to 100" in said["rings"]) == (lang == "en"), said
+    assert ("ikke blev spurgt" in said["not_asked"]) == (lang == "da"), said
+    assert ("was not asked" in said["not_asked"]) == (lang == "en"), said

@@ -28,6 +28,7 @@ is the command line (``analyse import-networkcanvas``).
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import functools
 import hashlib
@@ -239,6 +240,17 @@ def _short_repr(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+
+#: The language of this module's messages while :func:`import_export` runs (its ``lang``);
+#: English when the functions are called on their own.
+_MESSAGE_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("nc_lang", default="en")
+
+
+def _say(da: str, en: str) -> str:
+    """A message in the language of the running import (:data:`_MESSAGE_LANG`)."""
+    return da if _MESSAGE_LANG.get() == "da" else en
+
+
 def ring_radii(
     rings: int, *, spacing: Literal["equal", "interviewer", "fresco"] = "equal"
 ) -> tuple[float, ...]:
@@ -276,7 +288,10 @@ def ring_radii(
     """
     if not isinstance(rings, int) or isinstance(rings, bool) or not 1 <= rings <= MAX_RINGS:
         raise ConfigError(
-            f"rings must be a whole number from 1 to {MAX_RINGS}; received {_short_repr(rings)}."
+            _say(
+                f"rings skal være et helt tal fra 1 til {MAX_RINGS}; fik {_short_repr(rings)}.",
+                f"rings must be a whole number from 1 to {MAX_RINGS}; received {_short_repr(rings)}.",
+            )
         )
     i = np.arange(1, rings + 1)
     equal = 0.5 * i / rings
@@ -530,8 +545,12 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
             or any(isinstance(r, bool) or not isinstance(r, int | float) for r in radii_raw)
         ):
             raise ConfigError(
-                f"{where}.radii must be a list of at most {MAX_RINGS} numbers, e.g. [0.2, 0.35, "
-                f"0.5]; received {_short_repr(radii_raw)}."
+                _say(
+                    f"{where}.radii skal være en liste med højst {MAX_RINGS} tal, fx [0.2, 0.35, "
+                    f"0.5]; fik {_short_repr(radii_raw)}.",
+                    f"{where}.radii must be a list of at most {MAX_RINGS} numbers, e.g. [0.2, 0.35, "
+                    f"0.5]; received {_short_repr(radii_raw)}.",
+                )
             )
         radii = tuple(float(r) for r in radii_raw)
         if (
@@ -540,16 +559,24 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
             or radii[-1] > 0.5 + 1e-9
         ):
             raise ConfigError(
-                f"{where}.radii must increase and lie in (0, 0.5] (canvas units; 0.5 is the "
-                f"outer circle); received {list(radii)}."
+                _say(
+                    f"{where}.radii skal stige og ligge i (0; 0,5] (lærredets enheder; 0,5 er den "
+                    f"yderste cirkel); fik {_short_repr(list(radii))}.",
+                    f"{where}.radii must increase and lie in (0, 0.5] (canvas units; 0.5 is the "
+                    f"outer circle); received {list(radii)}.",
+                )
             )
     else:
         rings = raw.get("rings", 3)
         spacing = raw.get("spacing", "equal")
         if isinstance(rings, bool) or not isinstance(rings, int) or not 1 <= rings <= MAX_RINGS:
             raise ConfigError(
-                f"{where}.rings must be a whole number from 1 to {MAX_RINGS} (a sociogram has a "
-                f"few rings); received {rings!r}."
+                _say(
+                    f"{where}.rings skal være et helt tal fra 1 til {MAX_RINGS} (et sociogram har "
+                    f"få ringe); fik {_short_repr(rings)}.",
+                    f"{where}.rings must be a whole number from 1 to {MAX_RINGS} (a sociogram has a "
+                    f"few rings); received {rings!r}.",
+                )
             )
         if spacing not in ("equal", "interviewer", "fresco"):
             raise ConfigError(
@@ -1090,9 +1117,16 @@ def _answers_not_asked(
                 _row(frame, first),
                 str(col),
                 str(frame.at[first, col]),
-                f"The mapping says {spec.name} was not asked (not_asked = true), but the export "
-                f"answers it in column {str(col)!r} ({int(answered.sum())} row(s)); they would be "
-                f'lost. Read them with [{spec.name}] variable = "{col}", or remove the column.',
+                _say(
+                    f"Mappingen siger, at {spec.name} ikke blev spurgt (not_asked = true), men "
+                    f"eksporten har svar i kolonnen {str(col)!r} ({int(answered.sum())} række(r)); "
+                    f"de ville gå tabt. Læs dem med [{spec.name}] variable = \"{col}\", eller "
+                    "fjern kolonnen.",
+                    f"The mapping says {spec.name} was not asked (not_asked = true), but the "
+                    f"export answers it in column {str(col)!r} ({int(answered.sum())} row(s)); they "
+                    f'would be lost. Read them with [{spec.name}] variable = "{col}", or remove '
+                    "the column.",
+                ),
                 code="not_asked_answered",
             )
         )
@@ -2295,7 +2329,11 @@ def import_export(
     where = {"command": "import-networkcanvas", "overwrite": overwrite, "inputs": inputs}
     check_files(out, names, lang=lang, **where)
     _resolve_key(key, lang=lang)  # a missing or weak key is refused before anything is read
-    result = load_export(export_dir, mapping_path, key)
+    token = _MESSAGE_LANG.set(lang)
+    try:
+        result = load_export(export_dir, mapping_path, key)
+    finally:
+        _MESSAGE_LANG.reset(token)
     files = {
         "relations.csv": _relations_csv(result.relations).encode("utf-8"),
         "import-report.json": result.report.to_json().encode("utf-8"),
