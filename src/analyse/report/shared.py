@@ -1,4 +1,5 @@
-"""What the reports of a run share, computed once (the overview's context builds it), and :func:`load`, which opens one report's context from it."""
+"""What the reports of a run share, computed once (the overview's context builds it), and
+:func:`load`, which opens one report's context from it."""
 
 from __future__ import annotations
 

@@ -84,8 +84,8 @@ from analyse.outputs import (
     remove_folder,
 )
 from analyse.render.publish import collected_tables
-from analyse.run.export import _EXPORTERS, html_exporter  # noqa: F401
-from analyse.run.jobs import OVERVIEW, Job, RunResult, _safe_name  # noqa: F401  # noqa: F401
+from analyse.run.export import html_exporter
+from analyse.run.jobs import OVERVIEW, Job, RunResult, _safe_name
 
 log = logging.getLogger(__name__)
 
