@@ -95,6 +95,40 @@ def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_en
     assert [p.name for p in out.parent.iterdir()] == ["run"]  # no temp folders left
 
 
+@pytest.mark.parametrize("lang", ["da"])  # English: failed_terminal_line's doctest
+def test_the_terminal_names_a_failed_report_but_never_its_error(
+    tmp_path: Path, big_enough, cli, monkeypatch, caplog, lang: str
+) -> None:
+    """Issue 21: the command prints one plain line for H2 in --lang (withheld, where the
+    details are); the exception's name and message are in fejl.txt only."""
+    import functools
+    import logging
+
+    import analyse.run.batch as batch
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=True)
+    monkeypatch.setattr(
+        batch, "run_report", functools.partial(batch.run_report, notebooks_dir=nbs)
+    )
+    out = tmp_path / "reports" / "run"
+    caplog.set_level(logging.INFO)
+    result = cli("report", data, "--out", out, "--lang", lang, "--no-progress", "-j", "1")
+    assert result.exit_code == 1, result.output
+    shown = result.output + caplog.text
+    for leak in ("planted", "RuntimeError", "Traceback", "cell "):
+        assert leak not in shown, leak
+    lines = [line for line in result.output.splitlines() if "H2" in line]
+    assert len(lines) == 1, result.output
+    fejl = (out / "tilbageholdt" / "fejl.txt").as_posix()
+    words = ("kunne ikke laves og er tilbageholdt", "detaljerne står i") if lang == "da" else (
+        "could not be made and is withheld", "the details are in"
+    )
+    assert all(w in lines[0] for w in words) and fejl in lines[0], lines[0]
+    assert "planted failure in H2" in (out / "tilbageholdt" / "fejl.txt").read_text("utf-8")
+
+
 def test_bad_data_writes_nothing(tmp_path: Path, danish_folder: Path) -> None:
     (danish_folder / "borgere.csv").write_text("", encoding="utf-8")
     out = tmp_path / "reports" / "run"

@@ -448,9 +448,14 @@ def report_command(
         engine=engine.value,
         scheduler=scheduler,
     )
-    failed = [j for j in result.jobs if j.status != "ok"]
-    for job in failed:
-        err_console.print(error_line(lang.value, f"{job.name}: {job.error}"))
+    from analyse.run.audit import failed_terminal_line
+
+    for job in result.jobs:
+        if job.status == "failed":  # one plain line; the error itself is in fejl.txt only
+            line = failed_terminal_line(job.name, out, lang=lang.value)
+            err_console.print(error_line(lang.value, line))
+        elif job.status != "ok":  # withheld by the audit: its findings follow
+            err_console.print(error_line(lang.value, f"{job.name}: {job.error}"))
     for finding in result.audit_findings:
         err_console.print(error_line(lang.value, finding, label=tr("audit", lang.value)))
     console.print(f"{tr('written', lang.value)}: {Path(out) / 'index.html'}")

@@ -565,6 +565,36 @@ def failed_report_text(name: str, *, lang: Literal["da", "en"] = "da") -> str:
     return _FAILED_PUBLIC[lang].format(report=report, folder=WITHHELD_DIR, file=ERRORS_FILE)
 
 
+_FAILED_TERMINAL = {
+    "da": "{report} kunne ikke laves og er tilbageholdt; detaljerne står i {path} "
+    "(kun for konsulenter).",
+    "en": "{report} could not be made and is withheld; the details are in {path} "
+    "(for consultants only).",
+}
+
+
+def failed_terminal_line(
+    name: str, run_dir: Path | str, *, lang: Literal["da", "en"] = "da"
+) -> str:
+    """The one line the terminal prints of a report that could not be made.
+
+    It names the report, says that it is withheld and where the details are
+    (``run_dir/tilbageholdt/fejl.txt``); the error itself (exception name, message,
+    traceback) is only in that file.
+
+    >>> failed_terminal_line("H2", "reports/run", lang="en")
+    'The report for site H2 could not be made and is withheld; the details are in reports/run/tilbageholdt/fejl.txt (for consultants only).'
+    """
+    from analyse.run.jobs import OVERVIEW
+
+    if name == OVERVIEW:
+        report = "Den samlede rapport" if lang == "da" else "The overview report"
+    else:
+        report = f"Rapporten for botilbud {name}" if lang == "da" else f"The report for site {name}"
+    path = (Path(run_dir) / WITHHELD_DIR / ERRORS_FILE).as_posix()
+    return _FAILED_TERMINAL[lang].format(report=report, path=path)
+
+
 def withhold_failed(
     run_dir: Path,
     jobs: Sequence[Job],
