@@ -109,9 +109,7 @@ def test_the_terminal_names_a_failed_report_but_never_its_error(
 
     data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
     nbs = _notebooks(tmp_path / "nbs", fail_h2=True)
-    monkeypatch.setattr(
-        batch, "run_report", functools.partial(batch.run_report, notebooks_dir=nbs)
-    )
+    monkeypatch.setattr(batch, "run_report", functools.partial(batch.run_report, notebooks_dir=nbs))
     out = tmp_path / "reports" / "run"
     caplog.set_level(logging.INFO)
     result = cli("report", data, "--out", out, "--lang", lang, "--no-progress", "-j", "1")
@@ -122,8 +120,10 @@ def test_the_terminal_names_a_failed_report_but_never_its_error(
     lines = [line for line in result.output.splitlines() if "H2" in line]
     assert len(lines) == 1, result.output
     fejl = (out / "tilbageholdt" / "fejl.txt").as_posix()
-    words = ("kunne ikke laves og er tilbageholdt", "detaljerne står i") if lang == "da" else (
-        "could not be made and is withheld", "the details are in"
+    words = (
+        ("kunne ikke laves og er tilbageholdt", "detaljerne står i")
+        if lang == "da"
+        else ("could not be made and is withheld", "the details are in")
     )
     assert all(w in lines[0] for w in words) and fejl in lines[0], lines[0]
     assert "planted failure in H2" in (out / "tilbageholdt" / "fejl.txt").read_text("utf-8")
