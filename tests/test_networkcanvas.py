@@ -1002,7 +1002,8 @@ def test_each_problem_is_printed_once(tmp_path: Path) -> None:
     result = _run_cli(EXPORT, "--mapping", mapping, "--out", tmp_path / "o")
     assert result.exit_code == 2
     assert result.output.count("ContactFrq', but the file has no such column") == 1
-    assert "4 problems in the export (1 different)" in result.output
+    # one distinct problem in 4 places: one line (issue 21), not a table
+    assert len(result.output.strip().splitlines()) == 1, result.output
     assert "(+3 more file(s))" in result.output
     assert "Did you mean 'ContactFreq'?" in result.output
 
@@ -1296,3 +1297,139 @@ def test_oversized_rings_and_unasked_answers_speak_the_users_language(tmp_path: 
     assert ("must be a whole number from 1 to 100" in said["rings"]) == (lang == "en"), said
     assert ("ikke blev spurgt" in said["not_asked"]) == (lang == "da"), said
     assert ("was not asked" in said["not_asked"]) == (lang == "en"), said
+
+
+#: English words that no Danish message holds (the mapping's own keys aside).
+_ENGLISH = (" the ", " must ", "received", " is not ", " has no ", "Did you mean", "Error")
+
+
+def _broken_cases(tmp_path: Path) -> dict[str, tuple[list[str], str, str]]:
+    """Broken imports as a user makes them: case -> (arguments, Danish words, English words)."""
+    out = str(tmp_path / "out")
+
+    def mapping(name: str, text: str) -> str:
+        path = tmp_path / f"{name}.toml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    data = _mapping_dict()
+    data["contact"]["variable"] = "ContactFrq"  # a variable the export does not have
+    unknown_variable = mapping("unknown_variable", _toml(data))
+    data = _mapping_dict()
+    data["resident_gives"] = {"value": "maybe"}  # a constant of the wrong type
+    wrong_type = mapping("wrong_type", _toml(data))
+    data = _mapping_dict()
+    data["contact"]["values"] = {  # Sjaeldnere missing
+        "daily": "Dagligt",
+        "weekly": "Ugentligt",
+        "monthly": "Maanedligt",
+    }
+    unmapped = mapping("unmapped", _toml(data))
+    data = _mapping_dict()
+    data["colour"] = "Farve"
+    unknown_key = mapping("unknown_key", _toml(data))
+    empty_export = tmp_path / "empty_export"
+    empty_export.mkdir()
+    export = [str(EXPORT), "--out", out]
+    return {
+        "not TOML": (
+            [*export, "--mapping", mapping("bad", 'node_type = "Person\n')],
+            "er ikke gyldig TOML (linje 1",
+            "is not valid TOML",
+        ),
+        "unknown key": (
+            [*export, "--mapping", unknown_key],
+            "ukendt(e) nøgle(r) colour",
+            "unknown key(s) colour",
+        ),
+        "wrong type": (
+            [*export, "--mapping", wrong_type],
+            "resident_gives.value skal være true eller false; fik 'maybe'",
+            "resident_gives.value must be true or false; received 'maybe'",
+        ),
+        "unknown variable": (
+            [*export, "--mapping", unknown_variable],
+            "Mappingen læser contact fra 'ContactFrq', men filen har ingen sådan kolonne",
+            "The mapping reads contact from 'ContactFrq', but the file has no such column",
+        ),
+        "unmapped option": (
+            [*export, "--mapping", unmapped],
+            "står ikke i mappingens [contact] values",
+            "is not in the mapping's [contact] values",
+        ),
+        "missing mapping": (
+            [*export, "--mapping", str(tmp_path / "nowhere.toml")],
+            "nowhere.toml findes ikke",
+            "nowhere.toml does not exist",
+        ),
+        "mapping is a folder": (
+            [*export, "--mapping", str(empty_export)],
+            "er en mappe",
+            "is a folder",
+        ),
+        "missing export": (
+            [str(tmp_path / "no-export"), "--out", out, "--mapping", str(MAPPING)],
+            "Eksporten blev ikke fundet",
+            "The export was not found",
+        ),
+        "empty export": (
+            [str(empty_export), "--out", out, "--mapping", str(MAPPING)],
+            "dette ligner ikke en eksport fra Network Canvas",
+            "this does not look like a Network Canvas export",
+        ),
+    }
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_refusal_of_a_broken_import_follows_lang(tmp_path: Path, lang: str) -> None:
+    """Issue 21: mapping errors, refusals and problems of the import command are one line in
+    the user's language (Danish by default), exit 2; under da no English sentence remains."""
+    from typer.testing import CliRunner
+
+    from analyse.cli import app
+
+    runner = CliRunner()
+    for case, (args, danish, english) in _broken_cases(tmp_path).items():
+        result = runner.invoke(
+            app,
+            ["import-networkcanvas", *args, "--lang", lang],
+            env={KEY_ENV_VAR: KEY, "COLUMNS": "1000"},
+        )
+        assert result.exit_code == 2, (case, result.output)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, (case, result.output)
+        said = lines[0]
+        assert "Traceback" not in said
+        if lang == "da":
+            assert said.startswith("Fejl: ") and danish in said, (case, said)
+            assert english not in said, (case, said)
+            for word in _ENGLISH:
+                assert word not in said, (case, word, said)
+        else:
+            assert said.startswith("Error: ") and english in said, (case, said)
+            assert danish not in said, (case, said)
+
+
+def test_the_import_report_and_its_warnings_follow_lang(tmp_path: Path) -> None:
+    """The warnings printed after an import (and written to import-report.json) are Danish
+    under --lang da."""
+    from typer.testing import CliRunner
+
+    from analyse.cli import app
+
+    data = _mapping_dict()
+    data["resident_gives"] = {"not_asked": True}
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(_toml(data), encoding="utf-8")
+    out = tmp_path / "out"
+    export = _without_column(tmp_path, "Gives")
+    args = ["import-networkcanvas", str(export), "--mapping", str(mapping), "--out", str(out)]
+    result = CliRunner().invoke(app, args, env={KEY_ENV_VAR: KEY, "COLUMNS": "1000"})
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Advarsel")]
+    assert any("blev ikke spurgt" in w for w in warnings), result.output
+    for line in warnings:
+        for word in _ENGLISH:
+            assert word not in line, (word, line)
+    report = json.loads((out / "import-report.json").read_text(encoding="utf-8"))
+    assert any("blev ikke spurgt" in w for w in report["warnings"])

@@ -240,15 +240,17 @@ def _short_repr(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-
 #: The language of this module's messages while :func:`import_export` runs (its ``lang``);
 #: English when the functions are called on their own.
 _MESSAGE_LANG: contextvars.ContextVar[str] = contextvars.ContextVar("nc_lang", default="en")
 
 
-def _say(da: str, en: str) -> str:
-    """A message in the language of the running import (:data:`_MESSAGE_LANG`)."""
-    return da if _MESSAGE_LANG.get() == "da" else en
+def _t(key: str, **fields: object) -> str:
+    """The message ``key`` of :data:`analyse.words.networkcanvas.NC_MESSAGES` in the language
+    of the running import (:data:`_MESSAGE_LANG`)."""
+    from analyse.words.networkcanvas import nc_text
+
+    return nc_text(key, _MESSAGE_LANG.get(), **fields)
 
 
 def ring_radii(
@@ -287,12 +289,7 @@ def ring_radii(
     [0.2165, 0.3926, 0.5]
     """
     if not isinstance(rings, int) or isinstance(rings, bool) or not 1 <= rings <= MAX_RINGS:
-        raise ConfigError(
-            _say(
-                f"rings skal være et helt tal fra 1 til {MAX_RINGS}; fik {_short_repr(rings)}.",
-                f"rings must be a whole number from 1 to {MAX_RINGS}; received {_short_repr(rings)}.",
-            )
-        )
+        raise ConfigError(_t("rings_range", where="", max=MAX_RINGS, value=_short_repr(rings)))
     i = np.arange(1, rings + 1)
     equal = 0.5 * i / rings
     if spacing == "equal":
@@ -303,9 +300,7 @@ def ring_radii(
     elif spacing == "fresco":
         radii = 0.5 * (1 - (1 - i / rings) ** 1.4)
     else:
-        raise ConfigError(
-            f"spacing must be 'equal', 'interviewer' or 'fresco'; received {spacing!r}."
-        )
+        raise ConfigError(_t("spacing", where="", value=_short_repr(spacing)))
     return tuple(float(r) for r in radii)
 
 
@@ -358,13 +353,10 @@ def _as_option_list(value: Any, where: str) -> list[str]:
     out = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, str | int | float):
-            raise ConfigError(
-                f"{where} must be an option value of the export (text or number) or a list of "
-                f"them; received {item!r}."
-            )
+            raise ConfigError(_t("option_value", where=where, value=_short_repr(item)))
         text = str(item).strip()
         if not text:
-            raise ConfigError(f"{where} holds an empty option value; remove it.")
+            raise ConfigError(_t("empty_option", where=where))
         out.append(text)
     return out
 
@@ -372,24 +364,26 @@ def _as_option_list(value: Any, where: str) -> list[str]:
 def _parse_values(name: str, raw: Any, src: str) -> dict[str, str]:
     where = f"{src}: [{name}].values"
     if not isinstance(raw, MappingABC) or not raw:
-        raise ConfigError(
-            f"{where} must be a table of contract code = export option, e.g. "
-            f'values = {{ family = "Familie" }}; received {raw!r}.'
-        )
+        raise ConfigError(_t("values_table", where=where, value=_short_repr(raw)))
     allowed = _CODES[name]
     lookup: dict[str, str] = {}
     for code, options in raw.items():
         code_text = str(code).strip().lower()
         if code_text not in allowed:
             raise ConfigError(
-                f"{where}: {code!r} is not a code of {name}; the codes are {', '.join(allowed)}."
+                _t("not_a_code", where=where, code=repr(code), name=name, codes=", ".join(allowed))
             )
         for option in _as_option_list(options, f"{where}.{code}"):
             folded = option.casefold()
             if folded in lookup and lookup[folded] != code_text:
                 raise ConfigError(
-                    f"{where}: the export option {option!r} is given for both "
-                    f"{lookup[folded]!r} and {code_text!r}; keep one."
+                    _t(
+                        "option_twice",
+                        where=where,
+                        option=repr(option),
+                        first=repr(lookup[folded]),
+                        second=repr(code_text),
+                    )
                 )
             lookup[folded] = (
                 _BOOL_CODE.get(code_text, code_text) if name in _BOOL_FIELDS else code_text
@@ -401,26 +395,26 @@ def _constant(name: str, value: Any, src: str) -> Any:
     where = f"{src}: {name}.value"
     if name in ("resident_gives", "resident_receives"):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false; received {value!r}.")
+            raise ConfigError(_t("const_bool", where=where, value=_short_repr(value)))
         return value
     if name == "closeness":
         if isinstance(value, bool) or value not in (1, 2, 3):
-            raise ConfigError(f"{where} must be 1, 2 or 3; received {value!r}.")
+            raise ConfigError(_t("const_closeness", where=where, value=_short_repr(value)))
         return int(value)
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where} must be a non-empty text; received {value!r}.")
+        raise ConfigError(_t("const_text", where=where, value=_short_repr(value)))
     text = value.strip()
     if name == "wave":
         code = _wave_lookup().get(text.casefold())
         if code is None:
             raise ConfigError(
-                f"{where} must be one of {', '.join(WAVE_CODES)}; received {value!r}."
+                _t("const_one_of", where=where, codes=", ".join(WAVE_CODES), value=repr(value))
             )
         return code
     if name in _CODES:
         if text.lower() not in _CODES[name]:
             raise ConfigError(
-                f"{where} must be one of {', '.join(_CODES[name])}; received {value!r}."
+                _t("const_one_of", where=where, codes=", ".join(_CODES[name]), value=repr(value))
             )
         return text.lower()
     return text
@@ -433,25 +427,23 @@ def _wave_lookup() -> dict[str, str]:
 def _parse_field(name: str, raw: Any, src: str) -> FieldSpec:
     if isinstance(raw, str):
         if name in _NODE_FIELDS and name not in ("resident_gives", "resident_receives"):
-            raise ConfigError(
-                f'{src}: {name} = "{raw}" needs its values: write a [{name}] table with '
-                f'variable = "{raw}" and values = {{ ... }}.'
-            )
+            raise ConfigError(_t("needs_values_table", src=src, name=name, raw=raw))
         if not raw.strip():
-            raise ConfigError(f"{src}: {name} must name a column; it is empty.")
+            raise ConfigError(_t("empty_column_name", src=src, name=name))
         return FieldSpec(name=name, kind="column", source=raw.strip())
     if not isinstance(raw, MappingABC):
-        raise ConfigError(
-            f"{src}: {name} must be a column name or a table (variable/categorical/value); "
-            f"received {raw!r}."
-        )
+        raise ConfigError(_t("field_type", src=src, name=name, value=_short_repr(raw)))
     kinds = [k for k in ("variable", "categorical", "layout", "value", "not_asked") if k in raw]
     if len(kinds) != 1:
         raise ConfigError(
-            f"{src}: [{name}] must have exactly one of variable, categorical"
-            f"{', layout' if name == 'closeness' else ''} or value"
-            f"{' (or not_asked = true)' if name in _NOT_ASKABLE else ''}; it has "
-            f"{', '.join(kinds) or 'none'}."
+            _t(
+                "one_kind",
+                src=src,
+                name=name,
+                layout=", layout" if name == "closeness" else "",
+                not_asked=_t("or_not_asked") if name in _NOT_ASKABLE else "",
+                kinds=", ".join(kinds) or _t("none"),
+            )
         )
     kind = kinds[0]
     if kind == "not_asked":
@@ -475,19 +467,25 @@ def _parse_field(name: str, raw: Any, src: str) -> FieldSpec:
     unknown = sorted(set(raw) - allowed_keys)
     if unknown:
         raise ConfigError(
-            f"{src}: [{name}] has unknown key(s) {', '.join(unknown)}; with {kind} the keys are "
-            f"{', '.join(sorted(allowed_keys))}."
+            _t(
+                "unknown_keys",
+                src=src,
+                name=name,
+                unknown=", ".join(unknown),
+                kind=kind,
+                allowed=", ".join(sorted(allowed_keys)),
+            )
         )
     if kind == "value":
         return FieldSpec(name=name, kind="constant", constant=_constant(name, raw["value"], src))
     if kind == "layout" and name != "closeness":
-        raise ConfigError(f"{src}: [{name}].layout is only possible for closeness.")
+        raise ConfigError(_t("layout_only_closeness", src=src, name=name))
     if name in ("resident_id", "site_id") and kind != "variable":
-        raise ConfigError(f'{src}: {name} must be an ego column or {{ value = "..." }}.')
+        raise ConfigError(_t("ego_column", src=src, name=name))
     source = raw[kind]
     if not isinstance(source, str) or not source.strip():
         raise ConfigError(
-            f"{src}: [{name}].{kind} must name a variable of the export; received {source!r}."
+            _t("source_name", src=src, name=name, kind=kind, value=_short_repr(source))
         )
     source = source.strip()
     if kind == "layout":
@@ -495,12 +493,17 @@ def _parse_field(name: str, raw: Any, src: str) -> FieldSpec:
     values: dict[str, str] = {}
     if "values" in raw:
         if name in ("resident_id", "site_id"):
-            raise ConfigError(f"{src}: [{name}] takes no values; the column holds the codes.")
+            raise ConfigError(_t("no_values", src=src, name=name))
         values = _parse_values(name, raw["values"], src)
     elif kind == "categorical" or name in ("alter_type", "contact", "initiative", "closeness"):
         raise ConfigError(
-            f'{src}: [{name}] needs values = {{ code = "export option", ... }} saying which '
-            f"option of {source!r} is which of {', '.join(_CODES[name])}."
+            _t(
+                "needs_values",
+                src=src,
+                name=name,
+                source=repr(source),
+                codes=", ".join(_CODES[name]),
+            )
         )
     empty = None
     if "empty" in raw:
@@ -518,24 +521,22 @@ def _parse_not_asked(name: str, raw: MappingABC, src: str) -> FieldSpec:
     """``not_asked = true``: the protocol never asked this question (no constant invented)."""
     if name not in _NOT_ASKABLE:
         raise ConfigError(
-            f"{src}: [{name}].not_asked is only possible for {' and '.join(_NOT_ASKABLE)}; "
-            f"{name} is needed by every report."
+            _t("not_askable", src=src, name=name, askable=_t("and").join(_NOT_ASKABLE))
         )
     if raw["not_asked"] is not True:
         raise ConfigError(
-            f"{src}: [{name}].not_asked must be true (or leave it out); received "
-            f"{raw['not_asked']!r}."
+            _t("not_asked_true", src=src, name=name, value=_short_repr(raw["not_asked"]))
         )
     if len(raw) > 1:
         others = ", ".join(sorted(set(raw) - {"not_asked"}))
-        raise ConfigError(f"{src}: [{name}] with not_asked = true takes no other key ({others}).")
+        raise ConfigError(_t("not_asked_alone", src=src, name=name, others=others))
     return FieldSpec(name=name, kind="not_asked")
 
 
 def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
     where = f"{src}: [closeness]"
     if "radii" in raw and ("rings" in raw or "spacing" in raw):
-        raise ConfigError(f"{where}: give either radii or rings (and spacing), not both.")
+        raise ConfigError(_t("radii_or_rings", where=where))
     if "radii" in raw:
         radii_raw = raw["radii"]
         if (
@@ -545,12 +546,7 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
             or any(isinstance(r, bool) or not isinstance(r, int | float) for r in radii_raw)
         ):
             raise ConfigError(
-                _say(
-                    f"{where}.radii skal være en liste med højst {MAX_RINGS} tal, fx [0.2, 0.35, "
-                    f"0.5]; fik {_short_repr(radii_raw)}.",
-                    f"{where}.radii must be a list of at most {MAX_RINGS} numbers, e.g. [0.2, 0.35, "
-                    f"0.5]; received {_short_repr(radii_raw)}.",
-                )
+                _t("radii_list", where=where, max=MAX_RINGS, value=_short_repr(radii_raw))
             )
         radii = tuple(float(r) for r in radii_raw)
         if (
@@ -558,30 +554,16 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
             or any(b <= a for a, b in zip(radii, radii[1:], strict=False))
             or radii[-1] > 0.5 + 1e-9
         ):
-            raise ConfigError(
-                _say(
-                    f"{where}.radii skal stige og ligge i (0; 0,5] (lærredets enheder; 0,5 er den "
-                    f"yderste cirkel); fik {_short_repr(list(radii))}.",
-                    f"{where}.radii must increase and lie in (0, 0.5] (canvas units; 0.5 is the "
-                    f"outer circle); received {list(radii)}.",
-                )
-            )
+            raise ConfigError(_t("radii_order", where=where, value=_short_repr(list(radii))))
     else:
         rings = raw.get("rings", 3)
         spacing = raw.get("spacing", "equal")
         if isinstance(rings, bool) or not isinstance(rings, int) or not 1 <= rings <= MAX_RINGS:
             raise ConfigError(
-                _say(
-                    f"{where}.rings skal være et helt tal fra 1 til {MAX_RINGS} (et sociogram har "
-                    f"få ringe); fik {_short_repr(rings)}.",
-                    f"{where}.rings must be a whole number from 1 to {MAX_RINGS} (a sociogram has a "
-                    f"few rings); received {rings!r}.",
-                )
+                _t("rings_range", where=f"{where}.", max=MAX_RINGS, value=_short_repr(rings))
             )
         if spacing not in ("equal", "interviewer", "fresco"):
-            raise ConfigError(
-                f"{where}.spacing must be 'equal', 'interviewer' or 'fresco'; received {spacing!r}."
-            )
+            raise ConfigError(_t("spacing", where=f"{where}.", value=_short_repr(spacing)))
         radii = ring_radii(rings, spacing=spacing)
     n = len(radii)
     if "ring_closeness" in raw:
@@ -592,26 +574,18 @@ def _parse_layout(raw: MappingABC, source: str, src: str) -> FieldSpec:
             or any(isinstance(c, bool) or c not in (1, 2, 3) for c in rc)
             or any(b < a for a, b in zip(rc, rc[1:], strict=False))
         ):
-            raise ConfigError(
-                f"{where}.ring_closeness must list the closeness (1, 2 or 3, never decreasing) of "
-                f"each of the {n} rings, inner to outer; received {rc!r}."
-            )
+            raise ConfigError(_t("ring_closeness", where=where, n=n, value=_short_repr(rc)))
         ring_closeness = tuple(int(c) for c in rc)
     elif n == 3:
         ring_closeness = (1, 2, 3)
     else:
-        raise ConfigError(
-            f"{where}: the sociogram has {n} rings but the contract has 3 circles; add "
-            f"ring_closeness = [...] with {n} entries saying which circle (1, 2, 3) each ring is."
-        )
+        raise ConfigError(_t("ring_count", where=where, n=n))
     aspect = raw.get("aspect_ratio", 1.0)
     if isinstance(aspect, bool) or not isinstance(aspect, int | float) or not aspect > 0:
-        raise ConfigError(
-            f"{where}.aspect_ratio must be a positive number (width / height); received {aspect!r}."
-        )
+        raise ConfigError(_t("aspect_ratio", where=where, value=_short_repr(aspect)))
     unplaced = raw.get("unplaced", "error")
     if unplaced not in ("error", "outer"):
-        raise ConfigError(f"{where}.unplaced must be 'error' or 'outer'; received {unplaced!r}.")
+        raise ConfigError(_t("unplaced_option", where=where, value=_short_repr(unplaced)))
     return FieldSpec(
         name="closeness",
         kind="layout",
@@ -655,31 +629,26 @@ def parse_mapping(data: MappingABC[str, Any], *, source: str = "mapping") -> Net
     ((1, 2, 3), 'pre')
     """
     if not isinstance(data, MappingABC):
-        raise ConfigError(
-            f"{source}: the mapping must be a TOML table; received {type(data).__name__}."
-        )
+        raise ConfigError(_t("not_a_table", source=source, type=type(data).__name__))
     unknown = sorted(set(data) - set(_REQUIRED_KEYS) - set(_OPTIONAL_KEYS))
     if unknown:
         raise ConfigError(
-            f"{source}: unknown key(s) {', '.join(unknown)}; the keys are "
-            f"{', '.join(_REQUIRED_KEYS + _OPTIONAL_KEYS)}."
+            _t(
+                "unknown_keys_top",
+                source=source,
+                unknown=", ".join(unknown),
+                keys=", ".join(_REQUIRED_KEYS + _OPTIONAL_KEYS),
+            )
         )
     missing = [k for k in _REQUIRED_KEYS if k not in data]
     if missing:
-        raise ConfigError(
-            f"{source}: missing key(s) {', '.join(missing)}; see docs/networkcanvas.md for an example."
-        )
+        raise ConfigError(_t("missing_keys", source=source, missing=", ".join(missing)))
     node_type = data["node_type"]
     if not isinstance(node_type, str) or not node_type.strip():
-        raise ConfigError(
-            f'{source}: node_type must name the node type (e.g. "Person"); received {node_type!r}.'
-        )
+        raise ConfigError(_t("node_type", source=source, value=_short_repr(node_type)))
     alter_match = data["alter_match"]
     if not isinstance(alter_match, str) or not alter_match.strip():
-        raise ConfigError(
-            f"{source}: alter_match must name the node variable that recognises the same person "
-            f'across waves (e.g. "name"); received {alter_match!r}.'
-        )
+        raise ConfigError(_t("alter_match", source=source, value=_short_repr(alter_match)))
     fields = {}
     for name in ("resident_id", "wave", "site_id", *_NODE_FIELDS):
         if name in data:
@@ -705,11 +674,21 @@ def load_mapping(path: str | os.PathLike[str]) -> NetworkCanvasMapping:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(
-            f"The mapping file {path} does not exist; give its path with --mapping."
-        ) from None
+        raise ConfigError(_t("mapping_missing", path=path)) from None
+    except IsADirectoryError:
+        raise ConfigError(_t("mapping_is_folder", path=path)) from None
+    except OSError:  # no permission, a FIFO or device that cannot be read as a file ...
+        raise ConfigError(_t("mapping_unreadable", path=path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError(_t("mapping_not_utf8", name=path.name)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The mapping file {path.name} is not valid TOML: {exc}.") from None
+        # tomllib's own words are English: the Danish message keeps only where it is
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        if at:
+            key, fields = "mapping_toml", {"line": at.group(1), "column": at.group(2)}
+        else:
+            key, fields = "mapping_toml_nowhere", {}
+        raise ConfigError(_t(key, name=path.name, detail=exc, **fields)) from None
     return parse_mapping(data, source=path.name)
 
 
@@ -722,16 +701,13 @@ def _coerce_mapping(
         return load_mapping(mapping)
     if isinstance(mapping, MappingABC):
         return parse_mapping(mapping)
-    raise ConfigError(
-        f"mapping must be a mapping file's path, a dict or a NetworkCanvasMapping; received "
-        f"{type(mapping).__name__}."
-    )
+    raise ConfigError(_t("mapping_type", type=type(mapping).__name__))
 
 
 # --------------------------------------------------------------------------- pseudonyms
 
 
-def _resolve_key(key: str | bytes | None, *, lang: str = "en") -> bytes:
+def _resolve_key(key: str | bytes | None, *, lang: str | None = None) -> bytes:
     """The key's bytes: UTF-8 of its NFC form without surrounding white space, refused if
     missing, short or too uniform.
 
@@ -743,6 +719,7 @@ def _resolve_key(key: str | bytes | None, *, lang: str = "en") -> bytes:
     >>> _resolve_key(" nøgle-til-år-2026\\n") == _resolve_key("nøgle-til-år-2026")
     True
     """
+    lang = _MESSAGE_LANG.get() if lang is None else lang
     if key is None or (isinstance(key, str | bytes) and not key):
         key = os.environ.get(KEY_ENV_VAR) or None
     if key is None:
@@ -935,7 +912,7 @@ def _list_files(path: Path) -> list[_File]:
                 None,
                 None,
                 None,
-                "The export was not found: give the folder (or .zip) Network Canvas exported.",
+                _t("export_missing"),
                 code="missing_export",
             )
         ]
@@ -950,9 +927,7 @@ def _check_size(name: str, size: int) -> None:
     """Refuse an export file larger than :data:`analyse.data.io.MAX_ZIP_ENTRY_BYTES`."""
     if size > MAX_ZIP_ENTRY_BYTES:
         raise _too_large(
-            name,
-            f"The file is {size // 2**20} MB; an export file may be at most "
-            f"{MAX_ZIP_ENTRY_BYTES // 2**20} MB. This is not a Network Canvas export.",
+            name, _t("file_too_large", mb=size // 2**20, limit=MAX_ZIP_ENTRY_BYTES // 2**20)
         )
 
 
@@ -963,16 +938,18 @@ def _check_zip(infos: list[zipfile.ZipInfo], name: str) -> None:
     except ReadIssue as issue:
         raise _too_large(
             name,
-            f"The part {issue.value!r} would unpack to {issue.fields['mb']} MB (at most "
-            f"{issue.fields['limit']} MB, and at most {issue.fields['ratio']} times its packed "
-            f"size): the zip is refused.",
+            _t(
+                "zip_part",
+                value=repr(issue.value),
+                mb=issue.fields["mb"],
+                limit=issue.fields["limit"],
+                ratio=issue.fields["ratio"],
+            ),
         ) from None
     total = sum(info.file_size for info in infos)
     if total > MAX_ZIP_ENTRY_BYTES:
         raise _too_large(
-            name,
-            f"The zip would unpack to {total // 2**20} MB of CSV and GraphML files (at most "
-            f"{MAX_ZIP_ENTRY_BYTES // 2**20} MB): the zip is refused.",
+            name, _t("zip_total", mb=total // 2**20, limit=MAX_ZIP_ENTRY_BYTES // 2**20)
         )
 
 
@@ -981,15 +958,14 @@ def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
     found = encoding_issues(text, encoding, ";" if ";" in text[:4096] else ",")
     if found:  # a NUL or a line in another encoding: reported, never guessed or cut
         line, _, code = found[0]
-        what = "a NUL character" if code == "nul_byte" else "bytes that are not UTF-8"
+        what = _t("nul_byte" if code == "nul_byte" else "not_utf8")
         problems.append(
             Problem(
                 file.name,
                 line,
                 None,
                 None,
-                f"Line {line} holds {what}: the file is damaged or was saved in another encoding "
-                f"({len(found)} line(s)). Export it again from Network Canvas.",
+                _t("bad_encoding", line=line, what=what, n=len(found)),
                 code=code,
             )
         )
@@ -1001,7 +977,7 @@ def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
                 None,
                 None,
                 None,
-                "The file is empty (not even a header).",
+                _t("empty_file"),
                 code="empty_file",
             )
         )
@@ -1015,7 +991,12 @@ def _read_csv(file: _File, problems: list[Problem]) -> pd.DataFrame | None:
     except (pd.errors.ParserError, ValueError) as exc:
         problems.append(
             Problem(
-                file.name, None, None, None, f"Not a readable CSV file: {exc}", code="unreadable"
+                file.name,
+                None,
+                None,
+                None,
+                _t("unreadable_csv", detail=exc),
+                code="unreadable",
             )
         )
         return None
@@ -1071,7 +1052,7 @@ def _closest(value: str, candidates: Any) -> str | None:
 def _column_hint(column: str, columns: Any) -> str:
     """The hint "Did you mean 'X'?" for the closest column of the file, or nothing."""
     hit = _closest(column, [c for c in columns if c != column])
-    return f" Did you mean {hit!r}?" if hit else ""
+    return _t("did_you_mean", hit=repr(hit)) if hit else ""
 
 
 def _option_hint(spec: FieldSpec, value: str) -> str:
@@ -1084,10 +1065,7 @@ def _option_hint(spec: FieldSpec, value: str) -> str:
     if hit is None:
         return ""
     code = spec.values[hit]  # the mapping's options are stored case-folded
-    return (
-        f" Did you mean the mapping's {hit!r} (under {code})? Write the option as the export "
-        f"spells it: {code} = {value!r}."
-    )
+    return _t("did_you_mean_option", hit=repr(hit), code=code, value=repr(value))
 
 
 def _answers_not_asked(
@@ -1117,15 +1095,12 @@ def _answers_not_asked(
                 _row(frame, first),
                 str(col),
                 str(frame.at[first, col]),
-                _say(
-                    f"Mappingen siger, at {spec.name} ikke blev spurgt (not_asked = true), men "
-                    f"eksporten har svar i kolonnen {str(col)!r} ({int(answered.sum())} række(r)); "
-                    f"de ville gå tabt. Læs dem med [{spec.name}] variable = \"{col}\", eller "
-                    "fjern kolonnen.",
-                    f"The mapping says {spec.name} was not asked (not_asked = true), but the "
-                    f"export answers it in column {str(col)!r} ({int(answered.sum())} row(s)); they "
-                    f'would be lost. Read them with [{spec.name}] variable = "{col}", or remove '
-                    "the column.",
+                _t(
+                    "not_asked_answered",
+                    name=spec.name,
+                    column=repr(str(col)),
+                    n=int(answered.sum()),
+                    raw=col,
                 ),
                 code="not_asked_answered",
             )
@@ -1164,8 +1139,12 @@ def _evaluate(
                 None,
                 col,
                 None,
-                f"The mapping reads {spec.name} from {col!r}, but the file has no such column; check "
-                f"the spelling (columns are case-sensitive).{_column_hint(col, frame.columns)}",
+                _t(
+                    "missing_column",
+                    name=spec.name,
+                    column=repr(col),
+                    hint=_column_hint(col, frame.columns),
+                ),
                 code="missing_column",
             )
         )
@@ -1188,18 +1167,18 @@ def _evaluate(
         unknown = ~is_empty & result.isna()
         for idx in frame.index[unknown]:
             if spec.values:
-                rule = (
-                    f"The option {raw[idx]!r} of {col!r} is not in the mapping's [{spec.name}] "
-                    f"values; add it under the code it means ({', '.join(_CODES[spec.name])})."
-                    + _option_hint(spec, raw[idx])
+                rule = _t(
+                    "unmapped_option",
+                    value=repr(raw[idx]),
+                    column=repr(col),
+                    name=spec.name,
+                    codes=", ".join(_CODES[spec.name]),
+                    hint=_option_hint(spec, raw[idx]),
                 )
             elif spec.name == "wave":
-                rule = (
-                    f"{raw[idx]!r} is not a wave ({', '.join(WAVE_CODES)}, or før/efter/"
-                    f'opfølgning); add values = {{ pre = "...", post = "..." }} to wave.'
-                )
+                rule = _t("not_a_wave", value=repr(raw[idx]), codes=", ".join(WAVE_CODES))
             else:
-                rule = f'{col!r} must be true or false for {spec.name}; add values = {{ true = "...", false = "..." }} if it holds other words.'
+                rule = _t("not_bool", column=repr(col), name=spec.name)
             problems.append(
                 Problem(file, _row(frame, idx), col, raw[idx], rule, code="unmapped_option")
             )
@@ -1238,11 +1217,9 @@ def _fill_empty(
         return
     if not required:
         return
-    hint = (
-        " If an empty cell means 'no' in your protocol (a highlight prompt), add empty = false "
-        f"to [{spec.name}]."
-        if spec.name in ("resident_gives", "resident_receives")
-        else f' If it has one meaning, add empty = "<code>" to [{spec.name}].'
+    hint = _t(
+        "hint_empty_bool" if spec.name in ("resident_gives", "resident_receives") else "hint_empty",
+        name=spec.name,
     )
     for idx in result.index[is_empty]:
         problems.append(
@@ -1251,7 +1228,7 @@ def _fill_empty(
                 _row(frame, idx),
                 column,
                 "",
-                f"{spec.name} is required but the cell is empty (no answer).{hint}",
+                _t("required_empty", name=spec.name, hint=hint),
                 code="missing_value",
             )
         )
@@ -1278,9 +1255,15 @@ def _evaluate_categorical(
                 None,
                 spec.source,
                 None,
-                f"The mapping reads {spec.name} from the categorical variable {spec.source!r}, but the "
-                f"file has no {prefix}<option> columns."
-                + _column_hint(spec.source or "", {c.rsplit("_", 1)[0] for c in frame.columns}),
+                _t(
+                    "missing_categorical",
+                    name=spec.name,
+                    source=repr(spec.source),
+                    prefix=prefix,
+                    hint=_column_hint(
+                        spec.source or "", {c.rsplit("_", 1)[0] for c in frame.columns}
+                    ),
+                ),
                 code="missing_column",
             )
         )
@@ -1301,15 +1284,25 @@ def _evaluate_categorical(
                         _row(frame, idx),
                         c,
                         options[c],
-                        f"The option {options[c]!r} of {spec.source!r} is not in the mapping's "
-                        f"[{spec.name}] values; add it under the code it means "
-                        f"({', '.join(_CODES[spec.name])})." + _option_hint(spec, options[c]),
+                        _t(
+                            "unmapped_option",
+                            value=repr(options[c]),
+                            column=repr(spec.source),
+                            name=spec.name,
+                            codes=", ".join(_CODES[spec.name]),
+                            hint=_option_hint(spec, options[c]),
+                        ),
                         code="unmapped_option",
                     )
                 )
             if len(rows) == 0:
                 warnings.append(
-                    f"{spec.name}: option {options[c]!r} of {spec.source!r} is not mapped (no alter has it)."
+                    _t(
+                        "option_unused",
+                        name=spec.name,
+                        option=repr(options[c]),
+                        source=repr(spec.source),
+                    )
                 )
     n_chosen = chosen.sum(axis=1)
     result = pd.Series([pd.NA] * n, index=frame.index, dtype=object)
@@ -1327,7 +1320,7 @@ def _evaluate_categorical(
                 _row(frame, idx),
                 spec.source,
                 ", ".join(picked),
-                f"More than one option of {spec.source!r} is chosen; {spec.name} takes one.",
+                _t("several_options", source=repr(spec.source), name=spec.name),
                 code="several_options",
             )
         )
@@ -1368,11 +1361,14 @@ def _evaluate_layout(
                 None,
                 ", ".join(missing),
                 None,
-                f"The mapping reads closeness from the layout {spec.source!r}, but the file has no "
-                f"{' and '.join(missing)} column."
-                + _column_hint(
-                    spec.source or "",
-                    {c[:-2] for c in frame.columns if c.lower().endswith(("_x", "_y"))},
+                _t(
+                    "missing_layout",
+                    source=repr(spec.source),
+                    missing=_t("and").join(missing),
+                    hint=_column_hint(
+                        spec.source or "",
+                        {c[:-2] for c in frame.columns if c.lower().endswith(("_x", "_y"))},
+                    ),
                 ),
                 code="missing_column",
             )
@@ -1393,8 +1389,7 @@ def _evaluate_layout(
                 _row(frame, idx),
                 cx if bad_x[idx] else cy,
                 None,
-                "A layout coordinate must be a number between 0 and 1 (a fraction of the "
-                "canvas); export again with 'Use screen layout coordinates' switched off.",
+                _t("bad_layout"),
                 code="bad_layout",
             )
         )
@@ -1405,10 +1400,7 @@ def _evaluate_layout(
     n_rings = len(spec.radii)
     outside = ring > n_rings
     if outside.any():
-        warnings.append(
-            f"{where}: {int(outside.sum())} alter(s) placed outside the outer circle; counted in "
-            f"the outer ring."
-        )
+        warnings.append(_t("outside_circle", where=where, n=int(outside.sum())))
     ring = np.where(outside, n_rings, ring)
     unplaced = np.isnan(ring) & ~bad.to_numpy()
     result = pd.Series([pd.NA] * n, index=frame.index, dtype=object)
@@ -1423,9 +1415,7 @@ def _evaluate_layout(
         if spec.unplaced == "outer":
             result[unplaced] = spec.ring_closeness[-1]
             counts[("closeness", "not placed", str(spec.ring_closeness[-1]))] += int(unplaced.sum())
-            warnings.append(
-                f"{where}: {int(unplaced.sum())} alter(s) not placed on the sociogram; counted in the outer circle."
-            )
+            warnings.append(_t("unplaced_outer", where=where, n=int(unplaced.sum())))
         else:
             for idx in frame.index[unplaced]:
                 problems.append(
@@ -1434,8 +1424,7 @@ def _evaluate_layout(
                         _row(frame, idx),
                         f"{cx}, {cy}",
                         "",
-                        "The alter was not placed on the sociogram, so its circle is unknown. Place it "
-                        'in the interview, or add unplaced = "outer" to [closeness].',
+                        _t("unplaced"),
                         code="missing_value",
                     )
                 )
@@ -1564,8 +1553,7 @@ def _csv_units(
                         None,
                         None,
                         None,
-                        "An attribute list without its ego file (<case>_<session>_ego.csv); "
-                        "export again with the ego attribute list, or remove the file.",
+                        _t("orphan_attribute_list"),
                         code="missing_file",
                     )
                 )
@@ -1589,9 +1577,11 @@ def _csv_units(
                     None,
                     None,
                     spec.node_type,
-                    f"No attribute list of node type {spec.node_type!r}; the export has "
-                    f"{', '.join(sorted(other_types))}. Set node_type in the mapping to the one "
-                    f"that holds the alters.",
+                    _t(
+                        "no_node_type",
+                        node_type=repr(spec.node_type),
+                        types=", ".join(sorted(other_types)),
+                    ),
                     code="missing_file",
                 )
             ]
@@ -1602,11 +1592,11 @@ def _csv_units(
         if ego is None:
             continue
         if EGO_UUID not in ego.columns:
-            rule = f"The ego file has no {EGO_UUID} column."
+            rule = _t("ego_no_uuid", column=EGO_UUID)
             problems.append(Problem(ego_file.name, None, EGO_UUID, None, rule, "missing_column"))
             continue
         if ego.empty:
-            rule = "The ego file has no session row."
+            rule = _t("ego_empty")
             problems.append(Problem(ego_file.name, None, None, None, rule, "empty_file"))
             continue
         nodes = []
@@ -1622,8 +1612,7 @@ def _csv_units(
                             None,
                             None,
                             None,
-                            "An attribute list without a node type in its name holds rows; "
-                            "export again.",
+                            _t("untyped_attribute_list"),
                             code="unexpected_file",
                         )
                     )
@@ -1660,7 +1649,7 @@ def _graphml_units(
         except ET.ParseError as exc:
             problems.append(
                 Problem(
-                    f.name, None, None, None, f"Not a readable GraphML file: {exc}.", "unreadable"
+                    f.name, None, None, None, _t("unreadable_graphml", detail=exc), "unreadable"
                 )
             )
             continue
@@ -1678,7 +1667,7 @@ def _graphml_units(
         }
         graphs = root.findall(f"{_GRAPHML_NS}graph")
         for g_index, graph in enumerate(graphs):
-            name = f.name if len(graphs) == 1 else f"{f.name} (graph {g_index + 1})"
+            name = f.name if len(graphs) == 1 else _t("graph_n", file=f.name, n=g_index + 1)
             ego_data = {
                 keys.get(d.get("key"), d.get("key")): (d.text or "").strip()
                 for d in graph.findall(f"{_GRAPHML_NS}data")
@@ -1736,7 +1725,7 @@ def _read_units(
     if has_csv:
         units, edge_lists = _csv_units(files, spec, problems, path, other_nodes)
         if graphml:
-            warnings.append(f"{len(graphml)} GraphML file(s) ignored: the CSV files were read.")
+            warnings.append(_t("graphml_ignored", n=len(graphml)))
     elif graphml:
         units, edge_lists = _graphml_units(graphml, spec, problems, other_nodes)
     else:
@@ -1747,9 +1736,7 @@ def _read_units(
                     None,
                     None,
                     None,
-                    "No <case>_<session>_ego.csv file and no .graphml file: this does not look "
-                    "like a Network Canvas export (export as CSV with 'Ego attribute list' "
-                    "ticked, or as GraphML).",
+                    _t("no_export_files"),
                     code="missing_file",
                 )
             ]
@@ -1760,12 +1747,9 @@ def _read_units(
 def _resident_id_privacy(rid: str) -> str | None:
     """Why a resident id is not a pseudonym, or ``None`` when it is one."""
     if find_cpr(rid):
-        return "The resident id looks like a CPR number; use a pseudonym."
+        return _t("resident_cpr")
     if not is_pseudonym(rid):
-        return (
-            "The resident id must be a pseudonym (letters, digits, '_', '.', "
-            "'-', at least one digit, e.g. B017), never a name."
-        )
+        return _t("resident_not_pseudonym")
     return None
 
 
@@ -1791,7 +1775,7 @@ def _ego_sessions(
             counts,
             warnings,
             required=True,
-            where="the ego file",
+            where=_t("the_ego_file"),
         )
     session_rows: list[dict[str, Any]] = []
     for idx in ego.index:
@@ -1836,8 +1820,11 @@ def _alter_match(
                 None,
                 spec.alter_match,
                 None,
-                f"alter_match reads {spec.alter_match!r}, but the file has no such column."
-                + _column_hint(spec.alter_match, nodes.columns),
+                _t(
+                    "no_match_column",
+                    column=repr(spec.alter_match),
+                    hint=_column_hint(spec.alter_match, nodes.columns),
+                ),
                 code="missing_column",
             )
         )
@@ -1850,8 +1837,7 @@ def _alter_match(
                 _row(nodes, idx),
                 spec.alter_match,
                 "",
-                f"The alter has no {spec.alter_match!r}, so it cannot be "
-                f"recognised in another wave.",
+                _t("no_match_value", column=repr(spec.alter_match)),
                 code="missing_value",
             )
         )
@@ -1877,7 +1863,7 @@ def _node_frame(
                 None,
                 EGO_UUID,
                 None,
-                f"The attribute list has no {EGO_UUID} column.",
+                _t("nodes_no_uuid", column=EGO_UUID),
                 code="missing_column",
             )
         )
@@ -1890,7 +1876,7 @@ def _node_frame(
                 _row(nodes, idx),
                 EGO_UUID,
                 nodes.at[idx, EGO_UUID],
-                f"This alter belongs to no session in {ego_name}.",
+                _t("orphan_alter", ego=ego_name),
                 code="orphan",
             )
         )
@@ -1933,12 +1919,10 @@ def _evaluate_units(
         who = (
             f"{here[0]['resident_id']} ({here[0]['wave']})"
             if len(here) == 1
-            else f"{len(here)} sessions of one ego file"
+            else _t("sessions_of_one_file", n=len(here))
         )
         if not unit.has_node_list:
-            warnings.append(
-                f"{who}: no attribute list of node type {spec.node_type!r}; recorded as 0 alters."
-            )
+            warnings.append(_t("no_node_list", who=who, node_type=repr(spec.node_type)))
         for node_name, nodes in unit.nodes:
             if nodes.empty:
                 continue
@@ -1967,7 +1951,7 @@ def _check_sessions(
         ["resident_id", "wave"], sort=True
     ):
         if len(group) > 1:
-            where = ", ".join(f"{r.file} row {r.row}" for r in group.itertuples())
+            where = ", ".join(_t("file_row", file=r.file, row=r.row) for r in group.itertuples())
             for r in group.itertuples():
                 problems.append(
                     Problem(
@@ -1975,8 +1959,7 @@ def _check_sessions(
                         r.row,
                         spec.resident_id.source,
                         str(rid),
-                        f"Resident {rid} has {len(group)} interviews in wave {wave} ({where}); "
-                        f"keep one, or map the wave from an ego variable.",
+                        _t("duplicate_session", rid=rid, n=len(group), wave=wave, where=where),
                         code="duplicate_session",
                     )
                 )
@@ -1988,7 +1971,7 @@ def _check_sessions(
                 r.row,
                 EGO_UUID,
                 r.ego_uuid,
-                "The same session is in the export twice.",
+                _t("same_session"),
                 code="duplicate_session",
             )
         )
@@ -2019,9 +2002,7 @@ def _all_alters(
                 r.x_row,
                 spec.alter_match,
                 "<masked>",
-                f"Two alters in this interview have the same {spec.alter_match!r}; "
-                f"tell them apart (e.g. 'Anne H' and 'Anne K') and use the same "
-                f"spelling in every wave.",
+                _t("duplicate_alter", column=repr(spec.alter_match)),
                 code="duplicate_alter",
             )
         )
@@ -2042,7 +2023,7 @@ def _pseudonymise_alters(
                     r.x_row,
                     spec.alter_match,
                     MASKED,
-                    "Two alters got the same pseudonym; use another key.",
+                    _t("collision"),
                     code="collision",
                 )
                 for r in nodes_all[collide].itertuples()
@@ -2101,16 +2082,10 @@ def _import_report(
     """The import report, with the warnings on questions not asked and node types not read."""
     not_asked = [f.name for f in spec.node_fields() if f.kind == "not_asked"]
     for name in not_asked:
-        warnings.append(
-            f"{name} was not asked (not_asked = true in the mapping): it is empty in "
-            "relations.csv, and the reports say it was not asked instead of showing a figure."
-        )
+        warnings.append(_t("not_asked_warning", name=name))
     if other_nodes:
-        listed = ", ".join(f"{t} ({n} node(s))" for t, n in sorted(other_nodes.items()))
-        warnings.append(
-            f"Node type(s) not read: {listed}. Only node_type {spec.node_type!r} holds the "
-            "alters; set node_type in the mapping if another type holds them."
-        )
+        listed = ", ".join(_t("node_count", type=t, n=n) for t, n in sorted(other_nodes.items()))
+        warnings.append(_t("other_node_types", listed=listed, node_type=repr(spec.node_type)))
     values_mapped: dict[str, list[dict[str, Any]]] = {}
     for (name, value, code), k in sorted(counts.items()):
         if name in ("resident_id", "site_id"):
@@ -2308,7 +2283,9 @@ def import_export(
 ) -> ImportReport:
     """Import an export and write ``relations.csv`` and ``import-report.json`` to ``out_dir``.
 
-    ``lang``: the language of the refusals of ``out_dir`` and of the key.
+    ``lang``: the language of every message (refusals of ``out_dir``, the key and the
+    mapping, the export's problems, the import report's warnings;
+    :mod:`analyse.words.networkcanvas`).
 
     ``out_dir`` is checked first (:func:`analyse.outputs.check_files`): it may hold other
     files (a data folder), which are never touched, but not be or hold the export, and a
@@ -2327,18 +2304,18 @@ def import_export(
     inputs = [export_dir, mapping_path]
     names = ("relations.csv", "import-report.json")
     where = {"command": "import-networkcanvas", "overwrite": overwrite, "inputs": inputs}
-    check_files(out, names, lang=lang, **where)
-    _resolve_key(key, lang=lang)  # a missing or weak key is refused before anything is read
-    token = _MESSAGE_LANG.set(lang)
+    token = _MESSAGE_LANG.set(lang)  # every message of the import in the user's language
     try:
+        check_files(out, names, lang=lang, **where)
+        _resolve_key(key, lang=lang)  # a missing or weak key is refused before anything is read
         result = load_export(export_dir, mapping_path, key)
+        files = {
+            "relations.csv": _relations_csv(result.relations).encode("utf-8"),
+            "import-report.json": result.report.to_json().encode("utf-8"),
+        }
+        write_files(out, files, lang=lang, **where)
     finally:
         _MESSAGE_LANG.reset(token)
-    files = {
-        "relations.csv": _relations_csv(result.relations).encode("utf-8"),
-        "import-report.json": result.report.to_json().encode("utf-8"),
-    }
-    write_files(out, files, lang=lang, **where)
     return result.report
 
 
@@ -2410,6 +2387,20 @@ def _print_problems(exc: AnalyseError, lang: str = "en") -> None:
         console.print(f"[bold red]{_word('error', lang)}:[/] {_shown(exc)}", highlight=False)
         return
     grouped = group_problems(problems)
+    if len(grouped) == 1:  # one problem (in one or more places): one line, not a table
+        p, places, files = grouped[0]
+        labels = _word("headers", lang)
+        row = "" if p.row is None else str(p.row)
+        if places > 1 and p.row is not None:
+            row += _word("more", lang, k=places - 1)
+        where = [p.file + (_word("more_files", lang, k=files - 1) if files > 1 else "")] + [
+            f"{label} {v}"
+            for label, v in zip(labels[1:4], (row, p.column, p.value), strict=True)
+            if v not in (None, "")
+        ]
+        line = f"[bold red]{_word('error', lang)}:[/] {_shown(', '.join(where))}: {_shown(p.rule)}"
+        console.print(line, highlight=False)
+        return
     n = len(problems)
     title = _word("title", lang, n=n, s="s" if n != 1 else "")
     if len(grouped) < n:
