@@ -281,3 +281,87 @@ def test_steering_notebook_shows_what_the_steering_reports_show() -> None:
                 same = reported[reported["Mål"] == row["Mål"]]
                 assert len(same) == 1 and list(same.iloc[0]) == list(row), (site, row.to_dict())
         assert ex.reliable_change().kind == "absent" and ex.attrition().kind == "absent"
+
+
+#: The analyses of notebooks 01-03 (Kortlægning, Behov, Fælles forståelse).
+_STEERING_01_03 = (
+    "overview",
+    "composition",
+    "prepost",
+    "turnover",
+    "needs_by_site",
+    "needs_crosstab",
+    "close_nonstaff",
+    "staff_agreement",
+    "alpha",
+    "roles",
+    "change",
+    "assessments",
+)
+
+
+def _report_published(ctx) -> tuple[list[tuple[str, pd.DataFrame]], set[str]]:
+    """Every table (title, frame) and sentence a steering report of ``ctx`` publishes."""
+    from analyse import report
+
+    items = [
+        *report.kortlaegning(ctx),
+        *report.behov(ctx),
+        *report.faelles_forstaaelse(ctx),
+    ]
+    if not ctx.too_small:
+        long = report.trial_long(ctx)
+        if ctx.overview:
+            items += report._by_practice(ctx, long)
+        else:
+            title = ctx.t("Før og efter afprøvningen", "Before and after")
+            items += report._trial_items(
+                ctx, report.trial_family_table(ctx, long), "foer_efter", title
+            )
+    tables = [(i.title, i.frame) for i in items if type(i).__name__ == "Table"]
+    texts = {i.text for i in items if type(i).__name__ in ("Paragraph", "Heading")}
+    texts |= {i.note for i in items if type(i).__name__ == "Table" and i.note}
+    return tables, texts
+
+
+@pytest.mark.parametrize("site", ["H1", "H4", "all"])
+def test_steering_notebooks_01_to_03_show_only_the_steering_reports_numbers(site: str) -> None:
+    """Issue 21: with audience="steering", notebooks 01-03 applied their own suppression
+    (tables per site and wave that no report publishes, hidden differently). Every table a
+    steering view shows is now a table of that site's steering report (the overview's for
+    all sites), cell for cell, hidden markers included, and every sentence is the report's;
+    an analysis the reports do not publish is not shown. H4 (7 residents) has hidden cells."""
+    from analyse.report import shared
+
+    ex = explore.open(DEMO_DATA, site=site, audience="steering", interactive=False)
+    ctx = shared.load(DEMO_DATA, site=site, audience="steering")
+    tables, texts = _report_published(ctx)
+    hidden = 0
+    for name in _STEERING_01_03:
+        view = getattr(ex, name)()
+        if view.kind == "absent":
+            assert not view.tables and not view.figures, name
+            continue
+        assert view.kind == "result", (name, view.texts)
+        assert view.figures, name  # the report's figure, or its table drawn as bars
+        for title, frame in view.tables:
+            # the report's table, or some of its rows (the before/after rows of the measures
+            # asked for), each cell as the report shows it
+            rows = {
+                tuple(r)
+                for t, f in tables
+                if t == title and list(f.columns) == list(frame.columns)
+                for r in f.astype(str).to_numpy()
+            }
+            assert len(frame) and all(tuple(r) in rows for r in frame.astype(str).to_numpy()), (
+                site,
+                name,
+                title,
+                frame.to_dict(),
+            )
+            cells = frame.astype(str).to_numpy().ravel()
+            hidden += sum(c.startswith("<") or c == "(s)" for c in cells)
+        for sentence in view.texts[1:]:  # the first says whose numbers these are
+            assert sentence in texts, (site, name, sentence)
+    if site == "H4":
+        assert hidden, "H4's steering report hides cells; the notebook must hide them too"

@@ -18,7 +18,6 @@ from analyse.explore.common import (
     heatmap,
     label,
 )
-from analyse.privacy import gate as privacy
 from analyse.render import figures
 from analyse.words import text
 
@@ -58,27 +57,17 @@ class _Behov(_Base):
 
     @_guarded
     def needs_by_site(self, wave: str = "pre") -> View:
-        """Per site: residents assessed, who want more relationships, and the three network signs."""
+        """Per site: residents assessed, who want more relationships, and the three network signs.
+
+        Steering: the steering report's needs section (:meth:`_as_in_report`)."""
         self._check_wave(wave)
+        if self.steering:
+            return self._as_in_report("behov")
         counts = self._needs(wave).sites.set_index("site_id")[["n_assessed", *_NEED_COUNTS]]
         counts = counts.loc[natural_sorted(counts.index)]
         notes: list[str] = []
         values = counts
-        if self.steering:
-            st = privacy.suppress(
-                counts,
-                count_cols=list(_NEED_COUNTS),
-                n_col="n_assessed",
-                of_n=list(_NEED_COUNTS),
-                margins="columns",
-                min_cell=self.min_cell,
-            )
-            values, notes = st.values, self._suppressed_note(st)
-            shown = st.display(self.lang)
-            shown.columns = [label(c, self.lang) for c in shown.columns]
-            shown = shown.rename_axis(label("site_id", self.lang)).reset_index()
-        else:
-            shown = display_table(counts.rename_axis("site_id").reset_index(), self.lang)
+        shown = display_table(counts.rename_axis("site_id").reset_index(), self.lang)
         n = pd.to_numeric(values["n_assessed"], errors="coerce")
         shares = values[list(_NEED_COUNTS[:4])].apply(pd.to_numeric, errors="coerce").div(n, axis=0)
         fig = grouped_bars(
@@ -99,8 +88,12 @@ class _Behov(_Base):
 
     @_guarded
     def needs_crosstab(self, wave: str = "pre") -> View:
-        """The resident's own wish (rows) against how many signs the network shows (0-3)."""
+        """The resident's own wish (rows) against how many signs the network shows (0-3).
+
+        Steering: not in the steering reports, so not shown."""
         self._check_wave(wave)
+        if self.steering:
+            return self._not_in_steering_reports()
         people = self._needs(wave).residents
         wish = people["wants_more"].astype("string").fillna("unknown")
         table = pd.crosstab(wish, people["n_flags"]).reindex(columns=range(4), fill_value=0)
@@ -109,14 +102,7 @@ class _Behov(_Base):
         table.columns = [str(c) for c in table.columns]
         notes: list[str] = []
         values = table
-        if self.steering:
-            st = privacy.suppress(
-                table, count_cols=list(table.columns), n_col=None, min_cell=self.min_cell
-            )
-            values, notes = st.values, self._suppressed_note(st)
-            shown = st.display(self.lang)
-        else:
-            shown = table.map(lambda v: text.fmt_int(v, self.lang))
+        shown = table.map(lambda v: text.fmt_int(v, self.lang))
         signs = _t(self.lang, "tegn", "signs")
         shown.columns = [f"{c} {signs}" for c in shown.columns]
         rows = [_value("wants_more", c, self.lang) for c in table.index]
@@ -186,8 +172,12 @@ class _Behov(_Base):
 
     @_guarded
     def close_nonstaff(self, wave: str = "pre") -> View:
-        """Close relationships beyond staff: per site mean and share with at least one."""
+        """Close relationships beyond staff: per site mean and share with at least one.
+
+        Steering: the key figures of the steering report (:meth:`_as_in_report`)."""
         self._check_wave(wave)
+        if self.steering:
+            return self._as_in_report("kortlaegning", until="noegletal")
         ind = self.indicators()
         ind = ind[ind["wave"] == wave]
         grouped = ind.groupby(ind["site_id"].astype(str), sort=False)
@@ -202,28 +192,13 @@ class _Behov(_Base):
         )
         table = table.loc[natural_sorted(table.index)]
         notes: list[str] = []
-        if self.steering:
-            st = privacy.suppress(
-                table,
-                count_cols=["n_any_close_nonstaff"],
-                n_col="n",
-                stat_cols=["mean_n_close_nonstaff"],
-                of_n=["n_any_close_nonstaff"],
-                margins="columns",
-                min_cell=self.min_cell,
-            )
-            notes = self._suppressed_note(st)
-            shown = st.display(self.lang)
-            shown.columns = [label(c, self.lang) for c in shown.columns]
-            shown = shown.rename_axis(label("site_id", self.lang)).reset_index()
-        else:
-            shown = display_table(table.rename_axis("site_id").reset_index(), self.lang)
+        shown = display_table(table.rename_axis("site_id").reset_index(), self.lang)
         fig = figures.site_distribution(
             ind,
             indicator="n_close_nonstaff",
             lang=self.lang,
             audience=self.audience,
-            min_cell=self.min_cell if self.steering else None,
+            min_cell=None,
         )
         title = _t(
             self.lang,

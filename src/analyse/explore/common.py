@@ -6,6 +6,7 @@ import difflib
 import html
 import io
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -52,12 +53,6 @@ RELIABILITY_SOURCES: dict[str, dict[str, str]] = {
         "reliable change.",
     },
 }
-
-
-
-
-
-
 
 
 #: Columns whose values are codes of the data contract, shown as their Danish labels.
@@ -470,6 +465,51 @@ class _Base:
             'analysis, and the notebook shows only what they show. Use audience = "consultant".',
         )
 
+    def _as_in_report(self, section: str, *, until: str | None = None) -> View:
+        """Steering: what the steering report of :attr:`site` (the overview for all sites)
+        shows in ``section`` (a function of :mod:`analyse.report.sections`), through its gate.
+
+        The sentences, tables (with their footnotes) and figures are the report's own items,
+        so a steering notebook never shows a number its report hides, nor hides one
+        differently. ``until``: stop after the report's table of that name.
+        """
+        from analyse.report import sections
+
+        ctx = self.report_context()
+        items = []
+        for item in getattr(sections, section)(ctx):
+            if isinstance(item, sections.Heading):
+                continue
+            items.append(item)
+            if until is not None and isinstance(item, sections.Table) and item.name == until:
+                break
+        view = _report_view(items, None)
+        if not view.figures and view.tables:  # the report draws none here: its table as bars
+            view.figures.append(table_bars(*view.tables[0], lang=self.lang))
+        where = (
+            _t(
+                self.lang,
+                "styregruppens samlede rapport",
+                "the steering group's overview report",
+            )
+            if self.site == ALL
+            else _t(
+                self.lang,
+                f"styregruppens rapport for botilbud {self.site}",
+                f"the steering group's report for site {self.site}",
+            )
+        )
+        view.texts.insert(
+            0,
+            _t(
+                self.lang,
+                f"Styregruppeudgave: tallene er dem, {where} viser (samme skjulte tal).",
+                f"Steering-group edition: the numbers are those {where} shows (the same "
+                "numbers hidden).",
+            ),
+        )
+        return view
+
     def _consultants_only(self) -> View:
         return self._absent(
             'Vises kun for konsulenter (audience = "consultant"): borgerniveau må ikke nå '
@@ -712,6 +752,78 @@ def forest(
             if value is not None:
                 ax.set_title(str(value))
         fig.suptitle(title)
+    return fig
+
+
+def _shown_number(cell: object, lang: Lang) -> float | None:
+    """A number as a report table shows it (``1.234,5`` in Danish), or ``None`` if the cell is
+    not one number (a marker such as ``<5`` or ``(s)``, an interval, a word).
+
+    >>> _shown_number("1.234,5", "da"), _shown_number("−0,4", "da"), _shown_number("<5", "da")
+    (1234.5, -0.4, None)
+    """
+    shown = str(cell).strip().replace("\u2212", "-")
+    shown = shown.replace(".", "").replace(",", ".") if lang == "da" else shown.replace(",", "")
+    try:
+        return float(shown)
+    except ValueError:
+        return None
+
+
+#: A cell that shows a hidden number: a marker (``<5``, ``(s)``, ``(f)``), a true interval
+#: (``5 til 8``, ``mindst 11``) or nothing (:data:`analyse.words.text.MISSING`).
+_HIDDEN_CELL = re.compile(r"^(<\d|\(|mindst |at least |\d[\d.,]* (til|to) |–$)")
+
+
+def table_bars(title: str, frame: pd.DataFrame, *, lang: Lang = "da") -> Figure:
+    """A report table's numbers as horizontal bars, drawn from the cells it shows.
+
+    One group per row (labelled by the first column), one bar per column whose cells are
+    numbers or the table's markers; a cell the table hides is drawn as no bar and marked with
+    what the table shows in it (``<5``, ``(s)`` ...). The figure therefore shows exactly the
+    numbers of the table, never one it hides.
+    """
+    first = frame.columns[0]
+    numbers = frame.drop(columns=first).map(lambda c: _shown_number(c, lang))
+    marks = frame.drop(columns=first).astype(str)
+    columns = [
+        c
+        for c in numbers.columns
+        if all(
+            v is not None or _HIDDEN_CELL.match(m)
+            for v, m in zip(numbers[c], marks[c], strict=True)
+        )
+    ]
+    rows = [str(r) for r in frame[first]]
+    k = max(len(columns), 1)
+    height = 0.8 / k
+    with figures.theme_context():
+        fig = _figure(7.5, max(2.2, 0.3 * len(rows) * k + 1.4) + 0.25 * (k + 1) / 2)
+        ax = fig.subplots()
+        colours = [c for c in figures.OKABE_ITO[1:] if c != "#F0E442"] + [figures.OKABE_ITO[0]]
+        for j, column in enumerate(columns):
+            values = numbers[column].astype(float).to_numpy()
+            pos = np.arange(len(rows)) + (j - (k - 1) / 2) * height
+            colour = colours[j % len(colours)]
+            ax.barh(pos, np.nan_to_num(values), height, label=str(column), color=colour)
+            for p, v, m in zip(pos, values, marks[column], strict=True):
+                if np.isnan(v):
+                    ax.annotate(
+                        m,
+                        (0, p),
+                        xytext=(2, 0),
+                        textcoords="offset points",
+                        va="center",
+                        fontsize=7,
+                    )
+        ax.set_yticks(range(len(rows)), rows)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        figures.number_axis(ax, lang, "x")
+        if columns:  # below the bars, never over them
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8)
+        if not np.isfinite(numbers[columns].astype(float).to_numpy()).any():
+            ax.set_xlim(0, 1)  # every number hidden: the marks say so
+        ax.set_title(title)
     return fig
 
 

@@ -44,17 +44,19 @@ class _Forstaaelse(_Base):
 
     @_guarded
     def staff_agreement(self) -> View:
-        """r_wg(J) and AD_M within each site's staff group, per wave, against the published bands."""
+        """r_wg(J) and AD_M within each site's staff group, per wave, against the published bands.
+
+        Steering: the steering report's staff agreement table (:meth:`_as_in_report`)."""
         from analyse.stats import agreement
 
         u = self._understanding()
         if u is None:
             return self._no_understanding()
+        if self.steering:
+            return self._as_in_report("faelles_forstaaelse", until="enighed_medarbejdere")
         rj = agreement.rwg_j(
             self._staff(u), ["site_id", "wave"], "item", "rating", respondent="respondent_id"
         )
-        if self.steering:
-            rj = rj[rj["n_raters"] >= self.min_cell]
         rj = _site_wave_order(rj)
         rj["interpretation"] = [
             agreement.interpret("rwg_j", v, lang=self.lang) for v in rj["rwg_j"]
@@ -95,16 +97,20 @@ class _Forstaaelse(_Base):
 
     @_guarded
     def alpha(self) -> View:
-        """Krippendorff's alpha (ordinal) of all staff per wave, with its bootstrap interval."""
+        """Krippendorff's alpha (ordinal) of all staff per wave, with its bootstrap interval.
+
+        Steering: the steering report's staff agreement table, which holds α."""
         from analyse.stats import agreement
 
         u = self._understanding()
         if u is None:
             return self._no_understanding()
+        if self.steering:
+            return self._as_in_report("faelles_forstaaelse", until="enighed_medarbejdere")
         staff = self._staff(u)
         rows = []
         for wave, group in staff.groupby("wave", observed=True, sort=True):
-            if group["respondent_id"].nunique() < (self.min_cell if self.steering else 2):
+            if group["respondent_id"].nunique() < 2:
                 continue
             a = agreement.krippendorff_alpha(
                 group, "item", "respondent_id", "rating", seed=self.seed
@@ -164,11 +170,9 @@ class _Forstaaelse(_Base):
                 "Kun én rolle har svaret; der er intet at sammenligne.",
                 "Only one role answered; nothing to compare.",
             )
+        if self.steering:  # the report's statements by role, through its gate
+            return self._as_in_report("_roles")
         roles = agreement.compare_roles(u, seed=self.seed)
-        if self.steering:
-            roles = roles[
-                (roles["n_staff"] >= self.min_cell) & (roles["n_resident"] >= self.min_cell)
-            ]
         roles = roles.sort_values(["wave", "disagreement_rank"]).reset_index(drop=True)
         roles["item"] = self._item_labels(roles["item"])
         roles["ci"] = [
@@ -222,9 +226,9 @@ class _Forstaaelse(_Base):
             return self._absent(
                 "Forståelsen er kun målt én gang.", "Understanding was measured only once."
             )
+        if self.steering:  # the steering reports do not show the change of agreement
+            return self._not_in_steering_reports()
         ch = agreement.change(u, seed=self.seed)
-        if self.steering:
-            ch = ch[(ch["n_before"] >= self.min_cell) & (ch["n_after"] >= self.min_cell)]
         ch = ch.iloc[
             sorted(range(len(ch)), key=lambda i: _natural(ch["site_id"].iloc[i]))
         ].reset_index(drop=True)
@@ -291,11 +295,10 @@ class _Forstaaelse(_Base):
                 "The data set has no assessments table (vurderinger: staff rating residents). "
                 "It is optional; this section is skipped.",
             )
+        if self.steering:  # the steering reports do not show staff's ratings of residents
+            return self._not_in_steering_reports()
         rel = agreement.assessment_reliability(self.data, seed=self.seed)
         agr = agreement.assessment_agreement(self.data)
-        if self.steering:
-            rel = rel[rel["n_residents"] >= self.min_cell]
-            agr = agr[agr["n_residents"] >= self.min_cell]
         rel = rel.assign(
             alpha_ci=[
                 text.fmt_ci(lo, hi, 2, self.lang)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandas as pd
 
 from analyse.data.dataset import natural_sorted
@@ -20,7 +18,6 @@ from analyse.explore.common import (
     grouped_bars,
     label,
 )
-from analyse.privacy import gate as privacy
 from analyse.render import figures
 from analyse.words import text
 
@@ -30,41 +27,20 @@ _MEANS = ("n_relations", "n_nonstaff", "n_close_nonstaff", "n_gives")
 class _Kortlaegning(_Base):
     """Notebook 01: how many relationships, with whom, how close, and does the resident give."""
 
-    def _by_site_and_wave(
-        self, table: pd.DataFrame, counts: Sequence[str], stats: Sequence[str], **kw
-    ) -> tuple[pd.DataFrame, list[str]]:
-        """Steering: suppress each wave's site table (:func:`analyse.privacy.gate.suppress`)."""
-        if not self.steering:
-            return display_table(table, self.lang), []
-        parts, notes = [], []
-        for wave, part in table.groupby("wave", observed=True, sort=False):
-            st = privacy.suppress(
-                part.drop(columns="wave").set_index("site_id"),
-                count_cols=list(counts),
-                stat_cols=list(stats),
-                min_cell=self.min_cell,
-                **kw,
-            )
-            shown = st.display(self.lang).reset_index()
-            shown.insert(1, "wave", _value("wave", wave, self.lang))
-            parts.append(shown)
-            notes += self._suppressed_note(st)
-        frame = pd.concat(parts, ignore_index=True)
-        frame.columns = [label(c, self.lang) for c in frame.columns]
-        return frame, sorted(set(notes))
-
     @_guarded
     def overview(self, indicator: str = "n_nonstaff") -> View:
-        """Per site and wave: residents assessed and mean relationships; a box per site."""
+        """Per site and wave: residents assessed and mean relationships; a box per site.
+
+        Steering: the key figures of the steering report (:meth:`_as_in_report`)."""
+        if self.steering:
+            return self._as_in_report("kortlaegning", until="noegletal")
         ind = self.indicators()
         grouped = ind.groupby(["site_id", "wave"], observed=True, sort=False)
         table = pd.DataFrame({"n": grouped.size()})
         for column in _MEANS:
             table[f"mean_{column}"] = grouped[column].mean()
         table = _site_wave_order(table.reset_index())
-        shown, notes = self._by_site_and_wave(
-            table, [], [f"mean_{c}" for c in _MEANS], n_col="n", margins="columns"
-        )
+        shown, notes = display_table(table, self.lang), []
 
         def draw(chosen: object) -> View:
             return View(
@@ -74,7 +50,7 @@ class _Kortlaegning(_Base):
                         indicator=str(chosen),
                         lang=self.lang,
                         audience=self.audience,
-                        min_cell=self.min_cell if self.steering else None,
+                        min_cell=None,
                     )
                 ]
             )
@@ -90,7 +66,11 @@ class _Kortlaegning(_Base):
 
     @_guarded
     def composition(self, wave: str = "pre") -> View:
-        """Relationships by type and wave (counts), and each site's composition as bars."""
+        """Relationships by type and wave (counts), and each site's composition as bars.
+
+        Steering: the report's table of relationship types (:meth:`_as_in_report`)."""
+        if self.steering:
+            return self._as_in_report("_composition")
         rel = self.data.relations
         counts = (
             rel.groupby([rel["alter_type"].astype(str), rel["wave"].astype(str)])
@@ -100,18 +80,7 @@ class _Kortlaegning(_Base):
         counts = counts.reindex(columns=[w for w in self.data.waves if w in counts.columns])
         counts = counts.reindex([t for t in figures.ALTER_TYPE_COLOURS if t in counts.index])
         notes: list[str] = []
-        if self.steering:
-            st = privacy.suppress(
-                counts,
-                count_cols=list(counts.columns),
-                n_col=None,
-                margins="columns",
-                min_cell=self.min_cell,
-            )
-            shown = st.display(self.lang)
-            notes = self._suppressed_note(st)
-        else:
-            shown = counts.map(lambda v: text.fmt_int(v, self.lang))
+        shown = counts.map(lambda v: text.fmt_int(v, self.lang))
         shown.columns = [_value("wave", c, self.lang) for c in shown.columns]
         shown.index = [_value("alter_type", i, self.lang) for i in shown.index]
         shown = shown.rename_axis(label("alter_type", self.lang)).reset_index()
@@ -120,7 +89,7 @@ class _Kortlaegning(_Base):
             by="site_id",
             wave=wave,
             lang=self.lang,
-            min_cell=self.min_cell if self.steering else None,
+            min_cell=None,
         )
         title = _t(self.lang, "Antal relationer efter relationstype", "Relationships by type")
         return View(notes, [(title, shown)], [fig])
@@ -136,6 +105,8 @@ class _Kortlaegning(_Base):
                 "Data har ikke både før- og eftermåling.",
                 "The data lack a before or an after wave.",
             )
+        if self.steering:  # the reports' before/after rows, through their gate
+            return self._steering_changes(_MEANS)
         result = prepost.by_group(
             ind.assign(group=ALL),
             "group",
@@ -170,7 +141,9 @@ class _Kortlaegning(_Base):
 
     @_guarded
     def turnover(self) -> View:
-        """Relationships kept, gained and lost from before to after, per site."""
+        """Relationships kept, gained and lost from before to after, per site.
+
+        Steering: the report's table of relationships gained, kept and lost."""
         from analyse.stats.relations import turnover
 
         if not {"pre", "post"} <= set(self.data.waves):
@@ -178,6 +151,8 @@ class _Kortlaegning(_Base):
                 "Data har ikke både før- og eftermåling.",
                 "The data lack a before or an after wave.",
             )
+        if self.steering:
+            return self._as_in_report("_turnover")
         tv = turnover(self.data, from_wave="pre", to_wave="post")
         columns = ["kept", "gained", "lost", "gained_nonstaff", "lost_nonstaff"]
         grouped = tv.groupby(tv["site_id"].astype(str), sort=False)
@@ -186,16 +161,7 @@ class _Kortlaegning(_Base):
         table = table.loc[natural_sorted(table.index)]
         notes: list[str] = []
         values = table
-        if self.steering:
-            st = privacy.suppress(
-                table, count_cols=columns, n_col="n", margins="columns", min_cell=self.min_cell
-            )
-            values, notes = st.values, self._suppressed_note(st)
-            shown = st.display(self.lang)
-            shown.columns = [label(c, self.lang) for c in shown.columns]
-            shown = shown.rename_axis(label("site_id", self.lang)).reset_index()
-        else:
-            shown = display_table(table.rename_axis("site_id").reset_index(), self.lang)
+        shown = display_table(table.rename_axis("site_id").reset_index(), self.lang)
         per_resident = (
             values[["kept", "gained", "lost"]]
             .apply(pd.to_numeric, errors="coerce")
