@@ -168,7 +168,7 @@ def test_template_into_a_folder_it_cannot_write_is_one_clear_line(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(analyse.outputs, "_replace_atomically", read_only)
-    _one_line(cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "Permission denied")
+    _one_line(cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "ingen skriveadgang")
     _one_line(cli("template", tmp_path / "t.xlsx", "--lang", "en"), "Cannot write into")
     _one_line(cli("template", tmp_path / "t.txt"), "skal ende på .xlsx")
 
@@ -233,3 +233,23 @@ def test_site_codes_of_a_prepared_folder_are_checked_again(
     else:
         found = []
     assert found == [("processed/residents.parquet", 5, "../H2", "bad_site_code")]
+
+
+def test_a_folder_that_cannot_be_written_is_one_danish_line(tmp_path: Path, cli) -> None:
+    """Issue 21: the refusal quoted the system's English words ("File exists",
+    "Permission denied") under --lang da; it now says why in the user's language."""
+    import errno
+
+    from analyse.outputs import _cannot_write
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x", encoding="utf-8")
+    result = cli("template", a_file / "skabelon.xlsx", "--lang", "da")
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "en del af stien er en fil" in line and "File exists" not in line, line
+    for code, strerror in [(errno.EACCES, "Permission denied"), (errno.EROFS, "Read-only")]:
+        said = str(_cannot_write(tmp_path, OSError(code, strerror), "da"))
+        assert strerror not in said and "intet er skrevet" in said, said
+        english = str(_cannot_write(tmp_path, OSError(code, strerror), "en"))
+        assert "nothing was written" in english

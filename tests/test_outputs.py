@@ -202,7 +202,7 @@ def test_a_folder_that_cannot_be_written_is_a_clear_refusal(tmp_path: Path, monk
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("analyse.outputs._Lock.acquire", denied)
-    with pytest.raises(OutputError, match="Cannot write into .*Permission denied"):
+    with pytest.raises(OutputError, match="Cannot write into .*no permission to write"):
         with output_folder(tmp_path / "run", command="prepare", lang="en"):
             raise AssertionError("the body must not run")  # pragma: no cover
     with pytest.raises(OutputError, match="Cannot write into"):
@@ -559,7 +559,7 @@ def test_a_full_disk_leaves_no_lock_and_no_temporary_run(tmp_path: Path, monkeyp
 
     out = tmp_path / "run"
     monkeypatch.setattr(os, "write", full)
-    with pytest.raises(OutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="the disk is full"):
         with output_folder(out, command="prepare", lang="en") as tmp:
             (tmp / "a.txt").write_text("x")
             raise OSError(errno.ENOSPC, "No space left on device")

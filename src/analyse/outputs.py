@@ -519,14 +519,37 @@ def _make_and_lock(folder: Path, lock: _Lock, lang: str) -> None:
         raise _cannot_write(folder, err, lang) from err
 
 
+#: Why a folder cannot be written, in the user's language (the system's own words are
+#: English): errno -> (Danish, English).
+_WHY_NOT_WRITABLE: dict[int, tuple[str, str]] = {
+    errno.EACCES: ("ingen skriveadgang", "no permission to write"),
+    errno.EPERM: ("ingen skriveadgang", "no permission to write"),
+    errno.EROFS: ("drevet er skrivebeskyttet", "the file system is read-only"),
+    errno.ENOENT: (
+        "stien findes ikke og kan ikke oprettes",
+        "the path does not exist and cannot be made",
+    ),
+    errno.EEXIST: ("en del af stien er en fil, ikke en mappe", "part of the path is a file"),
+    errno.ENOTDIR: ("en del af stien er en fil, ikke en mappe", "part of the path is a file"),
+    errno.ENOSPC: ("disken er fuld", "the disk is full"),
+    errno.EDQUOT: ("din diskkvote er brugt op", "your disk quota is used up"),
+}
+
+
 def _cannot_write(folder: Path, err: OSError, lang: str) -> OutputError:
-    """The one line for a folder the command cannot write into (``err`` says why)."""
+    """The one line for a folder the command cannot write into (``err`` says why).
+
+    >>> print(_cannot_write(Path("ud"), PermissionError(13, "Permission denied"), "da"))
+    Kan ikke skrive i ud (ingen skriveadgang); intet er skrevet. Vælg en mappe, du kan skrive i.
+    """
+    known = _WHY_NOT_WRITABLE.get(err.errno or 0)
+    why = (known[0] if lang == "da" else known[1]) if known else (err.strerror or str(err))
     return OutputError(
         _say(
             lang,
-            f"Kan ikke skrive i {folder} ({err.strerror or err}); intet er skrevet. "
+            f"Kan ikke skrive i {folder} ({why}); intet er skrevet. "
             "Vælg en mappe, du kan skrive i.",
-            f"Cannot write into {folder} ({err.strerror or err}); nothing was written. "
+            f"Cannot write into {folder} ({why}); nothing was written. "
             "Choose a folder you can write to.",
         )
     )
