@@ -253,3 +253,30 @@ def test_a_folder_that_cannot_be_written_is_one_danish_line(tmp_path: Path, cli)
         assert strerror not in said and "intet er skrevet" in said, said
         english = str(_cannot_write(tmp_path, OSError(code, strerror), "en"))
         assert "nothing was written" in english
+
+
+def test_a_second_report_is_refused_before_the_report_machinery_loads(
+    danish_folder: Path, tmp_path: Path
+) -> None:
+    """Issue 21: under load the second run took 30 s to be refused, importing papermill and
+    the batch before it looked at the lock; the command now looks first."""
+    from analyse.outputs import _LOCK, _Lock, short_name
+
+    out = tmp_path / "run"
+    held = _Lock(tmp_path / f".{short_name(out.name)}{_LOCK}", str(out), "da")
+    held.acquire()  # another run (this process) is writing
+    script = (
+        "import sys\n"
+        "from analyse.cli import app\n"
+        "try:\n"
+        f"    app(['report', {str(danish_folder)!r}, '--out', {str(out)!r}, '--lang', 'da'])\n"
+        "except SystemExit as stop:\n"
+        "    loaded = [m for m in ('analyse.run.batch', 'papermill') if m in sys.modules]\n"
+        "    print('exit', stop.code, 'loaded', loaded)\n"
+    )
+    try:
+        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    finally:
+        held.release()
+    assert "exit 2 loaded []" in proc.stdout, (proc.stdout, proc.stderr)
+    assert "En anden kørsel skriver allerede" in proc.stdout + proc.stderr

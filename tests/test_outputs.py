@@ -591,3 +591,25 @@ def test_a_run_is_made_under_a_working_folder_of_4000_characters(
     assert sorted(os.listdir(".")) == ["data", "run"]
     with pytest.raises(OutputError, match="inde i inddata-mappen"):
         check_out(data / "run", command="report", inputs=[data])
+
+
+def test_the_quick_look_at_the_lock_refuses_only_a_live_run(tmp_path: Path) -> None:
+    """refuse_if_busy (issue 21) creates nothing, passes a free folder and a lock file left by
+    a killed run, and refuses one a live run holds."""
+    from analyse.outputs import _LOCK, _Lock, refuse_if_busy, short_name
+
+    out = tmp_path / "run"
+    refuse_if_busy(out)
+    assert list(tmp_path.iterdir()) == []
+    left = tmp_path / f".{short_name(out.name)}{_LOCK}"
+    left.write_text("999999999\n")  # no such process: a killed run's file
+    refuse_if_busy(out)
+    left.unlink()
+    held = _Lock(left, str(out), "en")
+    held.acquire()
+    try:
+        with pytest.raises(ConfigError, match="Another run is already writing"):
+            refuse_if_busy(out, lang="en")
+    finally:
+        held.release()
+    refuse_if_busy(out)

@@ -421,6 +421,11 @@ def report_command(
     Example: analyse report data/raw/demo --out reports/demo --workers 2
     """
     from analyse.errors import ConfigError
+    from analyse.outputs import check_out, refuse_if_busy
+
+    # Refused at once, before the report machinery (papermill, pandas ...) is even loaded.
+    check_out(out, command="report", inputs=[data], lang=lang.value)
+    refuse_if_busy(out, lang=lang.value)
     from analyse.run.batch import run_report
 
     sites: list[str] | str = (

@@ -374,6 +374,54 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
+def refuse_if_busy(out: str | os.PathLike[str], *, lang: str = "da") -> None:
+    """Refuse at once an ``--out`` another run is writing into (its lock is held).
+
+    A cheap look before a command loads its heavy modules, so that a second run is refused
+    within a second; :func:`output_folder` still takes the lock itself. Creates nothing.
+    """
+    if os.name == "nt":  # pragma: no cover - no signal-0 probe of a process there
+        return
+    target = resolve(out)
+    path = target.parent / f".{short_name(target.name)}{_LOCK}"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # no lock file (or none we may open): nobody is writing
+        return
+    try:
+        # Only a lock whose holder wrote its process id and still lives is probed: a run that
+        # is taking the lock right now is never disturbed by this look.
+        try:
+            pid = int(os.read(fd, 32).decode("ascii", "replace").strip() or 0)
+        except ValueError:
+            pid = 0
+        if pid <= 0 or not _alive(pid):
+            return
+        free = _try_lock(fd)  # released again by closing fd, below
+    finally:
+        os.close(fd)
+    if not free:
+        raise OutputError(
+            _say(
+                lang,
+                f"En anden kørsel skriver allerede i {out}; intet er skrevet. "
+                "Vent til den er færdig, eller vælg en anden mappe.",
+                f"Another run is already writing into {out}; nothing was "
+                "written. Wait for it to finish or choose another folder.",
+            )
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # another user's process
+        return True
+    except OSError:
+        return False
+    return True
+
+
 # ----------------------------------------------------------------------------- removal
 
 
