@@ -23,7 +23,10 @@ the static figure of the parameters given.
 
 Audiences follow the design: ``"consultant"`` sees everything, including pseudonyms and
 relationship maps, and never has an aggregate hidden while the same people's rows are shown;
-``"steering"`` sees aggregates that passed :func:`analyse.privacy.gate.suppress` only.
+``"steering"`` sees only what the steering reports of the same data show: each analysis
+shows its report section's own gated tables, sentences and figures (the same gate, the same
+``min_cell``, the same hidden cells), and an analysis no steering report publishes is not
+shown.
 """
 
 from analyse.explore.common import RELIABILITY, RELIABILITY_SOURCES, View, display_table, label
