@@ -47,10 +47,14 @@ class Paragraph:
 
 @dataclass
 class Table:
+    """A table of a report. ``audience``: the report's; in a steering report only a frame the
+    privacy gate released can be published (:func:`analyse.render.publish.table_bundle`)."""
+
     frame: pd.DataFrame
     name: str
     title: str
     note: str | None = None
+    audience: Audience = "steering"
 
 
 @dataclass
@@ -78,7 +82,13 @@ def show(items: Iterable[Item]) -> None:
             ]
             display(HTML(f"<p{css}>{html.escape(item.text)}</p>"))
         elif isinstance(item, Table):
-            show_table(item.frame, item.name, title=item.title, note=item.note)
+            show_table(
+                item.frame,
+                item.name,
+                title=item.title,
+                note=item.note,
+                steering=item.audience != "consultant",
+            )
         elif isinstance(item, Figure):
             display(item.figure)
             plt.close(item.figure)
@@ -853,10 +863,40 @@ def _composition_persons_raw(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
 
 
+#: Rare relationship types that the gated table shows together with a coarser type (table
+#: redesign, Hundepool et al. 2024, ch. 5): a partner or a volunteer is a relationship of one to
+#: four residents in nearly every site, so their own rows would be mostly ``<5`` and hide
+#: their neighbours as complements. The consultants' resident-level views keep every type.
+COARSER_TYPES = {"partner": "family", "volunteer": "community"}
+
+
+def _coarse_types(rel: pd.DataFrame) -> pd.DataFrame:
+    """``rel`` with the rare relationship types folded into their coarser type
+    (:data:`COARSER_TYPES`)."""
+    kinds = rel["alter_type"].astype(str)
+    return rel.assign(alter_type=kinds.replace(COARSER_TYPES))
+
+
+def composition_label(code: str, lang: Lang = "da") -> str:
+    """The label of a row of the relationship-type table: a type, or a type with the rare
+    types folded into it (*Familie og kæreste*)."""
+    own = text.code_label("relations", "alter_type", code, lang)
+    folded = [c for c, into in COARSER_TYPES.items() if into == code]
+    if not folded:
+        return own
+    word = " og " if lang == "da" else " and "
+    rest = [text.code_label("relations", "alter_type", c, lang).lower() for c in folded]
+    return own + word + word.join(rest)
+
+
 def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
     from analyse.data.schema import table_spec
 
-    types = list(table_spec("relations").column("alter_type").code_values)
+    types = [
+        t
+        for t in table_spec("relations").column("alter_type").code_values
+        if t not in COARSER_TYPES
+    ]
     waves = ["pre", "post"]
     table = table.reindex(index=types, columns=waves, fill_value=0).fillna(0).astype(int)
     table.index.name = "alter_type"
@@ -866,7 +906,7 @@ def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
 
 def _composition(ctx: Context) -> list[Item]:
     def build():
-        rel = _in_population(ctx, ctx.ds.relations).merge(
+        rel = _coarse_types(_in_population(ctx, ctx.ds.relations)).merge(
             ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
         )
         return _split_sites(
@@ -883,7 +923,7 @@ def _composition(ctx: Context) -> list[Item]:
         return out
 
     def persons():
-        rel = _in_population(ctx, ctx.ds.relations).merge(
+        rel = _coarse_types(_in_population(ctx, ctx.ds.relations)).merge(
             ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
         )
         return _split_sites(
@@ -908,7 +948,7 @@ def _composition(ctx: Context) -> list[Item]:
         st.display(ctx.lang),
         labels,
         text.column_label("relations", "alter_type", ctx.lang),
-        lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+        lambda c: composition_label(c, ctx.lang),
     )
     items: list[Item] = [
         Heading(
@@ -938,7 +978,7 @@ def _composition(ctx: Context) -> list[Item]:
                 st.values,
                 ctx,
                 title=ctx.t("Relationer efter type", "Relationships by type"),
-                label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+                label=lambda c: composition_label(c, ctx.lang),
                 marks=st.display(ctx.lang),
             )
         )
@@ -1169,6 +1209,7 @@ def _consultant_residents(ctx: Context, max_maps: int = 12) -> list[Item]:
             table.reset_index(drop=True),
             "borgere_indikatorer",
             ctx.t("Indikatorer pr. borger", "Indicators per resident"),
+            audience=ctx.audience,
         ),
     ]
     if not ctx.overview:
@@ -1296,6 +1337,7 @@ def behov(ctx: Context) -> list[Item]:
                 ctx.t(
                     "Behov pr. borger (kun konsulenter)", "Needs per resident (consultants only)"
                 ),
+                audience=ctx.audience,
             )
         )
     return items
@@ -1408,14 +1450,24 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
         return counts
 
     st_n = _family(ctx, "staff_n", build, n_col="n", margins="none")
-    table = table.copy()
+    # A wave whose number of staff the run's family hides (small here, or protecting another
+    # site through the overview) hides its n and statistics here too, with the gate's marker
+    # and reason, never a "–" that reads as "cannot be computed".
     hidden = st_n.mask["n"].reindex(table.index).fillna(True).to_numpy()
-    table.loc[hidden, ["rwg_j", "ad_m", "alpha"]] = np.nan
-    st = privacy.suppress(
-        table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell
+    force = pd.DataFrame(
+        np.repeat(hidden[:, None], len(table.columns), axis=1),
+        index=table.index,
+        columns=table.columns,
     )
-    st.mask.loc[hidden, :] = True
-    display = _agreement_display(ctx, st)
+    st = privacy.suppress(
+        table,
+        n_col="n",
+        stat_cols=list(AGREEMENT_STATS),
+        margins="none",
+        min_cell=ctx.min_cell,
+        force=force,
+    )
+    display = privacy.release(_agreement_display(ctx, st), st)
     items.append(Paragraph(_agreement_explained(ctx), "note"))
     items += _agreement_sentences(ctx, st)
     items.append(
@@ -1567,6 +1619,9 @@ def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable:
         n_col=f"n_{role}",
         stat_cols=[f"median_{role}"],
         margins="none",
+        # A median is not a sum: hiding an item's n to protect another site's (overview minus
+        # sites) leaves its median of min_cell or more answers safe to show.
+        stats_follow_n=False,
     )
 
 
@@ -1961,12 +2016,16 @@ def om_rapporten(ctx: Context) -> list[Item]:
                 "fordi et andet lille tal ellers kunne regnes ud – også på tværs af rapporterne, målingerne og "
                 f"gennemsnittene – vises som {text.SECONDARY_MARKER} (et antal med {text.SECONDARY_MARKER} er mindst "
                 f"{ctx.min_cell}) eller som det interval, "
-                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande.",
+                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande. Intet tal er "
+                "skjult af hensyn til tidligere rapporter: en ny kørsel, hvis tal sammen med en tidligere "
+                "kørsel i samme rapportmappe ville afsløre få personer, bliver afvist i stedet.",
                 f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. A number hidden because "
                 "another small number could otherwise be worked out – also across the reports, the waves and the means – is "
                 f"shown as {text.SECONDARY_MARKER} (a count so marked is at least {ctx.min_cell}) or as the interval it "
                 "lies in "
-                "(e.g. “11 to 15”). Every number and interval shown is true.",
+                "(e.g. “11 to 15”). Every number and interval shown is true. No number is hidden for "
+                "the sake of earlier reports: a new run whose numbers, together with an earlier run "
+                "into the same reports folder, would give away a few persons is refused instead.",
             )
         )
     )
