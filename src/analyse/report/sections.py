@@ -200,6 +200,7 @@ def _family(
     *,
     force=None,
     persons=None,
+    unpublished_of=None,
     **kwargs: object,
 ) -> privacy.SuppressedTable:
     """Suppress a table for every site plus the overview as one family; return this report's.
@@ -210,7 +211,9 @@ def _family(
     ``force(tables)`` returns ``{key: booleans by row and column}`` of cells to hide because
     the run's group structure says so (:func:`_group_gate`). ``persons()`` returns
     ``{key: persons by row and column}`` where a count is not a count of persons
-    (relationships: the residents they belong to).
+    (relationships: the residents they belong to). ``unpublished_of(tables)`` returns the keys
+    whose tables are never shown (their cells stay in the system, protected); for them this
+    returns ``None``.
     """
 
     def compute():
@@ -219,12 +222,22 @@ def _family(
         tables[TOTAL] = per_site[TOTAL]
         forced = force(tables) if force is not None else None
         behind = persons() if persons is not None else None
+        extra = {"unpublished": unpublished_of(tables)} if unpublished_of is not None else {}
         return privacy.suppress_family(
-            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, persons=behind, **kwargs
+            tables,
+            total=TOTAL,
+            min_cell=ctx.min_cell,
+            force=forced,
+            persons=behind,
+            **extra,
+            **kwargs,
         )
 
     family = ctx.cached(f"family:{name}", compute)
-    return family[TOTAL if ctx.overview else ctx.site]
+    key = TOTAL if ctx.overview else ctx.site
+    if key not in family:  # declared unpublished for this report (see _roles_family)
+        return None  # type: ignore[return-value]
+    return family[key]
 
 
 def published_groups(
@@ -1603,18 +1616,33 @@ def _roles_table(u: pd.DataFrame, role: str, items: Sequence[str]) -> pd.DataFra
     return table
 
 
-def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable:
-    def build():
-        u = ctx.ds.understanding
-        u = u[u["wave"] == "pre"].dropna(subset=["rating"])
-        u = u.assign(site_id=u["site_id"].astype(str), item=u["item"].astype(str))
-        items = sorted(u["item"].unique())
-        return _by_site(u, lambda f: _roles_table(f, role, items), ctx.ds.sites)
+def _roles_tables(ctx: Context, role: str) -> dict[str, pd.DataFrame]:
+    u = ctx.ds.understanding
+    u = u[u["wave"] == "pre"].dropna(subset=["rating"])
+    u = u.assign(site_id=u["site_id"].astype(str), item=u["item"].astype(str))
+    items = sorted(u["item"].unique())
+    return _by_site(u, lambda f: _roles_table(f, role, items), ctx.ds.sites)
 
+
+def _roles_unpublished(tables: dict, role: str, min_cell: int) -> list[str]:
+    """Sites whose answers of ``role`` get no columns: no statement was answered by
+    ``min_cell`` or more of them, so every cell would be ``<5`` (one sentence says so instead;
+    the cells stay in the gate's system as never-published cells, protected like any other)."""
+    col = f"n_{role}"
+    return [
+        s
+        for s, t in tables.items()
+        if s != TOTAL and not (t[col] >= min_cell).any() and (t[col] > 0).any()
+    ]
+
+
+def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable | None:
+    """This report's gated statement table of ``role``; ``None`` when the role's columns are
+    not published for this site (:func:`_roles_unpublished`)."""
     return _family(
         ctx,
         f"roles_{role}",
-        build,
+        lambda: _roles_tables(ctx, role),
         count_cols=[],
         n_col=f"n_{role}",
         stat_cols=[f"median_{role}"],
@@ -1622,6 +1650,7 @@ def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable:
         # A median is not a sum: hiding an item's n to protect another site's (overview minus
         # sites) leaves its median of min_cell or more answers safe to show.
         stats_follow_n=False,
+        unpublished_of=lambda tables: _roles_unpublished(tables, role, ctx.min_cell),
     )
 
 
@@ -1634,11 +1663,14 @@ def _roles(ctx: Context) -> list[Item]:
     items_tbl = ctx.ds.items.set_index("item")
     # One family per role over every site and the overview: the overview's count minus the
     # shown sites' counts must not give a hidden site's (issue 23).
-    parts = [_roles_family(ctx, role) for role in ("staff", "resident")]
+    gated = [_roles_family(ctx, role) for role in ("staff", "resident")]
     parts = [
         _columns(p, list(p.values.columns), rows=sorted(u["item"].astype(str).unique()))
-        for p in parts
+        for p in gated
+        if p is not None
     ]
+    if not parts:
+        return [_roles_not_published(ctx)]
     display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
     kinds = set().union(*(p.kinds() for p in parts))
     labels = {
@@ -1679,7 +1711,22 @@ def _roles(ctx: Context) -> list[Item]:
             ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
             note=text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds) if kinds else None,
         ),
-    ]
+    ] + ([_roles_not_published(ctx)] if len(parts) < len(gated) else [])
+
+
+def _roles_not_published(ctx: Context) -> Paragraph:
+    """Why a site's statement table has no columns for a role (:func:`_roles_unpublished`)."""
+    return Paragraph(
+        ctx.t(
+            f"Hvor intet udsagn er besvaret af mindst {ctx.min_cell} borgere (eller medarbejdere) i "
+            "botilbuddet, vises deres svar ikke her, så ingen kan genkendes; svarene indgår i tallene "
+            "for alle botilbud.",
+            f"Where no statement was answered by at least {ctx.min_cell} residents (or staff) of the "
+            "site, their answers are not shown here, so that no one can be recognised; the answers "
+            "count in the figures for all sites.",
+        ),
+        "note",
+    )
 
 
 # ----------------------------------------------------------------------------- afprøvning
