@@ -47,8 +47,10 @@ class Paragraph:
 
 @dataclass
 class Table:
-    """A table of a report. ``audience``: the report's; in a steering report only a frame the
-    privacy gate released can be published (:func:`analyse.render.publish.table_bundle`)."""
+    """A table of a report. Published as a steering table — only a frame the privacy gate
+    released (:func:`analyse.render.publish.table_bundle`) — unless ``audience`` is
+    ``"consultant"``: the consultants' resident-level working tables, built only in their
+    audience (``audience=ctx.audience``)."""
 
     frame: pd.DataFrame
     name: str
