@@ -19,54 +19,10 @@ import pandas as pd
 def realistic_tables(
     sizes: list[int], *, seed: int = 7, dropout: float = 0.1, missing: int = 4
 ) -> dict[str, pd.DataFrame]:
-    """Demo-generator tables reshaped to sites of ``sizes`` residents, with dropout (no
-    post-measurement for about ``dropout`` of the residents) and ``missing`` missing answers."""
-    from analyse.data.demo import make_demo_tables
+    """:func:`analyse.data.demo.make_realistic_tables` (kept here under its old name)."""
+    from analyse.data.demo import make_realistic_tables
 
-    rng = np.random.default_rng(seed)
-    tables = make_demo_tables(n_sites=max(8, sum(sizes) // 8 + 8), seed=seed)
-    res = tables["residents"].drop_duplicates("resident_id").reset_index(drop=True)
-    # only residents assessed in both waves by the generator, so dropout is ours to set
-    oc = tables["outcomes"]
-    both = oc.groupby("resident_id")["wave"].nunique()
-    res = res[res["resident_id"].isin(both.index[both >= 2])].reset_index(drop=True)
-    if len(res) < sum(sizes):
-        raise SystemExit(f"the generator gave {len(res)} residents; {sum(sizes)} needed")
-    codes = ["P1", "P1", "P2", "none", "P2", "none", "P3"]
-    site_of, practice_of = {}, {}
-    start = 0
-    for i, k in enumerate(sizes):
-        for rid in res["resident_id"].iloc[start : start + k]:
-            site_of[rid] = f"H{i + 1}"
-            practice_of[rid] = codes[i % len(codes)]
-        start += k
-    ids = np.array(sorted(site_of))
-    dropped = set(rng.choice(ids, size=round(dropout * len(ids)), replace=False))
-    out = {}
-    for name, frame in tables.items():
-        if "resident_id" in frame.columns:
-            frame = frame[frame["resident_id"].isin(site_of)].copy()
-            if "site_id" in frame.columns:
-                frame["site_id"] = frame["resident_id"].map(site_of)
-            if "practice" in frame.columns:
-                frame["practice"] = frame["resident_id"].map(practice_of)
-            if "wave" in frame.columns and name != "understanding":
-                late = frame["resident_id"].isin(dropped) & (frame["wave"].astype(str) != "pre")
-                frame = frame[~late]
-        elif "site_id" in frame.columns:
-            old = sorted(map(str, frame["site_id"].dropna().unique()))
-            mapping = {o: f"H{i % len(sizes) + 1}" for i, o in enumerate(old)}
-            frame = frame.copy()
-            frame["site_id"] = frame["site_id"].astype(str).map(mapping)
-            if name == "practices":
-                frame = frame.drop_duplicates("practice")
-        out[name] = frame.reset_index(drop=True)
-    oc = out["outcomes"]
-    for _ in range(missing):
-        row = int(rng.integers(len(oc)))
-        col = ["loneliness", "satisfaction"][int(rng.integers(2))]
-        oc.loc[oc.index[row], col] = pd.NA
-    return out
+    return make_realistic_tables(sizes, seed=seed, dropout=dropout, missing=missing)
 
 
 def measure(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

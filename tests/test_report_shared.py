@@ -163,12 +163,16 @@ def test_each_report_loads_only_its_own_slice(prepared: Path, ds, tmp_path: Path
     assert len(ctx.ds.understanding) == (ds.understanding["site_id"] == site).sum()
     assert ctx.waves == ds.waves  # the run's waves, not only those the site has
     families = {k: v for k, v in ctx.cache.items() if k.startswith("family:")}
-    assert families and all(list(v) == [site] for v in families.values())
+    # (a family of which the site publishes nothing comes empty: never computed again here)
+    assert families and all(list(v) in ([site], []) for v in families.values())
     overview = report.load(folder, site="all", min_cell=5, seed=3)
     assert all(list(v) == [report.TOTAL] for k, v in overview.cache.items() if k.startswith("family:"))
     # the slices hold the same suppressed tables as the whole family computed at once
     whole = report.precompute(ds, min_cell=5, seed=3)
     for name, family in families.items():
+        if site not in family:
+            assert site not in whole[name]
+            continue
         pd.testing.assert_frame_equal(family[site].values, whole[name][site].values)
         pd.testing.assert_frame_equal(family[site].mask, whole[name][site].mask)
     with open(target / "common.pkl", "rb") as f:

@@ -363,6 +363,80 @@ def make_demo_tables(n_sites: int = 8, *, seed: int = DEFAULT_SEED) -> dict[str,
     }
 
 
+def make_realistic_tables(
+    sizes: list[int], *, seed: int = 7, dropout: float = 0.1, missing: int = 4
+) -> dict[str, pd.DataFrame]:
+    """Demo tables reshaped to sites of ``sizes`` residents, with dropout and missing answers.
+
+    What a disclosure reviewer tries a gate on (issue 23): the demo generator's residents
+    assessed in both waves, dealt out to sites ``H1, H2, ...`` of the given sizes (practices
+    P1, P1, P2, none, P2, none, P3 in turn), about ``dropout`` of them without a
+    post-measurement, and ``missing`` more missing answers (loneliness or satisfaction) on top of
+    the generator's own. Used by ``benchmarks/bench_disclosure.py`` and the tests of the share
+    shown.
+
+    Parameters
+    ----------
+    sizes
+        Residents of each site.
+    seed
+        Seeds the generator and the draws of dropout and missing answers.
+    dropout
+        Share of residents with no measurement after the pre-measurement.
+    missing
+        Further missing answers.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        The tables, as :func:`make_demo_tables`.
+    """
+    rng = np.random.default_rng(seed)
+    tables = make_demo_tables(n_sites=max(8, sum(sizes) // 8 + 8), seed=seed)
+    res = tables["residents"].drop_duplicates("resident_id").reset_index(drop=True)
+    # only residents assessed in both waves by the generator, so dropout is ours to set
+    oc = tables["outcomes"]
+    both = oc.groupby("resident_id")["wave"].nunique()
+    res = res[res["resident_id"].isin(both.index[both >= 2])].reset_index(drop=True)
+    if len(res) < sum(sizes):
+        raise ConfigError(f"the generator gave {len(res)} residents; {sum(sizes)} needed")
+    codes = ["P1", "P1", "P2", "none", "P2", "none", "P3"]
+    site_of, practice_of = {}, {}
+    start = 0
+    for i, k in enumerate(sizes):
+        for rid in res["resident_id"].iloc[start : start + k]:
+            site_of[rid] = f"H{i + 1}"
+            practice_of[rid] = codes[i % len(codes)]
+        start += k
+    ids = np.array(sorted(site_of))
+    dropped = set(rng.choice(ids, size=round(dropout * len(ids)), replace=False))
+    out = {}
+    for name, frame in tables.items():
+        if "resident_id" in frame.columns:
+            frame = frame[frame["resident_id"].isin(site_of)].copy()
+            if "site_id" in frame.columns:
+                frame["site_id"] = frame["resident_id"].map(site_of)
+            if "practice" in frame.columns:
+                frame["practice"] = frame["resident_id"].map(practice_of)
+            if "wave" in frame.columns and name != "understanding":
+                late = frame["resident_id"].isin(dropped) & (frame["wave"].astype(str) != "pre")
+                frame = frame[~late]
+        elif "site_id" in frame.columns:
+            old = sorted(map(str, frame["site_id"].dropna().unique()))
+            mapping = {o: f"H{i % len(sizes) + 1}" for i, o in enumerate(old)}
+            frame = frame.copy()
+            frame["site_id"] = frame["site_id"].astype(str).map(mapping)
+            if name == "practices":
+                frame = frame.drop_duplicates("practice")
+        out[name] = frame.reset_index(drop=True)
+    oc = out["outcomes"]
+    for _ in range(missing):
+        row = int(rng.integers(len(oc)))
+        col = ["loneliness", "satisfaction"][int(rng.integers(2))]
+        oc.loc[oc.index[row], col] = pd.NA
+    return out
+
+
 def _sites_and_residents(rng: np.random.Generator, n_sites: int) -> tuple:
     """The sites, their practices and the residents (with the latent resource ``z``)."""
     # ------------------------------------------------------------------ sites

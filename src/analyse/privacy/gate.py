@@ -191,6 +191,11 @@ MIN_RESIDUAL_DF = 10
 ROW_TOTAL = "<row total>"
 COLUMN_TOTAL = "<column total>"
 
+#: Key of :attr:`pandas.DataFrame.attrs` under which the gate marks a frame it releases
+#: (:meth:`SuppressedTable.display`, :func:`release`). Publishing in a steering report
+#: (:func:`analyse.render.publish.table_bundle`) refuses a frame without it.
+RELEASED = "analyse.privacy.released"
+
 
 # --------------------------------------------------------------------------- small rules
 
@@ -399,7 +404,66 @@ class SuppressedTable:
                 strings = strings.copy()
                 strings[interval] = phrases
             out[col] = strings.astype(object)
-        return pd.DataFrame(out, index=self.values.index)
+        shown = pd.DataFrame(out, index=self.values.index)
+        shown.attrs[RELEASED] = True
+        return shown
+
+
+def release(frame: pd.DataFrame, *sources: SuppressedTable) -> pd.DataFrame:
+    """Mark a display frame built from gated tables as released by the gate.
+
+    A report table that combines the displays of several gated tables, or puts one gated
+    table's cells beside labels and words (the agreement table, practice against comparison),
+    is declared here with the gated tables its numbers come from. Publishing in a steering
+    report (:func:`analyse.render.publish.table_bundle`) refuses any frame that neither
+    :meth:`SuppressedTable.display` nor this function released: a table that was not declared
+    to the gate cannot be published, however it was built.
+
+    Parameters
+    ----------
+    frame
+        The table to publish (strings, as :meth:`SuppressedTable.display` gives them).
+    *sources
+        The gated tables whose values the frame shows; at least one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``frame`` marked as released (:data:`RELEASED` in its ``attrs``).
+
+    Raises
+    ------
+    PrivacyError
+        When no source is given or a source is not a table the gate returned.
+
+    Examples
+    --------
+    >>> st = suppress(pd.DataFrame({"n": [12]}, index=["H1"]), n_col="n", margins="none")
+    >>> is_released(release(st.display().reset_index(), st))
+    True
+    >>> release(pd.DataFrame({"n": [3]}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analyse.errors.PrivacyError: A table was declared to the gate without the gated tables ...
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ConfigError(f"frame must be a pandas DataFrame; received {type(frame).__name__}.")
+    bad = [type(s).__name__ for s in sources if not isinstance(s, SuppressedTable)]
+    if not sources or bad:
+        raise PrivacyError(
+            [],
+            "A table was declared to the gate without the gated tables it shows"
+            + (f" (received {', '.join(bad)})" if bad else "")
+            + "; build it from analyse.privacy.gate's output.",
+        )
+    out = frame.copy()
+    out.attrs[RELEASED] = True
+    return out
+
+
+def is_released(frame: pd.DataFrame) -> bool:
+    """Whether the gate released ``frame`` (:func:`release`, :meth:`SuppressedTable.display`)."""
+    return isinstance(frame, pd.DataFrame) and frame.attrs.get(RELEASED) is True
 
 
 # --------------------------------------------------------------------------- the cell system

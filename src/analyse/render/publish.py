@@ -41,9 +41,23 @@ def _isna(v: Any) -> bool:
 
 
 def table_bundle(
-    frame: pd.DataFrame, name: str, *, title: str | None = None, note: str | None = None
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    title: str | None = None,
+    note: str | None = None,
+    steering: bool = False,
 ) -> dict[str, Any]:
-    """The display bundle of a published table (HTML for people, JSON for the batch)."""
+    """The display bundle of a published table (HTML for people, JSON for the batch).
+
+    With ``steering=True`` (a steering-group report) the frame must have been released by the
+    privacy gate (:func:`analyse.privacy.gate.is_released`: built by
+    :meth:`~analyse.privacy.gate.SuppressedTable.display` or declared with
+    :func:`analyse.privacy.gate.release`); any other frame is refused with a
+    :class:`~analyse.errors.PrivacyError` that names the table, before anything is shown.
+    """
+    if steering:
+        check_released(frame, name)
     payload = {
         "name": name,
         "title": title,
@@ -65,12 +79,39 @@ def table_bundle(
 
 
 def show_table(
-    frame: pd.DataFrame, name: str, *, title: str | None = None, note: str | None = None
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    title: str | None = None,
+    note: str | None = None,
+    steering: bool = False,
 ) -> None:
-    """Display a table in a notebook and publish it for the batch's CSV/XLSX export."""
+    """Display a table in a notebook and publish it for the batch's CSV/XLSX export
+    (``steering``: only a table the privacy gate released, see :func:`table_bundle`)."""
     from IPython.display import display
 
-    display(table_bundle(frame, name, title=title, note=note), raw=True)
+    display(table_bundle(frame, name, title=title, note=note, steering=steering), raw=True)
+
+
+def check_released(frame: pd.DataFrame, name: str) -> None:
+    """Refuse, loudly and naming it, a table the privacy gate did not release.
+
+    Raises
+    ------
+    PrivacyError
+        When ``frame`` carries no release mark of :mod:`analyse.privacy.gate`.
+    """
+    from analyse.errors import PrivacyError
+    from analyse.privacy.gate import is_released
+
+    if not is_released(frame):
+        raise PrivacyError(
+            [],
+            f"Tabellen {name!r} er ikke frigivet af privatlivsporten og kan ikke offentliggøres i "
+            f"en rapport til styregruppen / table {name!r} was not released by the privacy gate "
+            "and cannot be published in a steering report (build it from "
+            "analyse.privacy.gate's output or declare it with analyse.privacy.gate.release).",
+        )
 
 
 def collected_tables(nb: Any) -> list[tuple[str, pd.DataFrame]]:

@@ -638,8 +638,10 @@ def _outcome_titles(ctx: Context) -> dict[str, str]:
 
 def _nothing_to_draw(ctx: Context) -> str:
     return ctx.t(
-        "Der er ingen figur, fordi alle tal i den er skjult (for få borgere).",
-        "There is no figure, because every number in it is hidden (too few residents).",
+        "Der er ingen figur, fordi alle tal i den er skjult for at beskytte små grupper (for få "
+        "borgere, eller tallene kunne regnes ud fra andre tal; se tabellens fodnote).",
+        "There is no figure, because every number in it is hidden to protect small groups (too "
+        "few residents, or the numbers could be worked out from others; see the table's note).",
     )
 
 
@@ -873,7 +875,8 @@ def sammenligning(ctx: Context) -> list[Item]:
                 fig, ctx.t("Praksis minus sammenligningsgruppe", "Practice minus comparison group")
             )
         )
-    display = _comparison_display(ctx, st, extra, frame)
+    # Its numbers are the gated model table's and the practices' own gated rows (``extra``).
+    display = privacy.release(_comparison_display(ctx, st, extra, frame), st)
     items.append(
         Table(
             display,

@@ -47,10 +47,16 @@ class Paragraph:
 
 @dataclass
 class Table:
+    """A table of a report. Published as a steering table — only a frame the privacy gate
+    released (:func:`analyse.render.publish.table_bundle`) — unless ``audience`` is
+    ``"consultant"``: the consultants' resident-level working tables, built only in their
+    audience (``audience=ctx.audience``)."""
+
     frame: pd.DataFrame
     name: str
     title: str
     note: str | None = None
+    audience: Audience = "steering"
 
 
 @dataclass
@@ -78,7 +84,13 @@ def show(items: Iterable[Item]) -> None:
             ]
             display(HTML(f"<p{css}>{html.escape(item.text)}</p>"))
         elif isinstance(item, Table):
-            show_table(item.frame, item.name, title=item.title, note=item.note)
+            show_table(
+                item.frame,
+                item.name,
+                title=item.title,
+                note=item.note,
+                steering=item.audience != "consultant",
+            )
         elif isinstance(item, Figure):
             display(item.figure)
             plt.close(item.figure)
@@ -190,6 +202,7 @@ def _family(
     *,
     force=None,
     persons=None,
+    unpublished_of=None,
     **kwargs: object,
 ) -> privacy.SuppressedTable:
     """Suppress a table for every site plus the overview as one family; return this report's.
@@ -200,7 +213,9 @@ def _family(
     ``force(tables)`` returns ``{key: booleans by row and column}`` of cells to hide because
     the run's group structure says so (:func:`_group_gate`). ``persons()`` returns
     ``{key: persons by row and column}`` where a count is not a count of persons
-    (relationships: the residents they belong to).
+    (relationships: the residents they belong to). ``unpublished_of(tables)`` returns the keys
+    whose tables are never shown (their cells stay in the system, protected); for them this
+    returns ``None``.
     """
 
     def compute():
@@ -209,12 +224,22 @@ def _family(
         tables[TOTAL] = per_site[TOTAL]
         forced = force(tables) if force is not None else None
         behind = persons() if persons is not None else None
+        extra = {"unpublished": unpublished_of(tables)} if unpublished_of is not None else {}
         return privacy.suppress_family(
-            tables, total=TOTAL, min_cell=ctx.min_cell, force=forced, persons=behind, **kwargs
+            tables,
+            total=TOTAL,
+            min_cell=ctx.min_cell,
+            force=forced,
+            persons=behind,
+            **extra,
+            **kwargs,
         )
 
     family = ctx.cached(f"family:{name}", compute)
-    return family[TOTAL if ctx.overview else ctx.site]
+    key = TOTAL if ctx.overview else ctx.site
+    if key not in family:  # declared unpublished for this report (see _roles_family)
+        return None  # type: ignore[return-value]
+    return family[key]
 
 
 def published_groups(
@@ -853,10 +878,40 @@ def _composition_persons_raw(rel: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     )
 
 
+#: Rare relationship types that the gated table shows together with a coarser type (table
+#: redesign, Hundepool et al. 2024, ch. 5): a partner or a volunteer is a relationship of one to
+#: four residents in nearly every site, so their own rows would be mostly ``<5`` and hide
+#: their neighbours as complements. The consultants' resident-level views keep every type.
+COARSER_TYPES = {"partner": "family", "volunteer": "community"}
+
+
+def _coarse_types(rel: pd.DataFrame) -> pd.DataFrame:
+    """``rel`` with the rare relationship types folded into their coarser type
+    (:data:`COARSER_TYPES`)."""
+    kinds = rel["alter_type"].astype(str)
+    return rel.assign(alter_type=kinds.replace(COARSER_TYPES))
+
+
+def composition_label(code: str, lang: Lang = "da") -> str:
+    """The label of a row of the relationship-type table: a type, or a type with the rare
+    types folded into it (*Familie og kæreste*)."""
+    own = text.code_label("relations", "alter_type", code, lang)
+    folded = [c for c, into in COARSER_TYPES.items() if into == code]
+    if not folded:
+        return own
+    word = " og " if lang == "da" else " and "
+    rest = [text.code_label("relations", "alter_type", c, lang).lower() for c in folded]
+    return own + word + word.join(rest)
+
+
 def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
     from analyse.data.schema import table_spec
 
-    types = list(table_spec("relations").column("alter_type").code_values)
+    types = [
+        t
+        for t in table_spec("relations").column("alter_type").code_values
+        if t not in COARSER_TYPES
+    ]
     waves = ["pre", "post"]
     table = table.reindex(index=types, columns=waves, fill_value=0).fillna(0).astype(int)
     table.index.name = "alter_type"
@@ -866,7 +921,7 @@ def _composition_finish(table: pd.DataFrame) -> pd.DataFrame:
 
 def _composition(ctx: Context) -> list[Item]:
     def build():
-        rel = _in_population(ctx, ctx.ds.relations).merge(
+        rel = _coarse_types(_in_population(ctx, ctx.ds.relations)).merge(
             ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
         )
         return _split_sites(
@@ -883,7 +938,7 @@ def _composition(ctx: Context) -> list[Item]:
         return out
 
     def persons():
-        rel = _in_population(ctx, ctx.ds.relations).merge(
+        rel = _coarse_types(_in_population(ctx, ctx.ds.relations)).merge(
             ctx.ds.residents[["resident_id", "site_id"]], on="resident_id"
         )
         return _split_sites(
@@ -908,7 +963,7 @@ def _composition(ctx: Context) -> list[Item]:
         st.display(ctx.lang),
         labels,
         text.column_label("relations", "alter_type", ctx.lang),
-        lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+        lambda c: composition_label(c, ctx.lang),
     )
     items: list[Item] = [
         Heading(
@@ -938,7 +993,7 @@ def _composition(ctx: Context) -> list[Item]:
                 st.values,
                 ctx,
                 title=ctx.t("Relationer efter type", "Relationships by type"),
-                label=lambda c: text.code_label("relations", "alter_type", c, ctx.lang),
+                label=lambda c: composition_label(c, ctx.lang),
                 marks=st.display(ctx.lang),
             )
         )
@@ -1169,6 +1224,7 @@ def _consultant_residents(ctx: Context, max_maps: int = 12) -> list[Item]:
             table.reset_index(drop=True),
             "borgere_indikatorer",
             ctx.t("Indikatorer pr. borger", "Indicators per resident"),
+            audience=ctx.audience,
         ),
     ]
     if not ctx.overview:
@@ -1296,6 +1352,7 @@ def behov(ctx: Context) -> list[Item]:
                 ctx.t(
                     "Behov pr. borger (kun konsulenter)", "Needs per resident (consultants only)"
                 ),
+                audience=ctx.audience,
             )
         )
     return items
@@ -1408,14 +1465,24 @@ def faelles_forstaaelse(ctx: Context) -> list[Item]:
         return counts
 
     st_n = _family(ctx, "staff_n", build, n_col="n", margins="none")
-    table = table.copy()
+    # A wave whose number of staff the run's family hides (small here, or protecting another
+    # site through the overview) hides its n and statistics here too, with the gate's marker
+    # and reason, never a "–" that reads as "cannot be computed".
     hidden = st_n.mask["n"].reindex(table.index).fillna(True).to_numpy()
-    table.loc[hidden, ["rwg_j", "ad_m", "alpha"]] = np.nan
-    st = privacy.suppress(
-        table, n_col="n", stat_cols=list(AGREEMENT_STATS), margins="none", min_cell=ctx.min_cell
+    force = pd.DataFrame(
+        np.repeat(hidden[:, None], len(table.columns), axis=1),
+        index=table.index,
+        columns=table.columns,
     )
-    st.mask.loc[hidden, :] = True
-    display = _agreement_display(ctx, st)
+    st = privacy.suppress(
+        table,
+        n_col="n",
+        stat_cols=list(AGREEMENT_STATS),
+        margins="none",
+        min_cell=ctx.min_cell,
+        force=force,
+    )
+    display = privacy.release(_agreement_display(ctx, st), st)
     items.append(Paragraph(_agreement_explained(ctx), "note"))
     items += _agreement_sentences(ctx, st)
     items.append(
@@ -1551,22 +1618,41 @@ def _roles_table(u: pd.DataFrame, role: str, items: Sequence[str]) -> pd.DataFra
     return table
 
 
-def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable:
-    def build():
-        u = ctx.ds.understanding
-        u = u[u["wave"] == "pre"].dropna(subset=["rating"])
-        u = u.assign(site_id=u["site_id"].astype(str), item=u["item"].astype(str))
-        items = sorted(u["item"].unique())
-        return _by_site(u, lambda f: _roles_table(f, role, items), ctx.ds.sites)
+def _roles_tables(ctx: Context, role: str) -> dict[str, pd.DataFrame]:
+    u = ctx.ds.understanding
+    u = u[u["wave"] == "pre"].dropna(subset=["rating"])
+    u = u.assign(site_id=u["site_id"].astype(str), item=u["item"].astype(str))
+    items = sorted(u["item"].unique())
+    return _by_site(u, lambda f: _roles_table(f, role, items), ctx.ds.sites)
 
+
+def _roles_unpublished(tables: dict, role: str, min_cell: int) -> list[str]:
+    """Sites whose answers of ``role`` get no columns: no statement was answered by
+    ``min_cell`` or more of them, so every cell would be ``<5`` (one sentence says so instead;
+    the cells stay in the gate's system as never-published cells, protected like any other)."""
+    col = f"n_{role}"
+    return [
+        s
+        for s, t in tables.items()
+        if s != TOTAL and not (t[col] >= min_cell).any() and (t[col] > 0).any()
+    ]
+
+
+def _roles_family(ctx: Context, role: str) -> privacy.SuppressedTable | None:
+    """This report's gated statement table of ``role``; ``None`` when the role's columns are
+    not published for this site (:func:`_roles_unpublished`)."""
     return _family(
         ctx,
         f"roles_{role}",
-        build,
+        lambda: _roles_tables(ctx, role),
         count_cols=[],
         n_col=f"n_{role}",
         stat_cols=[f"median_{role}"],
         margins="none",
+        # A median is not a sum: hiding an item's n to protect another site's (overview minus
+        # sites) leaves its median of min_cell or more answers safe to show.
+        stats_follow_n=False,
+        unpublished_of=lambda tables: _roles_unpublished(tables, role, ctx.min_cell),
     )
 
 
@@ -1579,11 +1665,14 @@ def _roles(ctx: Context) -> list[Item]:
     items_tbl = ctx.ds.items.set_index("item")
     # One family per role over every site and the overview: the overview's count minus the
     # shown sites' counts must not give a hidden site's (issue 23).
-    parts = [_roles_family(ctx, role) for role in ("staff", "resident")]
+    gated = [_roles_family(ctx, role) for role in ("staff", "resident")]
     parts = [
         _columns(p, list(p.values.columns), rows=sorted(u["item"].astype(str).unique()))
-        for p in parts
+        for p in gated
+        if p is not None
     ]
+    if not parts:
+        return [_roles_not_published(ctx)]
     display_frame = pd.concat([p.display(ctx.lang, decimals=1) for p in parts], axis=1)
     kinds = set().union(*(p.kinds() for p in parts))
     labels = {
@@ -1624,7 +1713,22 @@ def _roles(ctx: Context) -> list[Item]:
             ctx.t("Medarbejdernes og borgernes svar", "Staff and resident answers"),
             note=text.suppressed_note(ctx.min_cell, ctx.lang, kinds=kinds) if kinds else None,
         ),
-    ]
+    ] + ([_roles_not_published(ctx)] if len(parts) < len(gated) else [])
+
+
+def _roles_not_published(ctx: Context) -> Paragraph:
+    """Why a site's statement table has no columns for a role (:func:`_roles_unpublished`)."""
+    return Paragraph(
+        ctx.t(
+            f"Hvor intet udsagn er besvaret af mindst {ctx.min_cell} borgere (eller medarbejdere) i "
+            "botilbuddet, vises deres svar ikke her, så ingen kan genkendes; svarene indgår i tallene "
+            "for alle botilbud.",
+            f"Where no statement was answered by at least {ctx.min_cell} residents (or staff) of the "
+            "site, their answers are not shown here, so that no one can be recognised; the answers "
+            "count in the figures for all sites.",
+        ),
+        "note",
+    )
 
 
 # ----------------------------------------------------------------------------- afprøvning
@@ -1961,12 +2065,16 @@ def om_rapporten(ctx: Context) -> list[Item]:
                 "fordi et andet lille tal ellers kunne regnes ud – også på tværs af rapporterne, målingerne og "
                 f"gennemsnittene – vises som {text.SECONDARY_MARKER} (et antal med {text.SECONDARY_MARKER} er mindst "
                 f"{ctx.min_cell}) eller som det interval, "
-                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande.",
+                "tallet ligger i (fx »11 til 15«). Alle viste tal og intervaller er sande. Intet tal er "
+                "skjult af hensyn til tidligere rapporter: en ny kørsel, hvis tal sammen med en tidligere "
+                "kørsel i samme rapportmappe ville afsløre få personer, bliver afvist i stedet.",
                 f"Numbers resting on fewer than {ctx.min_cell} persons are shown as <{ctx.min_cell}. A number hidden because "
                 "another small number could otherwise be worked out – also across the reports, the waves and the means – is "
                 f"shown as {text.SECONDARY_MARKER} (a count so marked is at least {ctx.min_cell}) or as the interval it "
                 "lies in "
-                "(e.g. “11 to 15”). Every number and interval shown is true.",
+                "(e.g. “11 to 15”). Every number and interval shown is true. No number is hidden for "
+                "the sake of earlier reports: a new run whose numbers, together with an earlier run "
+                "into the same reports folder, would give away a few persons is refused instead.",
             )
         )
     )

@@ -170,6 +170,10 @@ def _slice(cache: dict, site: str, rows: dict[str, dict] | None = None) -> dict:
         if name.startswith("family:"):
             key = TOTAL if site == ALL else site
             if key not in value:
+                if name.startswith("family:roles_"):
+                    # columns this site does not publish: the report must not compute the
+                    # family again from its own rows, so it gets the family without its table
+                    out[name] = value.subset([])
                 continue  # a family this report shows nothing of (a practice's site parts)
             subset = getattr(value, "subset", None)
             out[name] = subset([key]) if subset else {key: value[key]}

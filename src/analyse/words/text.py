@@ -309,10 +309,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{marker}: The number rests on fewer than {min_cell} persons.",
     },
     "secondary_note": {
-        "da": "{marker}: Tallet er skjult, så et lille tal i en anden tabel eller rapport ikke "
-        "kan regnes ud; et antal med {marker} er mindst {min_cell}.",
-        "en": "{marker}: The number is hidden so that a small number in another table or report "
-        "cannot be worked out; a count marked {marker} is at least {min_cell}.",
+        "da": "{marker}: Tallet er skjult for at beskytte en lille gruppe: ellers kunne et tal om "
+        "færre end {min_cell} personer i denne tabel, en anden tabel eller en anden rapport "
+        "regnes ud (fx som forskellen mellem to viste tal); et antal med {marker} er mindst "
+        "{min_cell}.",
+        "en": "{marker}: The number is hidden to protect a small group: otherwise a number about "
+        "fewer than {min_cell} persons in this table, another table or another report could be "
+        "worked out (e.g. as the difference of two numbers shown); a count marked {marker} is at "
+        "least {min_cell}.",
     },
     "persons_note": {
         "da": "{marker}: Tallet bygger på færre end {min_cell} personer (fx relationer hos færre "
@@ -321,10 +325,12 @@ LABELS: dict[str, dict[str, str]] = {
         "of fewer than {min_cell} residents).",
     },
     "interval_note": {
-        "da": "»mindst …« og »… til …«: Det præcise antal er skjult, så et lille tal ikke kan "
-        "regnes ud; det sande antal ligger i det viste interval.",
-        "en": "“at least …” and “… to …”: The exact count is hidden so that a small number "
-        "cannot be worked out; the true count lies in the interval shown.",
+        "da": "»mindst …« og »… til …«: Det præcise antal er skjult for at beskytte en lille "
+        "gruppe (i denne tabel, en anden tabel eller en anden rapport), som ellers kunne regnes "
+        "ud; det sande antal ligger i det viste interval.",
+        "en": "“at least …” and “… to …”: The exact count is hidden to protect a small group "
+        "(in this table, another table or another report) that could otherwise be worked out; "
+        "the true count lies in the interval shown.",
     },
     "at_least": {"da": "mindst {lower}", "en": "at least {lower}"},
     "between": {"da": "{lower} til {upper}", "en": "{lower} to {upper}"},
@@ -542,7 +548,7 @@ def suppressed_note(
     >>> suppressed_note(kinds=["primary"])
     '<5: Tallet bygger på færre end 5 personer.'
     >>> suppressed_note(kinds=["secondary"], lang="en")
-    '(s): The number is hidden so that a small number in another table or report cannot be worked out; a count marked (s) is at least 5.'
+    '(s): The number is hidden to protect a small group: otherwise a number about fewer than 5 persons in this table, another table or another report could be worked out (e.g. as the difference of two numbers shown); a count marked (s) is at least 5.'
     """
     m = _check_min_cell(min_cell)
     _check_lang(lang)
