@@ -343,7 +343,10 @@ def test_steering_notebooks_01_to_03_show_only_the_steering_reports_numbers(site
             assert not view.tables and not view.figures, name
             continue
         assert view.kind == "result", (name, view.texts)
-        assert view.figures, name  # the report's figure, or its table drawn as bars
+        # the report's figure, or its table drawn as bars; where the report says in one
+        # sentence that no statement had enough answers, the view is that sentence
+        assert view.figures or not view.tables, name
+        assert view.tables or view.figures or len(view.texts) > 1, name
         for title, frame in view.tables:
             # the report's table, or some of its rows (the before/after rows of the measures
             # asked for), each cell as the report shows it
