@@ -111,3 +111,37 @@ def test_consultant_tables_of_residents_stay_consultant_only(demo_run):
     ungated = [t for t in tables if not is_released(t.frame)]
     assert ungated, "the consultants' resident-level tables are working tables, not gated"
     assert all(t.audience == "consultant" for t in ungated)
+
+
+def test_the_batch_exports_no_undeclared_table_of_a_steering_report(tmp_path):
+    """The batch checks again what it writes: a steering notebook that published a table
+    around the report's own path (``show_table`` without ``steering=True``) is stopped before
+    its CSV/XLSX or HTML is written; a consultant's is exported as before."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from analyse.run.batch import export
+
+    gated = suppress(pd.DataFrame({"n": [12]}, index=["H1"]), n_col="n", margins="none")
+    raw = pd.DataFrame({"Botilbud": ["H1"], "Borgere": [3]})
+    nb = new_notebook()
+    nb.cells.append(
+        new_code_cell(
+            "",
+            outputs=[
+                new_output("display_data", data=table_bundle(gated.display(), "noegletal")),
+                new_output("display_data", data=table_bundle(raw, "borgere_raa")),
+            ],
+        )
+    )
+    executed = tmp_path / "H1.ipynb"
+    nbformat.write(nb, executed)
+    steering_out = tmp_path / "styregruppe"
+    steering_out.mkdir()
+    with pytest.raises(PrivacyError, match="'borgere_raa'"):
+        export(executed, steering_out, "H1", nb=nb, steering=True)
+    assert list(steering_out.iterdir()) == []
+    consultant_out = tmp_path / "konsulent"
+    consultant_out.mkdir()
+    files = export(executed, consultant_out, "H1", nb=nb, steering=False)
+    assert any(f.endswith("borgere_raa.csv") for f in files)

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from analyse.privacy.gate import RELEASED, is_released
+
 #: The MIME type under which a published table travels inside an executed notebook.
 TABLE_MIME = "application/vnd.naere-relationer.table+json"
 
@@ -62,6 +64,8 @@ def table_bundle(
         "name": name,
         "title": title,
         "note": note,
+        # the batch exports a steering report's table only with the gate's release mark
+        "released": is_released(frame),
         "columns": [str(c) for c in frame.columns],
         "data": [
             [
@@ -102,7 +106,6 @@ def check_released(frame: pd.DataFrame, name: str) -> None:
         When ``frame`` carries no release mark of :mod:`analyse.privacy.gate`.
     """
     from analyse.errors import PrivacyError
-    from analyse.privacy.gate import is_released
 
     if not is_released(frame):
         raise PrivacyError(
@@ -118,7 +121,8 @@ def collected_tables(nb: Any) -> list[tuple[str, pd.DataFrame]]:
     """The tables a notebook published, in order, from an executed notebook node.
 
     Each frame's ``attrs`` hold the table's ``title`` and ``note`` (the footnote that explains
-    its markers), for the spreadsheet export.
+    its markers), for the spreadsheet export, and the privacy gate's release mark when the
+    gate had released it as it was shown (:func:`analyse.privacy.gate.is_released`).
     """
     tables: list[tuple[str, pd.DataFrame]] = []
     for cell in nb.cells:
@@ -133,5 +137,7 @@ def collected_tables(nb: Any) -> list[tuple[str, pd.DataFrame]]:
                 frame = pd.DataFrame(payload["data"], columns=payload["columns"])
                 frame.attrs["title"] = payload.get("title")
                 frame.attrs["note"] = payload.get("note")
+                if payload.get("released") is True:  # released by the gate when shown
+                    frame.attrs[RELEASED] = True
                 tables.append((payload["name"], frame))
     return tables

@@ -83,7 +83,7 @@ from analyse.outputs import (
     output_folder,
     remove_folder,
 )
-from analyse.render.publish import collected_tables
+from analyse.render.publish import check_released, collected_tables
 from analyse.run.export import html_exporter
 from analyse.run.jobs import OVERVIEW, Job, RunResult, _safe_name
 
@@ -220,7 +220,12 @@ def execute(
         try:
             scrub_paths(executed, job.parameters)
             job.files += export(
-                executed, out_dir, job.name, lang=str(job.parameters.get("lang", "da")), nb=nb
+                executed,
+                out_dir,
+                job.name,
+                lang=str(job.parameters.get("lang", "da")),
+                nb=nb,
+                steering=job.parameters.get("audience", "steering") == "steering",
             )
         except Exception as err:  # pragma: no cover - export of a broken notebook
             job.status = "failed"
@@ -255,14 +260,33 @@ def scrub_paths(executed: Path, parameters: dict[str, object]) -> None:
 
 
 
-def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=None) -> list[str]:
+def export(
+    executed: Path,
+    out_dir: Path,
+    name: str,
+    *,
+    lang: str = "da",
+    nb=None,
+    steering: bool = False,
+) -> list[str]:
     """HTML without inputs (images embedded), plus the published tables as CSV and XLSX.
 
     ``nb``: the executed notebook as papermill returned it (the file ``executed`` holds the
-    same), so that it is not read back; ``None`` reads ``executed``.
+    same), so that it is not read back; ``None`` reads ``executed``. ``steering``: a steering
+    report, whose every table must carry the privacy gate's release mark; one that does not
+    stops the export before any file is written (the report is then withheld).
+
+    Raises
+    ------
+    PrivacyError
+        A steering report published a table the gate did not release.
     """
     if nb is None:
         nb = nbformat.read(executed, as_version=4)
+    tables = collected_tables(nb)
+    if steering:
+        for table_name, frame in tables:
+            check_released(frame, table_name)
     exporter = html_exporter()
     if name == OVERVIEW:
         title = "Nære relationer – samlet rapport" if lang == "da" else "Nære relationer – overview"
@@ -278,7 +302,6 @@ def export(executed: Path, out_dir: Path, name: str, *, lang: str = "da", nb=Non
     html_path = out_dir / f"{_safe_name(name)}.html"
     html_path.write_text(body, encoding="utf-8")
     files.append(html_path.name)
-    tables = collected_tables(nb)
     if tables:
         files += _write_tables(tables, out_dir, name, lang=lang)
     return files
