@@ -372,3 +372,14 @@ def test_report_bars_leave_the_global_settings_alone() -> None:
         after = dict(matplotlib.rcParams)
     assert isinstance(fig, Figure) and fig.axes[0].get_title() == "Relationer efter type"
     assert after == before
+
+
+def test_figure_words_live_in_the_one_catalogue() -> None:
+    """The figures' texts are entries of analyse.words.text, each in Danish and English."""
+    from analyse.words import text
+
+    assert not hasattr(figures, "_TEXT") and not hasattr(figures, "_STEER_TEXT")
+    for table in (text.FIGURE_TEXT, text.CHANGE_FIGURE_TEXT):
+        assert table and all(set(v) == {"da", "en"} and all(v.values()) for v in table.values())
+    assert figures._t("too_few", "en", m=5) == "Fewer than 5 residents assessed twice: not shown"
+    assert figures._st("pre", "da") == "Før"
