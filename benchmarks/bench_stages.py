@@ -97,6 +97,7 @@ def instrument() -> None:
     import papermill
 
     from analyse import report
+    from analyse.render import figures
     from analyse.report import main_results
     from analyse.run import batch
 
@@ -118,8 +119,10 @@ def instrument() -> None:
         for attr in names:
             if hasattr(module, attr):
                 _patch(module, attr, f"section: {attr}")
-    # IPython's inline backend renders each displayed figure through print_figure.
+    # The reports embed each figure through figures.png_bytes; anything displayed as a
+    # matplotlib figure goes through the inline backend's print_figure.
     _patch(pylabtools, "print_figure", _figure_name)
+    _patch(figures, "png_bytes", _figure_name)
     _patch(papermill, "execute_notebook", "notebook execution (papermill, engine, saving)")
     _patch(nbconvert.HTMLExporter, "from_notebook_node", "HTML export")
     _patch(batch, "_write_tables", "CSV/XLSX writing")

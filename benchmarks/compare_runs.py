@@ -9,7 +9,9 @@ Used to check that speed work changes nothing a reader sees (issue 25)::
   format) and column widths (the files' bytes may differ: a zip's timestamps, the writer);
 - every HTML report: the same text once embedded images are replaced by their size and
   position, and the random id papermill gives its injected cell is ignored (a PNG's bytes carry no timestamps here, so identical images compare equal too;
-  ``--images`` requires the images' bytes to be identical as well).
+  ``--images`` requires the images' bytes to be identical as well; ``--redrawn-images``
+  compares only where images are and how many, for a change that redraws the figures,
+  whose pixels must then be looked at).
 
 Exits 1 and lists the differences if there are any. Not a test: a tool for before/after runs.
 """
@@ -43,14 +45,16 @@ def _xlsx_cells(path: Path) -> dict:
     return out
 
 
-def _html_text(path: Path, images: bool) -> str:
+def _html_text(path: Path, images: bool | None) -> str:
     body = _INJECTED_ID.sub(r"\1*", path.read_text(encoding="utf-8"))
     if images:
         return body
+    if images is None:  # redrawn: where the images are, not their bytes or size
+        return _IMG.sub('src="png"', body)
     return _IMG.sub(lambda m: f'src="png:{len(m.group(1))}"', body)
 
 
-def compare(before: Path, after: Path, *, images: bool = False) -> list[str]:
+def compare(before: Path, after: Path, *, images: bool | None = False) -> list[str]:
     diffs: list[str] = []
     files_b = {p.relative_to(before) for p in before.rglob("*") if p.is_file()}
     files_a = {p.relative_to(after) for p in after.rglob("*") if p.is_file()}
@@ -98,8 +102,14 @@ def main() -> None:
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
     parser.add_argument("--images", action="store_true", help="images' bytes must match too")
+    parser.add_argument(
+        "--redrawn-images",
+        action="store_true",
+        help="compare the HTML with every image's bytes and size ignored (figures redrawn)",
+    )
     args = parser.parse_args()
-    diffs = compare(args.before, args.after, images=args.images)
+    images = None if args.redrawn_images else args.images
+    diffs = compare(args.before, args.after, images=images)
     for d in diffs[:50]:
         print(d)
     print("identical" if not diffs else f"{len(diffs)} difference(s)")

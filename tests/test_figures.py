@@ -307,3 +307,79 @@ def test_label_positions_keep_order_and_stay_near_their_values() -> None:
     assert spread == [ys[0], ys[1], ys[2]]  # the order of the values is kept
     assert all(b - a >= 0.5 - 1e-9 for a, b in zip(spread, spread[1:], strict=False))
     assert abs(sum(spread) / 3 - 5.05) < 1e-9  # centred on the values
+
+
+def _changes_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "group": ["Botilbud H1", "Sammenligningsgruppen"],
+            "kind": ["site", "comparison"],
+            "outcome": ["loneliness", "loneliness"],
+            "n": [9, 40],
+            "mean_diff": [-0.4, 0.1],
+            "ci_low": [-0.9, -0.2],
+            "ci_high": [0.1, 0.4],
+            "mean_pre": [6.0, 6.2],
+            "mean_post": [5.6, 6.3],
+        }
+    )
+
+
+def test_png_bytes_lays_out_and_draws_once_at_the_figure_size(monkeypatch) -> None:
+    """A report's figure is laid out and drawn once (the inline backend's tight crop drew it
+    twice, running the layout engine each time), at the figure's own size."""
+    from io import BytesIO
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+    from PIL import Image
+
+    fig = figures.change_dots(_changes_frame())
+    assert fig is not None
+    runs = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(
+        ConstrainedLayoutEngine, "execute", lambda self, f: runs.append(1) or execute(self, f)
+    )
+    data = figures.png_bytes(fig)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = fig.get_size_inches() * fig.dpi
+    assert Image.open(BytesIO(data)).size == (round(width), round(height))
+    assert len(runs) == 1
+
+
+def test_png_bytes_draws_in_the_theme_whatever_is_set_globally() -> None:
+    """Tick density depends on settings read when drawing: the same figure gives the same PNG
+    whether or not something changed the global settings in between."""
+    fig = figures.before_after_means(_changes_frame(), ranges={"loneliness": (3, 9)})
+    assert fig is not None
+    first = figures.png_bytes(fig)
+    with matplotlib.rc_context({"ytick.labelsize": 4, "xtick.labelsize": 4}):
+        second = figures.png_bytes(fig)
+    assert first == second
+
+
+def test_report_bars_leave_the_global_settings_alone() -> None:
+    """The report's bar chart draws in the theme without setting it for everything after it."""
+    from analyse.report.sections import Context, _bars
+
+    ctx = Context.__new__(Context)
+    ctx.lang, ctx.min_cell = "da", 5
+    values = pd.DataFrame({"pre": [3.0, np.nan], "post": [4.0, 6.0]}, index=["family", "friend"])
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        before = dict(matplotlib.rcParams)
+        fig = _bars(values, ctx, title="Relationer efter type", label=str)
+        after = dict(matplotlib.rcParams)
+    assert isinstance(fig, Figure) and fig.axes[0].get_title() == "Relationer efter type"
+    assert after == before
+
+
+def test_figure_words_live_in_the_one_catalogue() -> None:
+    """The figures' texts are entries of analyse.words.text, each in Danish and English."""
+    from analyse.words import text
+
+    assert not hasattr(figures, "_TEXT") and not hasattr(figures, "_STEER_TEXT")
+    for table in (text.FIGURE_TEXT, text.CHANGE_FIGURE_TEXT):
+        assert table and all(set(v) == {"da", "en"} and all(v.values()) for v in table.values())
+    assert figures._t("too_few", "en", m=5) == "Fewer than 5 residents assessed twice: not shown"
+    assert figures._st("pre", "da") == "Før"

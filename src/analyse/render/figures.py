@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from typing import cast
@@ -54,6 +55,8 @@ __all__ = [
     "change_dots",
     "composition_bars",
     "forest_plot",
+    "png_bytes",
+    "png_image",
     "prepost_paired",
     "relationship_map",
     "set_theme",
@@ -113,56 +116,6 @@ INDICATOR_LABELS: dict[str, dict[str, str]] = {
     )
 }
 
-#: Short texts used in the figures, by language.
-_TEXT: dict[str, dict[str, str]] = {
-    "map_title": {"da": "Relationskort (konvojmodellen)", "en": "Relationship map (convoy model)"},
-    "resident": {"da": "Borger", "en": "Resident"},
-    "gives": {"da": "Borgeren giver", "en": "Resident gives"},
-    "not_gives": {"da": "Borgeren giver ikke", "en": "Resident does not give"},
-    "lost_marker": {"da": "Mistet siden forrige måling", "en": "Lost since previous wave"},
-    "not_assessed": {"da": "ikke målt", "en": "not assessed"},
-    "no_relations": {"da": "Ingen relationer", "en": "No relationships"},
-    "relations": {"da": "relationer", "en": "relationships"},
-    "relation": {"da": "relation", "en": "relationship"},
-    "new_1": {"da": "ny", "en": "new"},
-    "new_n": {"da": "nye", "en": "new"},
-    "lost_1": {"da": "mistet", "en": "lost"},
-    "lost_n": {"da": "mistede", "en": "lost"},
-    "gives_in": {"da": "Giver i {g} af {n}", "en": "Gives in {g} of {n}"},
-    "gives_not_asked": {"da": "Giver: ikke spurgt", "en": "Gives: not asked"},
-    "marker": {"da": "Markering", "en": "Marker"},
-    "circle_1": {"da": "Inderst", "en": "Inner"},
-    "circle_2": {"da": "Midt", "en": "Middle"},
-    "circle_3": {"da": "Yderst", "en": "Outer"},
-    "by": {"da": "pr.", "en": "by"},
-    "share_of_relations": {"da": "Andel af relationerne", "en": "Share of relationships"},
-    "composition": {"da": "Relationernes sammensætning", "en": "Composition of relationships"},
-    "omitted": {
-        "da": "{k} gruppe(r) med under {m} borgere er udeladt",
-        "en": "{k} group(s) with fewer than {m} residents omitted",
-    },
-    "omitted_boxes": {
-        "da": "{k} boks(e) med under {m} borgere er udeladt",
-        "en": "{k} box(es) with fewer than {m} residents omitted",
-    },
-    "too_few": {
-        "da": "Under {m} borgere målt begge gange: ikke vist",
-        "en": "Fewer than {m} residents assessed twice: not shown",
-    },
-    "residents_n": {"da": "borgere", "en": "residents"},
-    "mean": {"da": "Gennemsnit", "en": "Mean"},
-    "mean_ci": {
-        "da": "Gennemsnit med 95 %-konfidensinterval",
-        "en": "Mean with 95% confidence interval",
-    },
-    "one_resident": {"da": "én borger", "en": "one resident"},
-    "line_width": {
-        "da": "stregens tykkelse = antal borgere",
-        "en": "line width = number of residents",
-    },
-    "all": {"da": "Alle", "en": "All"},
-}
-
 _RADIUS = {1: 0.58, 2: 1.5, 3: 2.5}
 
 
@@ -187,6 +140,10 @@ def _theme_rc() -> dict[str, object]:
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "savefig.bbox": "tight",
+            # A title at a fixed height: matplotlib would otherwise measure every tick label
+            # of the axes to see whether the title must move up (only for ticks on top,
+            # which no figure here has), once per layout pass and once per drawing.
+            "axes.titley": 1.0,
         }
     )
     return rc
@@ -243,6 +200,41 @@ def _new_figure(**kwargs: object) -> Figure:
     return Figure(layout="constrained", **kwargs)
 
 
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG at its own size and resolution, laid out and drawn once.
+
+    What a report embeds. IPython's inline backend draws a figure twice (once to measure a
+    tight crop, once to write it), and the figure's layout engine runs in both drawings;
+    here the layout runs once and the figure is drawn once, on its own canvas (the figures
+    of this module leave no margin a crop would remove). The PNG is lossless as ever
+    (matplotlib's writer, its usual compression).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    buffer = io.BytesIO()
+    # In the theme: some settings are read when drawing (the tick labels' size, which sets
+    # how many ticks an axis has), so the same figure looks the same whatever was set before.
+    with theme_context():
+        FigureCanvasAgg(fig).print_png(buffer)
+    return buffer.getvalue()
+
+
+def png_image(fig: Figure):
+    """:func:`png_bytes` as an IPython image, for ``display`` in a notebook or report."""
+    from IPython.display import Image
+
+    return Image(data=png_bytes(fig), format="png")
+
+
 # --------------------------------------------------------------------------- labels
 
 
@@ -271,7 +263,7 @@ def _spec(column: str) -> ColumnSpec | None:
 
 
 def _t(key: str, lang: Lang, **fields: object) -> str:
-    return _TEXT[key][lang].format(**fields)
+    return text.FIGURE_TEXT[key][lang].format(**fields)
 
 
 def _cap(text: str) -> str:
@@ -998,38 +990,12 @@ def prepost_paired(
 #: Colour of each kind of group in the steering figures of changes (Okabe-Ito).
 KIND_COLOURS: dict[str, str] = {"site": "#0072B2", "practice": "#E69F00", "comparison": "#7F7F7F"}
 
-_STEER_TEXT: dict[str, dict[str, str]] = {
-    "change": {"da": "Ændring fra før til efter", "en": "Change from before to after"},
-    "change_title": {
-        "da": "Ændring fra før til efter med 95 %-konfidensinterval",
-        "en": "Change from before to after with 95% confidence interval",
-    },
-    "did": {"da": "Forskel i ændring", "en": "Difference in change"},
-    "did_title": {
-        "da": "Ændring i praksis minus ændring i sammenligningsgruppen (95 %-konfidensinterval)",
-        "en": "Change in practice minus change in comparison group (95% confidence interval)",
-    },
-    "model": {"da": "Model med 95 %-KI", "en": "Model with 95% CI"},
-    "plain": {"da": "Simpel forskel", "en": "Plain difference"},
-    # Not "for få": a group of min_cell or more may be hidden to protect another (issue 23).
-    "hidden": {"da": "skjult (se tabellens note)", "en": "hidden (see the table's note)"},
-    "no_interval": {"da": "interval ikke vist", "en": "interval not shown"},
-    "better_left": {"da": "← bedre", "en": "← better"},
-    "better_right": {"da": "bedre →", "en": "better →"},
-    "means_title": {
-        "da": "Gennemsnit før og efter (borgere målt begge gange)",
-        "en": "Means before and after (residents assessed both times)",
-    },
-    "pre": {"da": "Før", "en": "Before"},
-    "post": {"da": "Efter", "en": "After"},
-}
-
 #: +1 where a higher value is better (the side "bedre" points to), per outcome.
 _BETTER_SIDE: dict[str, int] = {o: m.better for o, m in OUTCOMES.items()}
 
 
 def _st(key: str, lang: Lang) -> str:
-    return _STEER_TEXT[key][lang]
+    return text.CHANGE_FIGURE_TEXT[key][lang]
 
 
 def _outcomes_of(frame: pd.DataFrame) -> list[str]:

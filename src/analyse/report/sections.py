@@ -73,6 +73,7 @@ def show(items: Iterable[Item]) -> None:
     import matplotlib.pyplot as plt
     from IPython.display import HTML, display
 
+    from analyse.render.figures import png_image
     from analyse.render.publish import show_table
 
     for item in items:
@@ -92,7 +93,7 @@ def show(items: Iterable[Item]) -> None:
                 steering=item.audience != "consultant",
             )
         elif isinstance(item, Figure):
-            display(item.figure)
+            display(png_image(item.figure))  # laid out and drawn once
             plt.close(item.figure)
 
 
@@ -1041,31 +1042,31 @@ def _bars(
     """Grouped bars of a suppressed table (hidden cells drawn as no bar, marked with what the
     table shows for them: ``marks``, the table's :meth:`~analyse.privacy.gate.SuppressedTable.display`;
     ``<5`` when not given)."""
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure as MplFigure
 
-    from analyse.render.figures import number_axis, set_theme
+    from analyse.render.figures import number_axis, theme_context
 
-    set_theme()
-    fig, ax = plt.subplots(figsize=(8, 3.6))
-    rows = list(values.index)
-    cols = list(values.columns)
-    width = 0.8 / max(len(cols), 1)
-    x = np.arange(len(rows))
-    for j, col in enumerate(cols):
-        heights = pd.to_numeric(values[col], errors="coerce").astype(float).to_numpy()
-        pos = x + (j - (len(cols) - 1) / 2) * width
-        ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
-        for i, (p, h) in enumerate(zip(pos, heights, strict=True)):
-            if np.isnan(h):
-                mark = f"<{ctx.min_cell}" if marks is None else str(marks.iat[i, j])
-                ax.text(p, 0.1, mark, ha="center", va="bottom", fontsize=8, rotation=90)
-    ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
-    ax.set_ylabel(text.label("n_relations", ctx.lang))
-    number_axis(ax, ctx.lang, "y")
-    ax.set_title(title)
-    ax.legend(title=text.label("wave", ctx.lang), frameon=False)
-    fig.tight_layout()
-    plt.close(fig)
+    # The module's theme for this figure only (not set globally), outside pyplot's registry.
+    with theme_context():
+        fig = MplFigure(figsize=(8, 3.6), layout="tight")
+        ax = fig.subplots()
+        rows = list(values.index)
+        cols = list(values.columns)
+        width = 0.8 / max(len(cols), 1)
+        x = np.arange(len(rows))
+        for j, col in enumerate(cols):
+            heights = pd.to_numeric(values[col], errors="coerce").astype(float).to_numpy()
+            pos = x + (j - (len(cols) - 1) / 2) * width
+            ax.bar(pos, np.nan_to_num(heights), width, label=ctx.wave_label(col))
+            for i, (p, h) in enumerate(zip(pos, heights, strict=True)):
+                if np.isnan(h):
+                    mark = f"<{ctx.min_cell}" if marks is None else str(marks.iat[i, j])
+                    ax.text(p, 0.1, mark, ha="center", va="bottom", fontsize=8, rotation=90)
+        ax.set_xticks(x, [label(r) for r in rows], rotation=30, ha="right")
+        ax.set_ylabel(text.label("n_relations", ctx.lang))
+        number_axis(ax, ctx.lang, "y")
+        ax.set_title(title)
+        ax.legend(title=text.label("wave", ctx.lang), frameon=False)
     return fig
 
 

@@ -943,3 +943,83 @@ ASPECTS: dict[str, dict[str, str]] = {
     "reciprocity": {"da": "gensidighed", "en": "reciprocity"},
     "network": {"da": "netværk", "en": "network"},
 }
+
+
+#: Short texts of the figures (:mod:`analyse.render.figures`): key -> {"da": ..., "en": ...}.
+FIGURE_TEXT: dict[str, dict[str, str]] = {
+    "map_title": {"da": "Relationskort (konvojmodellen)", "en": "Relationship map (convoy model)"},
+    "resident": {"da": "Borger", "en": "Resident"},
+    "gives": {"da": "Borgeren giver", "en": "Resident gives"},
+    "not_gives": {"da": "Borgeren giver ikke", "en": "Resident does not give"},
+    "lost_marker": {"da": "Mistet siden forrige måling", "en": "Lost since previous wave"},
+    "not_assessed": {"da": "ikke målt", "en": "not assessed"},
+    "no_relations": {"da": "Ingen relationer", "en": "No relationships"},
+    "relations": {"da": "relationer", "en": "relationships"},
+    "relation": {"da": "relation", "en": "relationship"},
+    "new_1": {"da": "ny", "en": "new"},
+    "new_n": {"da": "nye", "en": "new"},
+    "lost_1": {"da": "mistet", "en": "lost"},
+    "lost_n": {"da": "mistede", "en": "lost"},
+    "gives_in": {"da": "Giver i {g} af {n}", "en": "Gives in {g} of {n}"},
+    "gives_not_asked": {"da": "Giver: ikke spurgt", "en": "Gives: not asked"},
+    "marker": {"da": "Markering", "en": "Marker"},
+    "circle_1": {"da": "Inderst", "en": "Inner"},
+    "circle_2": {"da": "Midt", "en": "Middle"},
+    "circle_3": {"da": "Yderst", "en": "Outer"},
+    "by": {"da": "pr.", "en": "by"},
+    "share_of_relations": {"da": "Andel af relationerne", "en": "Share of relationships"},
+    "composition": {"da": "Relationernes sammensætning", "en": "Composition of relationships"},
+    "omitted": {
+        "da": "{k} gruppe(r) med under {m} borgere er udeladt",
+        "en": "{k} group(s) with fewer than {m} residents omitted",
+    },
+    "omitted_boxes": {
+        "da": "{k} boks(e) med under {m} borgere er udeladt",
+        "en": "{k} box(es) with fewer than {m} residents omitted",
+    },
+    "too_few": {
+        "da": "Under {m} borgere målt begge gange: ikke vist",
+        "en": "Fewer than {m} residents assessed twice: not shown",
+    },
+    "residents_n": {"da": "borgere", "en": "residents"},
+    "mean": {"da": "Gennemsnit", "en": "Mean"},
+    "mean_ci": {
+        "da": "Gennemsnit med 95 %-konfidensinterval",
+        "en": "Mean with 95% confidence interval",
+    },
+    "one_resident": {"da": "én borger", "en": "one resident"},
+    "line_width": {
+        "da": "stregens tykkelse = antal borgere",
+        "en": "line width = number of residents",
+    },
+    "all": {"da": "Alle", "en": "All"},
+}
+
+
+#: Texts of the steering figures of changes (:func:`analyse.render.figures.change_dots`,
+#: ``forest_plot``, ``before_after_means``): key -> {"da": ..., "en": ...}.
+CHANGE_FIGURE_TEXT: dict[str, dict[str, str]] = {
+    "change": {"da": "Ændring fra før til efter", "en": "Change from before to after"},
+    "change_title": {
+        "da": "Ændring fra før til efter med 95 %-konfidensinterval",
+        "en": "Change from before to after with 95% confidence interval",
+    },
+    "did": {"da": "Forskel i ændring", "en": "Difference in change"},
+    "did_title": {
+        "da": "Ændring i praksis minus ændring i sammenligningsgruppen (95 %-konfidensinterval)",
+        "en": "Change in practice minus change in comparison group (95% confidence interval)",
+    },
+    "model": {"da": "Model med 95 %-KI", "en": "Model with 95% CI"},
+    "plain": {"da": "Simpel forskel", "en": "Plain difference"},
+    # Not "for få": a group of min_cell or more may be hidden to protect another (issue 23).
+    "hidden": {"da": "skjult (se tabellens note)", "en": "hidden (see the table's note)"},
+    "no_interval": {"da": "interval ikke vist", "en": "interval not shown"},
+    "better_left": {"da": "← bedre", "en": "← better"},
+    "better_right": {"da": "bedre →", "en": "better →"},
+    "means_title": {
+        "da": "Gennemsnit før og efter (borgere målt begge gange)",
+        "en": "Means before and after (residents assessed both times)",
+    },
+    "pre": {"da": "Før", "en": "Before"},
+    "post": {"da": "Efter", "en": "After"},
+}
