@@ -4,7 +4,10 @@ Realistic: 15 sites of 12-30 residents (``benchmarks/bench_disclosure.py``, seed
 10 % dropout before the second wave, the demo generator's missing answers and four more. The
 share is of every count and statistic cell of the report's gated tables that is shown exactly
 (``report.shown_share``); intervals and markers count as not shown. Before this work the sites
-showed 88.3 % on average, the least 77.4 %, 5 of 15 at least 90 % (docs/privacy.md).
+showed 88.3 % on average, the least 77.4 %, 5 of 15 at least 90 % (docs/privacy.md); before
+the costs by site size 91.4 %, the least 81.4 %, 10 of 15. The issue's target (every site at
+least 90 %) is not reached: the sites below hide true small groups and the one complement
+each forces (docs/privacy.md, "Measured effect").
 """
 
 from __future__ import annotations
@@ -34,15 +37,15 @@ def shares() -> pd.DataFrame:
 def test_sites_of_twelve_or_more_show_ninety_percent_on_average(shares):
     sites = shares[shares["residents"] >= 12]
     assert len(sites) == 15
-    assert sites["share"].mean() >= 0.90, sites["share"].round(3).to_dict()
-    assert (sites["share"] >= 0.90).sum() >= 10, sites["share"].round(3).to_dict()
+    assert sites["share"].mean() >= 0.92, sites["share"].round(3).to_dict()
+    assert (sites["share"] >= 0.90).sum() >= 12, sites["share"].round(3).to_dict()
 
 
-def test_no_site_of_twelve_or_more_shows_less_than_eighty_percent(shares):
+def test_no_site_of_twelve_or_more_shows_less_than_eighty_four_percent(shares):
     """The least: a site of 13 residents whose statements 5 residents answered (3 of them
     only 4 times) and with 1-4 residents with only staff close in both waves."""
     sites = shares[shares["residents"] >= 12]
-    assert sites["share"].min() >= 0.80, sites["share"].round(3).to_dict()
+    assert sites["share"].min() >= 0.84, sites["share"].round(3).to_dict()
 
 
 def test_every_site_shows_its_main_answer(shares):

@@ -1057,6 +1057,7 @@ def _add_table(
     unpublished: bool = False,
     forced: np.ndarray | None = None,
     few: np.ndarray | None = None,
+    cost: float = 0.0,
 ) -> None:
     """Add a table's count cells and its own equations (margins, remainders) to the system.
 
@@ -1064,7 +1065,8 @@ def _add_table(
     totals) and the hidden remainders of ``of_n``/``subsets``, each in table order. An
     ``unpublished`` table (the atoms of a group structure) adds hidden cells only, without
     margins or remainders. ``forced``: rows x ``count_cols``, cells to suppress whatever
-    their value.
+    their value. ``cost``: what hiding one of the table's published cells costs (τ-ARGUS;
+    complements are chosen cheapest first).
     """
     rows = table.index
     cols = spec.count_cols
@@ -1101,6 +1103,7 @@ def _add_table(
         forced=force[valid] & ~hid[valid],
         few=few_[valid],
         hidden_mask=hid[valid],
+        cost=float(cost),
     )
     filled = np.where(valid, values, 0.0)
     row_total = np.full(n_rows, -1, dtype=np.int64)
@@ -1575,6 +1578,7 @@ def suppress_family(
     hidden_cols: Sequence[str] = (),
     persons: Mapping[Hashable, pd.DataFrame] | None = None,
     stats_follow_n: bool = True,
+    cost: Mapping[Hashable, float] | None = None,
 ) -> SuppressedFamily:
     """Suppress a family of tables that share numbers, consistently.
 
@@ -1607,6 +1611,12 @@ def suppress_family(
         ``{key: persons by row and column}`` (as :func:`suppress`'s ``persons``).
     stats_follow_n
         As :func:`suppress`'s.
+    cost
+        ``{key: cost}``: what hiding a cell of that table costs (default 0). Where a small
+        cell must be protected, complements are chosen cheapest first (τ-ARGUS), so a small
+        site's cell is protected by another cell of a cheap table (a small site's) rather than
+        by a large site's answer. Costs order the choice only; they never leave a cell less
+        protected.
     force
         ``{key: booleans by row and column}``: cells to hide whatever their value (as
         :func:`suppress`'s ``force``).
@@ -1713,6 +1723,7 @@ def suppress_family(
             unpublished=k in hidden_keys,
             forced=forced[k][0],
             few=_few(tables[k], specs_[k], persons.get(k), m),
+            cost=float((cost or {}).get(k, 0.0)),
         )
     count_set = specs_[first].count_cols
     values = system.values()
