@@ -775,6 +775,21 @@ def _shown_number(cell: object, lang: Lang) -> float | None:
 _HIDDEN_CELL = re.compile(r"^(<\d|\(|mindst |at least |\d[\d.,]* (til|to) |–$)")
 
 
+def _marked_bars(
+    ax, pos: np.ndarray, values: np.ndarray, height: float, label: str, j: int, marks: list
+) -> None:
+    """The ``j``-th bar series at ``pos``; a missing (hidden) value is drawn as no bar and
+    marked with its entry of ``marks`` (none where that is empty). Colours: Okabe-Ito without
+    yellow, the weakest on white (as :mod:`analyse.render.figures` does)."""
+    colours = [c for c in figures.OKABE_ITO[1:] if c != "#F0E442"] + [figures.OKABE_ITO[0]]
+    ax.barh(pos, np.nan_to_num(values), height, label=label, color=colours[j % len(colours)])
+    for p, v, m in zip(pos, values, marks, strict=True):
+        if np.isnan(v) and m:
+            ax.annotate(
+                m, (0, p), xytext=(2, 0), textcoords="offset points", va="center", fontsize=7
+            )
+
+
 def table_bars(title: str, frame: pd.DataFrame, *, lang: Lang = "da") -> Figure:
     """A report table's numbers as horizontal bars, drawn from the cells it shows.
 
@@ -800,22 +815,10 @@ def table_bars(title: str, frame: pd.DataFrame, *, lang: Lang = "da") -> Figure:
     with figures.theme_context():
         fig = _figure(7.5, max(2.2, 0.3 * len(rows) * k + 1.4) + 0.25 * (k + 1) / 2)
         ax = fig.subplots()
-        colours = [c for c in figures.OKABE_ITO[1:] if c != "#F0E442"] + [figures.OKABE_ITO[0]]
         for j, column in enumerate(columns):
             values = numbers[column].astype(float).to_numpy()
             pos = np.arange(len(rows)) + (j - (k - 1) / 2) * height
-            colour = colours[j % len(colours)]
-            ax.barh(pos, np.nan_to_num(values), height, label=str(column), color=colour)
-            for p, v, m in zip(pos, values, marks[column], strict=True):
-                if np.isnan(v):
-                    ax.annotate(
-                        m,
-                        (0, p),
-                        xytext=(2, 0),
-                        textcoords="offset points",
-                        va="center",
-                        fontsize=7,
-                    )
+            _marked_bars(ax, pos, values, height, str(column), j, list(marks[column]))
         ax.set_yticks(range(len(rows)), rows)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         figures.number_axis(ax, lang, "x")
@@ -850,22 +853,10 @@ def grouped_bars(
     with figures.theme_context():
         fig = _figure(7.5, max(2.2, 0.3 * len(rows) * k + 1.4))
         ax = fig.subplots()
-        # Okabe-Ito without yellow, the weakest on white (as analyse.render.figures does).
-        colours = [c for c in figures.OKABE_ITO[1:] if c != "#F0E442"] + [figures.OKABE_ITO[0]]
         for j, (column, name) in enumerate(columns.items()):
             values = pd.to_numeric(frame[column], errors="coerce").astype(float).to_numpy()
             pos = np.arange(len(rows)) + (j - (k - 1) / 2) * height
-            ax.barh(pos, np.nan_to_num(values), height, label=name, color=colours[j % len(colours)])
-            for p, v in zip(pos, values, strict=True):
-                if np.isnan(v) and marker:
-                    ax.annotate(
-                        marker,
-                        (0, p),
-                        xytext=(2, 0),
-                        textcoords="offset points",
-                        va="center",
-                        fontsize=7,
-                    )
+            _marked_bars(ax, pos, values, height, name, j, [marker] * len(values))
         ax.set_yticks(range(len(rows)), rows)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel(xlabel)
