@@ -233,3 +233,30 @@ def test_site_codes_of_a_prepared_folder_are_checked_again(
     else:
         found = []
     assert found == [("processed/residents.parquet", 5, "../H2", "bad_site_code")]
+
+
+def test_report_with_a_primary_outcome_on_the_demo(tmp_path: Path, cli) -> None:
+    """Issue 24: ``analyse report --primary-outcome`` reaches every report: the family sentence
+    names the primary outcome, the other outcomes are exploratory, run.json records it; the
+    choices are the data contract's outcomes and a wrong one exits 2 with one line."""
+    import re
+
+    from analyse.cli import PrimaryOutcome
+    from analyse.data.schema import OUTCOMES
+
+    assert [o.value for o in PrimaryOutcome] == list(OUTCOMES)
+    demo = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+    bad = cli("report", demo, "--out", tmp_path / "bad", "--primary-outcome", "happiness")
+    assert bad.exit_code == 2 and "happiness" in bad.output
+    out = tmp_path / "run"
+    result = cli(
+        "report", demo, "--out", out, "--site", "H5", "--primary-outcome", "loneliness",
+        "--no-progress", "-j", "1",
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["parameters"]["primary_outcome"] == "loneliness"
+    for name in ("H5", "samlet"):
+        text = re.sub(r"<[^>]+>|\s+", " ", (out / f"{name}.html").read_text(encoding="utf-8"))
+        assert "Det primære mål er ensomhed" in text, name
+        assert "udforskende, ingen konklusion" in text, name
