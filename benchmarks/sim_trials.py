@@ -384,28 +384,25 @@ def table(
     scenarios=SCENARIOS,
     effect_trials: int | None = None,
 ) -> pd.DataFrame:
-    """The simulation table: one row per scenario (``effect_trials`` for the power rows)."""
-    return pd.DataFrame(
-        [
-            run_scenario(
-                sc,
-                n_trials if sc.effect == 0 or effect_trials is None else effect_trials,
-                seed + i,
-                with_model=with_model,
-            )
-            for i, sc in enumerate(scenarios)
-        ]
-    )
+    """The simulation table: one row per scenario (``effect_trials`` for the power rows).
+
+    Each row is also written to stderr when it is done (a long run shows its progress).
+    """
+    rows = []
+    for i, sc in enumerate(scenarios):
+        trials = n_trials if sc.effect == 0 or effect_trials is None else effect_trials
+        rows.append(run_scenario(sc, trials, seed + i, with_model=with_model))
+        print(rows[-1], file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
 
 
 def report_table(n_trials: int, seed: int, *, scenarios=REPORT_SCENARIOS) -> pd.DataFrame:
     """The reports' table: one row per design, whole reports when nothing changes."""
-    return pd.DataFrame(
-        [
-            run_reports(sc, n_trials, seed + 100 + i, primary=primary)
-            for i, (sc, primary) in enumerate(scenarios)
-        ]
-    )
+    rows = []
+    for i, (sc, primary) in enumerate(scenarios):
+        rows.append(run_reports(sc, n_trials, seed + 100 + i, primary=primary))
+        print(rows[-1], file=sys.stderr, flush=True)
+    return pd.DataFrame(rows)
 
 
 def _print(t: pd.DataFrame) -> None:

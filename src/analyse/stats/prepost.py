@@ -1551,9 +1551,16 @@ def site_changes(
     ).dropna(subset=["y", "practice", "site", "wave"])
     # Vectorised (a simulation calls this thousands of times): a resident's mean in each
     # wave by bincount, then the site x practice clusters by bincount over the residents.
-    keys = pd.MultiIndex.from_arrays([frame["site"], frame["practice"], frame["resident"]])
-    who, unique = pd.factorize(keys)
+    # Integer keys combined from each column's codes: factorizing a MultiIndex of strings
+    # cost most of a simulated trial.
+    site_code, site_names = pd.factorize(frame["site"].to_numpy(object))
+    arm_code, arm_names = pd.factorize(frame["practice"].to_numpy(object))
+    res_code, res_names = pd.factorize(frame["resident"].to_numpy(object), use_na_sentinel=False)
+    n_arm, n_ids = max(len(arm_names), 1), max(len(res_names), 1)
+    combined = (site_code.astype(np.int64) * n_arm + arm_code) * n_ids + res_code
+    who, unique = pd.factorize(combined)
     n_res = len(unique)
+    unique_cluster = unique // n_ids
     y = frame["y"].to_numpy(float)
     means = []
     for code in (pre, post):
@@ -1564,9 +1571,7 @@ def site_changes(
             means.append(total / count)
     d = means[1] - means[0]
     ok = np.isfinite(d)
-    sites = unique.get_level_values(0).to_numpy(object)[ok]
-    arms = unique.get_level_values(1).to_numpy(object)[ok]
-    cluster, cl_unique = pd.factorize(pd.MultiIndex.from_arrays([sites, arms]))
+    cluster, cl_unique = pd.factorize(unique_cluster[ok])
     d = d[ok]
     n = np.bincount(cluster, minlength=len(cl_unique)).astype(float)
     total = np.bincount(cluster, weights=d, minlength=len(cl_unique))
@@ -1576,8 +1581,8 @@ def site_changes(
         var = np.where(n > 1, sq / (n - 1), np.nan)
     out = pd.DataFrame(
         {
-            "site": pd.array(cl_unique.get_level_values(0), dtype="string"),
-            "practice": pd.array(cl_unique.get_level_values(1), dtype="string"),
+            "site": pd.array(np.asarray(site_names, object)[cl_unique // n_arm], dtype="string"),
+            "practice": pd.array(np.asarray(arm_names, object)[cl_unique % n_arm], dtype="string"),
             "n_pairs": n.astype(int),
             "mean_diff": mean,
             "var_diff": var,
