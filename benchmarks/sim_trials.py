@@ -391,7 +391,8 @@ def table(
     rows = []
     for i, sc in enumerate(scenarios):
         trials = n_trials if sc.effect == 0 or effect_trials is None else effect_trials
-        rows.append(run_scenario(sc, trials, seed + i, with_model=with_model))
+        number = SCENARIOS.index(sc) if sc in SCENARIOS else i  # the same seed in a part run
+        rows.append(run_scenario(sc, trials, seed + number, with_model=with_model))
         print(rows[-1], file=sys.stderr, flush=True)
     return pd.DataFrame(rows)
 
@@ -419,6 +420,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=20240)
     parser.add_argument("--only", choices=("comparisons", "reports"), default=None)
     parser.add_argument("--no-model", action="store_true", help="skip the old mixed model (slow)")
+    parser.add_argument("--match", default="", help="only the scenarios whose name holds this")
     args = parser.parse_args(argv)
     if args.only != "reports":
         _print(
@@ -427,6 +429,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.seed,
                 with_model=not args.no_model,
                 effect_trials=args.effect_trials,
+                scenarios=[sc for sc in SCENARIOS if args.match in sc.name],
             )
         )
     if args.only != "comparisons":
