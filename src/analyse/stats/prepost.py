@@ -1923,9 +1923,8 @@ def cluster_change(
         est = float(np.sum(m * d) / big_m)
         se, dof, lo, hi, pval = (math.nan,) * 5
         if j >= 2:
-            se = math.sqrt(j / (j - 1) * float(np.sum((m / big_m) ** 2 * (d - est) ** 2)))
-            dof = float(j - 1)
-            if se > 0:
+            se, dof = _cr2_bell_mccaffrey(m, d, est)
+            if se > 0 and dof > 0:
                 crit = float(stats.t.ppf(0.5 + ci / 2, dof))
                 lo, hi = est - crit * se, est + crit * se
                 pval = float(2 * stats.t.sf(abs(est / se), dof))
@@ -1945,6 +1944,41 @@ def cluster_change(
     columns = ["practice", "n_sites", "n_pairs", "estimate", "se", "df", "ci_low", "ci_high", "p"]
     out = pd.DataFrame(rows, columns=columns)
     return out.iloc[np.argsort(out["practice"].to_numpy(str), kind="stable")].reset_index(drop=True)
+
+
+def _cr2_bell_mccaffrey(m: np.ndarray, d: np.ndarray, est: float) -> tuple[float, float]:
+    """SE and degrees of freedom of a pooled mean change over sites (CR2, Bell-McCaffrey).
+
+    The pooled mean ``est = sum(w_j d_j)`` with ``w_j = m_j / M`` of the site means ``d_j``;
+    the CR2 variance ``sum(w_j^2 e_j^2 / (1 - w_j))`` (residuals ``e_j = d_j - est``) is
+    unbiased when residents' changes are independent with one variance (CR1's
+    ``J/(J-1) sum(w_j^2 e_j^2)`` is so only for equal site sizes), and the Satterthwaite
+    degrees of freedom of that variance under the same working model,
+    ``tr(A)^2 / tr(A^2)`` (Bell & McCaffrey 2002; Imbens & Kolesar 2016), are below
+    ``J - 1`` when sites differ in size (equal to it when they do not). In closed form,
+    O(J): ``A = S^1/2 B' C B S^1/2`` with ``B = I - 1 w'``, ``C = diag(w^2 / (1 - w))`` and
+    ``S = diag(1 / m)``.
+    """
+    big_m = float(m.sum())
+    w = m / big_m
+    c = w**2 / (1.0 - w)
+    var = float(np.sum(c * (d - est) ** 2))
+    s = 1.0 / m
+    a = w * s
+    q = float(np.sum(w * a))
+    x = q - a  # g_jl = x_j - a_l, the off-diagonal part of M = B S B'
+    tr_a = float(np.sum(c * (s * (1.0 - 2.0 * w) + q)))
+    g_jj = q - 2.0 * a
+    diagonal = float(np.sum(c**2 * (s**2 + 2.0 * s * g_jj)))
+    sum_c = float(c.sum())
+    cross = (
+        float(np.sum(c * x**2)) * sum_c
+        - 2.0 * float(np.sum(c * x)) * float(np.sum(c * a))
+        + sum_c * float(np.sum(c * a**2))
+    )
+    tr_a2 = diagonal + cross
+    dof = tr_a**2 / tr_a2 if tr_a2 > 0 else math.nan
+    return math.sqrt(var), float(dof)
 
 
 # ------------------------------------------------------------------ data set helpers
