@@ -182,7 +182,9 @@ def test_scheduler_without_dask_installed_is_one_clear_line(monkeypatch):
         batch._dask_client("processes", 1)
 
 
-def test_primary_outcome_reaches_every_report_and_the_run_record(tmp_path: Path, big_enough) -> None:
+def test_primary_outcome_reaches_every_report_and_the_run_record(
+    tmp_path: Path, big_enough
+) -> None:
     """Issue 24: the report parameter ``primary_outcome`` is passed to every notebook and
     recorded in run.json; an unknown outcome is refused before any work."""
     from conftest import write_dialect
