@@ -91,6 +91,7 @@ def test_batch_writes_reports_tables_index_and_run_record(tmp_path: Path, big_en
     }
     assert record["parameters"]["data"] == str(data)
     assert record["parameters"]["workers"] == 2 and "pandas" in record["packages"]
+    assert record["parameters"]["primary_outcome"] is None  # default: Holm over all statements
     assert set(record["timings"]["jobs"]) == {"H1", "H2", "samlet"}
     assert [p.name for p in out.parent.iterdir()] == ["run"]  # no temp folders left
 
@@ -213,3 +214,32 @@ def test_scheduler_without_dask_installed_is_one_clear_line(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ConfigError, match=r"naere-relationer\[dask\]"):
         batch._dask_client("processes", 1)
+
+
+def test_primary_outcome_reaches_every_report_and_the_run_record(
+    tmp_path: Path, big_enough
+) -> None:
+    """Issue 24: the report parameter ``primary_outcome`` is passed to every notebook and
+    recorded in run.json; an unknown outcome is refused before any work."""
+    from conftest import write_dialect
+
+    data = write_dialect(big_enough, tmp_path / "data", "da-semicolon-bom")
+    nbs = _notebooks(tmp_path / "nbs", fail_h2=False)
+    out = tmp_path / "reports" / "run"
+    run_report(
+        data,
+        out,
+        audience="consultant",
+        workers=1,
+        notebooks_dir=nbs,
+        progress=False,
+        primary_outcome="satisfaction",
+    )
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["parameters"]["primary_outcome"] == "satisfaction"
+    for name in ("H1", "samlet"):
+        nb = nbformat.read(out / "notebooks" / f"{name}.ipynb", as_version=4)
+        assert nb.metadata.papermill.parameters["primary_outcome"] == "satisfaction"
+    with pytest.raises(ConfigError, match="primary_outcome must be one of"):
+        run_report(data, tmp_path / "other", notebooks_dir=nbs, primary_outcome="happiness")
+    assert not (tmp_path / "other").exists()

@@ -52,10 +52,15 @@ def test_prepare_writes_parquet_and_manifest(danish_folder: Path, tmp_path: Path
     ds = read_prepared(out)
     assert str(ds.relations["closeness"].dtype) == "Int64"
     assert ds.relations["wave"].cat.ordered
-    assert list(pd.read_parquet(out / "residents.parquet").columns)[:2] == ["resident_id", "site_id"]
+    assert list(pd.read_parquet(out / "residents.parquet").columns)[:2] == [
+        "resident_id",
+        "site_id",
+    ]
 
 
-def test_prepare_replaces_an_old_folder_atomically(danish_folder: Path, tmp_path: Path, cli) -> None:
+def test_prepare_replaces_an_old_folder_atomically(
+    danish_folder: Path, tmp_path: Path, cli
+) -> None:
     # Issue 17: an earlier prepare is replaced; a folder holding a user's file is refused
     # (it used to be deleted with the file).
     out = tmp_path / "processed"
@@ -88,7 +93,9 @@ def test_missing_path_is_a_clear_message(cli, tmp_path: Path) -> None:
 def test_console_script_runs_without_traceback(danish_folder: Path) -> None:
     (danish_folder / "borgere.csv").write_text("borger_id;botilbud\nB1;H1\n", encoding="utf-8")
     exe = Path(sys.executable).parent / "analyse"
-    proc = subprocess.run([str(exe), "validate", str(danish_folder)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(exe), "validate", str(danish_folder)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "borgere.csv" in proc.stdout + proc.stderr
@@ -168,7 +175,9 @@ def test_template_into_a_folder_it_cannot_write_is_one_clear_line(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(analyse.outputs, "_replace_atomically", read_only)
-    _one_line(cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "ingen skriveadgang")
+    _one_line(
+        cli("template", tmp_path / "skabelon.xlsx"), "Kan ikke skrive i", "ingen skriveadgang"
+    )
     _one_line(cli("template", tmp_path / "t.xlsx", "--lang", "en"), "Cannot write into")
     _one_line(cli("template", tmp_path / "t.txt"), "skal ende på .xlsx")
 
@@ -280,3 +289,39 @@ def test_a_second_report_is_refused_before_the_report_machinery_loads(
         held.release()
     assert "exit 2 loaded []" in proc.stdout, (proc.stdout, proc.stderr)
     assert "En anden kørsel skriver allerede" in proc.stdout + proc.stderr
+
+
+def test_report_with_a_primary_outcome_on_the_demo(tmp_path: Path, cli) -> None:
+    """Issue 24: ``analyse report --primary-outcome`` reaches every report: the family sentence
+    names the primary outcome, the other outcomes are exploratory, run.json records it; the
+    choices are the data contract's outcomes and a wrong one exits 2 with one line."""
+    import re
+
+    from analyse.cli import PrimaryOutcome
+    from analyse.data.schema import OUTCOMES
+
+    assert [o.value for o in PrimaryOutcome] == list(OUTCOMES)
+    demo = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+    bad = cli("report", demo, "--out", tmp_path / "bad", "--primary-outcome", "happiness")
+    assert bad.exit_code == 2 and "happiness" in bad.output
+    out = tmp_path / "run"
+    result = cli(
+        "report",
+        demo,
+        "--out",
+        out,
+        "--site",
+        "H5",
+        "--primary-outcome",
+        "loneliness",
+        "--no-progress",
+        "-j",
+        "1",
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["parameters"]["primary_outcome"] == "loneliness"
+    for name in ("H5", "samlet"):
+        text = re.sub(r"<[^>]+>|\s+", " ", (out / f"{name}.html").read_text(encoding="utf-8"))
+        assert "Det primære mål er ensomhed" in text, name
+        assert "udforskende, ingen konklusion" in text, name

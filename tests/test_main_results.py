@@ -416,3 +416,66 @@ def test_each_outcome_means_one_thing_everywhere():
         assert main_results.RANGES[o] == (m.low, m.high)
         assert main_results.SHORT_LABELS[o] == m.label and set(m.label) == {"da", "en"}
         assert m.high is None or m.low < m.high
+
+
+# ----------------------------------------------------------------------------- one family
+
+
+def _trial_sentences(items) -> list[str]:
+    return [t for t in _texts(items) if "intervallet går fra" in t]
+
+
+def test_detailed_sentences_carry_the_reports_conclusions(raw: Path) -> None:
+    """Issue 24: the detailed before/after sentences are the Hovedresultater's statements, so
+    they say what the report's family concluded, never a verdict of the interval alone; a
+    primary outcome makes the others' sentences exploratory."""
+    base = report.load(raw)
+    ctx = report.Context(base.ds, report.ALL, cache=base.cache, primary_outcome="loneliness")
+    fam = main_results.family(ctx).xs("change", level="kind")
+    others = fam[fam.index.get_level_values("outcome") != "loneliness"]
+    # The data must have something to take back: a clear interval of another outcome.
+    assert others["raw"].isin(["better", "worse"]).any()
+    conclusions = main_results.trial_conclusions(ctx)
+    sentences = _trial_sentences(report.afproevning(ctx, conclusions=conclusions))
+    assert sentences
+    clear = sum(
+        c in ("better", "worse") for by_outcome in conclusions.values() for c in by_outcome.values()
+    )
+    assert sum("næppe tilfældig" in s for s in sentences) <= clear
+    for s in sentences:
+        if s.startswith(("Ensomhed", "Loneliness")):
+            assert "Udforskende" not in s
+        else:
+            assert "næppe tilfældig" not in s, s
+            assert "Udforskende, ingen konklusion" in s or "For få botilbud" in s, s
+    # Without the report's family the sentences give the interval and no conclusion.
+    bare = _trial_sentences(report.afproevning(ctx))
+    assert bare and not any("næppe tilfældig" in s or "usikker" in s for s in bare)
+
+
+def test_site_report_sentences_say_what_its_main_results_say(raw: Path) -> None:
+    """A site report's detailed table is its own change, the Hovedresultater's first group:
+    the same conclusion in both places, after the report's Holm adjustment."""
+    checked = 0
+    for site in report.load(raw).ds.sites[:4]:
+        ctx = report.load(raw, site=site)
+        if ctx.too_small:
+            continue
+        fam = main_results.family(ctx)
+        conclusions = main_results.trial_conclusions(ctx).get(report.ALL, {})
+        for outcome, c in conclusions.items():
+            key = ("change", ctx.t(f"Botilbud {site}", f"Site {site}"), outcome)
+            assert fam.at[key, "conclusion"] == c
+        for s in _trial_sentences(report.afproevning(ctx, conclusions={report.ALL: conclusions})):
+            checked += 1
+            if "næppe tilfældig" in s:
+                assert "også efter justering" in s
+    assert checked
+
+
+def test_primary_outcome_is_checked(raw: Path) -> None:
+    from analyse.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="primary_outcome must be one of loneliness"):
+        report.load(raw, primary_outcome="happiness")
+    assert report.load(raw, primary_outcome="satisfaction").primary_outcome == "satisfaction"

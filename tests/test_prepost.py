@@ -650,12 +650,21 @@ def test_cluster_change_is_the_pooled_mean_with_a_site_level_interval() -> None:
         {"A": ("P1", [1.0, 2.0, 3.0]), "B": ("P1", [0.0, 1.0]), "C": ("P1", [4.0, 4.0, 5.0, 3.0])}
     )
     res = cluster_change(frame, "v").iloc[0]
-    m, d = np.array([3, 2, 4]), np.array([2.0, 0.5, 4.0])
-    est = float((m * d).sum() / m.sum())
-    se = np.sqrt(3 / 2 * np.sum((m / m.sum()) ** 2 * (d - est) ** 2))
+    m, d = np.array([3.0, 2.0, 4.0]), np.array([2.0, 0.5, 4.0])
+    w = m / m.sum()
+    est = float((w * d).sum())
+    # CR2 with Bell-McCaffrey degrees of freedom, written out as matrices (issue 24: CR1 on
+    # J - 1 df was too liberal when sites differ in size).
+    b = np.eye(3) - np.outer(np.ones(3), w)
+    c = np.diag(w**2 / (1 - w))
+    se = np.sqrt((b @ d) @ c @ (b @ d))
+    root_s = np.diag(np.sqrt(1 / m))
+    a = root_s @ b.T @ c @ b @ root_s
+    dof = np.trace(a) ** 2 / np.trace(a @ a)
     assert res["estimate"] == pytest.approx(est)  # the pooled mean of the 9 changes
-    assert res["se"] == pytest.approx(se) and res["df"] == 2
-    half = stats.t.ppf(0.975, 2) * se
+    assert res["se"] == pytest.approx(se) and res["df"] == pytest.approx(dof)
+    assert 1 < dof < 2  # below sites - 1 when the sites differ in size
+    half = stats.t.ppf(0.975, dof) * se
     assert (res["ci_low"], res["ci_high"]) == pytest.approx((est - half, est + half))
 
 

@@ -295,9 +295,11 @@ def _report_tables(out: Path, name: str) -> dict[str, pd.DataFrame]:
 _CHANGE = re.compile(
     r"(?P<what>Ensomhed|Tilfredshed med relationer \(1-5\)|Relationer, som ikke er personale|"
     r"Relationer, hvor borgeren giver): gennemsnittet (?:ændrede sig med (?P<diff>-?\d+(?:,\d+)?) fra før "
-    r"til efter|(?P<same>er det samme før og efter)) \((?P<n>\d+) borgere?\)\.(?: (?:Forskellen er "
-    r"(?P<word>usikker|næppe tilfældig): intervallet går fra (?P<lo>-?\d+(?:,\d+)?) til (?P<hi>-?\d+(?:,\d+)?)"
-    r"(?P<tail>[^.]*)\.|(?P<none>Der er ingen forskel)))?"
+    r"til efter|(?P<same>er det samme før og efter)) \((?P<n>\d+) borgere?\)\.(?: (?:(?:Forskellen er "
+    r"(?P<word>usikker|næppe tilfældig)(?P<adjusted>, også efter justering for antallet af udsagn i "
+    r"rapporten| efter justering for antallet af udsagn i rapporten)?|(?P<open>For få botilbud til at "
+    r"afgøre|Udforskende, ingen konklusion \(ikke rapportens primære mål\))): intervallet går fra "
+    r"(?P<lo>-?\d+(?:,\d+)?) til (?P<hi>-?\d+(?:,\d+)?)(?P<tail>[^.]*)\.|(?P<none>Der er ingen forskel)))?"
 )
 
 
@@ -344,8 +346,13 @@ def test_every_change_sentence_agrees_with_its_own_table(steering_run, name) -> 
         if m["lo"] is not None:
             lo, hi = _number(m["lo"]), _number(m["hi"])
             row |= {"Nedre grænse (95 % KI)": m["lo"], "Øvre grænse (95 % KI)": m["hi"]}
-            if m["word"] == "usikker":
+            if m["open"]:  # no conclusion: any interval
+                pass
+            elif m["word"] == "usikker" and not m["adjusted"]:
                 assert lo <= 0 <= hi, m.group(0)
+            elif m["word"] == "usikker":  # clear alone, uncertain after Holm's adjustment
+                assert not lo <= 0 <= hi, m.group(0)
+                assert ("over 0" in m["tail"]) == (lo > 0), m.group(0)
             elif "over 0" in m["tail"]:
                 assert lo > 0 and hi > 0, m.group(0)
             else:

@@ -14,6 +14,7 @@ from analyse.words.text import (
     LABELS,
     code_label,
     column_label,
+    conclusion_words,
     count_phrase,
     fmt_ci,
     fmt_int,
@@ -233,3 +234,28 @@ def test_a_small_change_is_not_printed_as_zero_and_zero_reads_as_no_change() -> 
     assert fmt_change(0.4, sign=True) == "+0,4" and fmt_change(-1.25) == "-1,3"
     assert no_change(0.0) and not no_change(0.001)
     assert decimals_apart(0.96, 1.0) == 2 and decimals_apart(0.00001, 0.0) == 4
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "expected"),
+    [
+        ("better", "Forskellen er næppe tilfældig, også efter justering"),
+        ("worse", "Forskellen er næppe tilfældig, også efter justering"),
+        ("uncertain_adjusted", "Forskellen er usikker efter justering"),
+        ("few_sites", "For få botilbud til at afgøre"),
+        ("exploratory", "Udforskende, ingen konklusion"),
+        (None, "95 %-konfidensintervallet går fra 0,02 til 0,31 (uden konklusion)."),
+        ("unknown", "95 %-konfidensintervallet går fra 0,02 til 0,31 (uden konklusion)."),
+    ],
+)
+def test_conclusion_words_say_the_reports_conclusion(conclusion, expected) -> None:
+    """Issue 24: "næppe tilfældig" only for a statement the report's family concluded on; the
+    bounds keep the digits that put them on the side the words say (issue 21)."""
+    words = conclusion_words(0.02, 0.31, conclusion)
+    assert words.startswith(expected) and "0,02 til 0,31" in words
+    if conclusion not in ("better", "worse"):
+        assert "næppe tilfældig" not in words
+    assert "The difference is unlikely to be chance, also after" in conclusion_words(
+        0.3, 1.2, "better", "en"
+    )
+    assert conclusion_words(-0.4, 1.2, "uncertain") == uncertainty_words(-0.4, 1.2)

@@ -375,6 +375,16 @@ class Engine(StrEnum):
     kernel = "kernel"
 
 
+class PrimaryOutcome(StrEnum):
+    """The outcomes of the data contract (``analyse.data.schema.OUTCOMES``; a test keeps them
+    equal: the schema is not imported here, so that ``analyse --help`` starts fast)."""
+
+    loneliness = "loneliness"
+    satisfaction = "satisfaction"
+    n_nonstaff = "n_nonstaff"
+    n_gives = "n_gives"
+
+
 @app.command("report")
 @handles_errors
 def report_command(
@@ -415,6 +425,15 @@ def report_command(
             "--workers processes; tcp://HOST:PORT: an existing Dask scheduler (docs/dask.md).",
         ),
     ] = "local",
+    primary_outcome: Annotated[
+        PrimaryOutcome | None,
+        typer.Option(
+            "--primary-outcome",
+            help="A pre-specified primary outcome: only its statements can be called better or "
+            "worse (Holm among them), the others are marked exploratory. Default: none, i.e. "
+            "Holm over all of each report's statements (docs/statistics.md).",
+        ),
+    ] = None,
 ) -> None:
     """Run one report per botilbud plus the overview as self-contained HTML, CSV and XLSX.
 
@@ -452,6 +471,7 @@ def report_command(
         progress=not no_progress,
         engine=engine.value,
         scheduler=scheduler,
+        primary_outcome=primary_outcome.value if primary_outcome is not None else None,
     )
     from analyse.run.audit import failed_terminal_line
 

@@ -31,7 +31,7 @@ Journal of Statistics, 6(2), 65-70.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ from analyse.report.sections import (
     Item,
     Paragraph,
     Table,
+    check_primary_outcome,
     group_hidden,
     practice_family,
     trial_family_table,
@@ -332,6 +333,80 @@ def _p_from_interval(diff: object, low: object, high: object, df: object) -> flo
     return float(2 * stats.t.sf(abs(d) / se, dof))
 
 
+class Conclusions(NamedTuple):
+    """What :func:`conclude` decides for each statement of a family."""
+
+    in_family: np.ndarray
+    p_adjusted: np.ndarray
+    conclusion: np.ndarray
+
+
+def conclude(
+    raw: np.ndarray,
+    p: np.ndarray,
+    few_sites: np.ndarray,
+    exploratory: np.ndarray,
+    *,
+    alpha: float = FAMILY_ALPHA,
+) -> Conclusions:
+    """The words of one report's statements: Holm (1979) over the report's family.
+
+    The rule every *bedre*/*værre* of a report passes (:func:`family` applies it to the
+    report's published statements; the simulation in ``benchmarks/sim_trials.py`` applies it
+    to simulated reports, so what it counts is what a report prints).
+
+    Parameters
+    ----------
+    raw
+        Each statement's direction from its published interval alone (:func:`direction`):
+        ``"better"``, ``"worse"``, ``"uncertain"`` or ``"unknown"``.
+    p
+        Each statement's two-sided p (NaN when its interval is not published).
+    few_sites
+        Statements about a practice or the comparison group resting on fewer than
+        :data:`analyse.stats.prepost.DEFAULT_MIN_SITES_PER_ARM` sites: never a conclusion.
+    exploratory
+        Statements of an outcome that is not the report's primary one: never a conclusion.
+    alpha
+        The family-wise error rate.
+
+    Returns
+    -------
+    Conclusions
+        ``in_family`` (the statement is one of the family Holm adjusts over), ``p_adjusted``
+        (Holm within the family, NaN outside it) and ``conclusion``: ``raw``, except
+        ``"uncertain_adjusted"`` for a *better*/*worse* whose adjusted p is not below
+        ``alpha``, ``"exploratory"`` and ``"few_sites"`` as above.
+
+    Examples
+    --------
+    Two clear statements of three, p .01 and .04: Holm keeps the first (.03) and takes the
+    second back (.08).
+
+    >>> c = conclude(np.array(["better", "worse", "uncertain"], dtype=object),
+    ...              np.array([0.01, 0.04, 0.5]), np.zeros(3, bool), np.zeros(3, bool))
+    >>> c.conclusion.tolist(), c.p_adjusted.round(2).tolist()
+    (['better', 'uncertain_adjusted', 'uncertain'], [0.03, 0.08, 0.5])
+    """
+    from analyse.stats.prepost import _padjust
+
+    raw = np.asarray(raw, dtype=object)
+    p = np.asarray(p, dtype=float)
+    few_sites = np.asarray(few_sites, dtype=bool)
+    exploratory = np.asarray(exploratory, dtype=bool)
+    decided = np.isin(raw, ["better", "worse", "uncertain"])
+    members = decided & ~few_sites & ~exploratory & ~np.isnan(p)
+    adjusted = np.full(len(raw), np.nan)
+    if members.any():
+        adjusted[members] = _padjust(p[members], np.zeros(int(members.sum()), np.int64), "holm")
+    conclusion = raw.copy()
+    clear = np.isin(raw, ["better", "worse"])
+    conclusion[clear & ~(adjusted < alpha)] = "uncertain_adjusted"
+    conclusion[decided & exploratory] = "exploratory"
+    conclusion[(raw != "unknown") & few_sites] = "few_sites"
+    return Conclusions(members, adjusted, conclusion)
+
+
 def family(ctx: Context) -> pd.DataFrame:
     """Every *bedre*/*værre* statement the report can print, and its conclusion.
 
@@ -353,16 +428,10 @@ def family(ctx: Context) -> pd.DataFrame:
         columns ``raw`` (the direction by the interval alone), ``p``, ``in_family``,
         ``p_adjusted`` (Holm within the family, NaN outside it) and ``conclusion``.
     """
-    from analyse.stats.prepost import DEFAULT_MIN_SITES_PER_ARM, _padjust
+    from analyse.stats.prepost import DEFAULT_MIN_SITES_PER_ARM
 
     def compute() -> pd.DataFrame:
-        primary = getattr(ctx, "primary_outcome", None)
-        if primary is not None and primary not in BETTER:
-            from analyse.errors import ConfigError
-
-            raise ConfigError(
-                f"primary_outcome must be one of {', '.join(BETTER)} or None; got {primary!r}."
-            )
+        primary = check_primary_outcome(getattr(ctx, "primary_outcome", None))
         rows = []
         for _, r in _raw_changes(ctx).iterrows():
             few = r["kind"] != "site" and r["n_sites"] < DEFAULT_MIN_SITES_PER_ARM
@@ -383,27 +452,46 @@ def family(ctx: Context) -> pd.DataFrame:
         exploratory = (
             frame["outcome"] != primary if primary is not None else pd.Series(False, frame.index)
         )
-        decided = frame["raw"].isin(["better", "worse", "uncertain"])
-        frame["in_family"] = (
-            decided & ~frame["few_sites"] & ~exploratory & frame["p"].notna()
-        ).to_numpy(bool)
-        adjusted = np.full(len(frame), np.nan)
-        members = frame["in_family"].to_numpy(bool)
-        if members.any():
-            p = frame.loc[members, "p"].to_numpy(float)
-            adjusted[members] = _padjust(p, np.zeros(len(p), dtype=np.int64), "holm")
-        frame["p_adjusted"] = adjusted
-        conclusion = frame["raw"].astype(object).copy()
-        clear = frame["raw"].isin(["better", "worse"])
-        conclusion[clear & ~(frame["p_adjusted"] < FAMILY_ALPHA)] = "uncertain_adjusted"
-        conclusion[decided & exploratory] = "exploratory"
-        conclusion[frame["raw"].ne("unknown") & frame["few_sites"]] = "few_sites"
-        frame["conclusion"] = conclusion
+        decided = conclude(
+            frame["raw"].to_numpy(object),
+            frame["p"].to_numpy(float),
+            frame["few_sites"].to_numpy(bool),
+            exploratory.to_numpy(bool),
+        )
+        frame["in_family"] = decided.in_family
+        frame["p_adjusted"] = decided.p_adjusted
+        frame["conclusion"] = decided.conclusion
         frame = frame.set_index(["kind", "group", "outcome"])
         return frame.drop(columns="few_sites").assign(few_sites=frame["few_sites"])
 
     key = f"main_results:family:{ctx.site}:{ctx.lang}:{getattr(ctx, 'primary_outcome', None)}"
     return ctx.cached(key, compute)
+
+
+def trial_conclusions(ctx: Context) -> dict[str, dict[str, str]]:
+    """The report's conclusion for each before/after table it shows, by group and outcome.
+
+    The detailed before/after tables of :func:`analyse.report.sections.afproevning` (this site's
+    table, keyed :data:`analyse.report.sections.ALL`; in the overview each practice's and the
+    comparison group's, keyed by code) are the same statements as the Hovedresultater's, so
+    their sentences carry the same conclusion from the report's family (:func:`family`), never
+    a verdict of the interval alone. Pass the result as ``afproevning(ctx, conclusions=...)``.
+
+    Returns
+    -------
+    dict
+        ``{group: {outcome: conclusion}}`` with the conclusions of :func:`family`.
+    """
+    if not {"pre", "post"} <= set(ctx.waves):
+        return {}
+    fam = family(ctx)
+    out: dict[str, dict[str, str]] = {}
+    for g in _groups(ctx):
+        for outcome in TRIAL_VALUES:
+            key = ("change", g.label, outcome)
+            if key in fam.index:
+                out.setdefault(g.key, {})[outcome] = str(fam.at[key, "conclusion"])
+    return out
 
 
 def family_sentence(ctx: Context) -> str:
@@ -899,15 +987,17 @@ def _source_sentences(ctx: Context, frame: pd.DataFrame) -> list[str]:
 
     A practice can be "bedre" than the comparison group only because the comparison group got
     worse; a reader must not take that as the practice's own improvement. For every row the
-    table concludes is better or worse (after Holm's adjustment), one sentence gives both changes (gated cells
-    of the practices' own tables) and, when the practice's own change is not clearly in the
-    difference's direction while the comparison group's is clearly the other way, says that
-    the difference comes from the comparison group's change.
+    table concludes is better or worse (after Holm's adjustment), one sentence gives both
+    changes (gated cells of the practices' own tables) and, when the practice's own change is
+    not concluded in the difference's direction while the comparison group's is concluded the
+    other way, says that the difference comes from the comparison group's change. Whether a
+    change "blev bedre"/"blev værre" is the report's conclusion for it (:func:`family`).
     """
     totals = practice_totals(ctx)
     base = totals.get(COMPARISON)
     if base is None:
         return []
+    fam = family(ctx)
     out = []
     for _, row in frame.iterrows():
         # Only the differences the table concludes on (clear also after Holm's adjustment).
@@ -920,8 +1010,10 @@ def _source_sentences(ctx: Context, frame: pd.DataFrame) -> list[str]:
         ref = _gated_row(base, outcome)
         if _missing(own["mean_diff"]) or _missing(ref["mean_diff"]):
             continue
-        own_dir = direction(outcome, own["mean_diff"], own["ci_low"], own["ci_high"])
-        ref_dir = direction(outcome, ref["mean_diff"], ref["ci_low"], ref["ci_high"])
+        # The changes' own words are the report's conclusions for them (its family), never a
+        # verdict of their intervals alone.
+        own_dir = _concluded(fam, str(row["group"]), outcome)
+        ref_dir = _concluded(fam, _practice_name(ctx, COMPARISON), outcome)
         what = _lower_first(SHORT_LABELS[outcome][ctx.lang])
         group = str(row["group"])
         word = DIRECTION_WORDS[row["direction"]][ctx.lang]
@@ -948,6 +1040,12 @@ def _source_sentences(ctx: Context, frame: pd.DataFrame) -> list[str]:
                 )
             )
     return out
+
+
+def _concluded(fam: pd.DataFrame, group: str, outcome: str) -> str:
+    """The report's conclusion for a group's change (``"unknown"`` when it has none)."""
+    key = ("change", group, outcome)
+    return str(fam.at[key, "conclusion"]) if key in fam.index else "unknown"
 
 
 def _moved(ctx: Context, mean_diff: float, direction_: str) -> str:

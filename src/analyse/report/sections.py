@@ -13,7 +13,7 @@ be recovered from another report of the same run.
 from __future__ import annotations
 
 import html
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -191,6 +191,29 @@ class Context:
 
 
 
+
+
+def check_primary_outcome(primary_outcome: str | None) -> str | None:
+    """The report parameter ``primary_outcome``, checked: an outcome of the data contract or None.
+
+    ``None`` (the default): every *bedre*/*værre* of a report is one family, adjusted by Holm.
+    An outcome (:data:`analyse.data.schema.OUTCOMES`): only its statements can conclude, the
+    others are exploratory (docs/statistics.md).
+
+    Raises
+    ------
+    ConfigError
+        Any other value, with the choices.
+    """
+    from analyse.data.schema import OUTCOMES
+    from analyse.errors import ConfigError
+
+    if primary_outcome is None or primary_outcome in OUTCOMES:
+        return primary_outcome
+    raise ConfigError(
+        f"primary_outcome must be one of {', '.join(OUTCOMES)} or None (no primary outcome: "
+        f"Holm over all the report's statements); received {primary_outcome!r}."
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -1882,8 +1905,21 @@ def trial_table(long: pd.DataFrame, *, min_cell: int) -> pd.DataFrame:
     return trial_tables(long, [], min_cell=min_cell)[()]
 
 
-def afproevning(ctx: Context) -> list[Item]:
-    """Step 4: did the practices make a difference? Paired before/after, in plain words."""
+def afproevning(
+    ctx: Context, *, conclusions: Mapping[str, Mapping[str, str]] | None = None
+) -> list[Item]:
+    """Step 4: did the practices make a difference? Paired before/after, in plain words.
+
+    Parameters
+    ----------
+    ctx
+        The report's context.
+    conclusions
+        The report's conclusion for each table's statements,
+        ``{group: {outcome: conclusion}}`` (:func:`analyse.report.main_results.trial_conclusions`:
+        the report's family, adjusted for its number of statements). Without it the sentences
+        give each interval without any conclusion, never a verdict of the interval alone.
+    """
     items: list[Item] = [Heading(text.label("section_trial", ctx.lang))]
     if ctx.too_small:
         return items + _too_small(ctx)
@@ -1930,7 +1966,7 @@ def afproevning(ctx: Context) -> list[Item]:
                 )
             )
         )
-        return items + _by_practice(ctx, long)
+        return items + _by_practice(ctx, long, conclusions)
     st = trial_family_table(ctx, long)
     items += _trial_items(
         ctx,
@@ -1940,8 +1976,18 @@ def afproevning(ctx: Context) -> list[Item]:
             "Før og efter afprøvningen (borgere målt begge gange)",
             "Before and after the trial (residents assessed in both waves)",
         ),
+        _verdicts(conclusions, ALL),
     )
     return items
+
+
+def _verdicts(
+    conclusions: Mapping[str, Mapping[str, str]] | None, group: str
+) -> Mapping[str, str] | None:
+    """One table's conclusions by outcome; None (no conclusion words) without a family."""
+    if conclusions is None:
+        return None
+    return conclusions.get(group, {})
 
 
 def trial_family_table(ctx: Context, long: pd.DataFrame) -> privacy.SuppressedTable:
@@ -2012,7 +2058,13 @@ def _cluster_interval(table: pd.DataFrame, sub: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: str) -> list[Item]:
+def _trial_items(
+    ctx: Context,
+    st: privacy.SuppressedTable,
+    name: str,
+    title: str,
+    verdicts: Mapping[str, str] | None = None,
+) -> list[Item]:
     labels = {
         "n": ctx.t("Antal borgere", "Residents"),
         "mean_pre": ctx.t("Gns. før", "Mean before"),
@@ -2050,7 +2102,10 @@ def _trial_items(ctx: Context, st: privacy.SuppressedTable, name: str, title: st
                 f"{what}: the mean changed by {diff} from before to after ({who}).",
             )
         if not (mask["ci_low"] or pd.isna(row["ci_low"]) or pd.isna(row["ci_high"])):
-            sentence += " " + text.uncertainty_words(row["ci_low"], row["ci_high"], ctx.lang)
+            verdict = None if verdicts is None else verdicts.get(value, "unknown")
+            sentence += " " + text.conclusion_words(
+                row["ci_low"], row["ci_high"], verdict, ctx.lang
+            )
         items.append(Paragraph(sentence))
     if ctx.lang == "da":
         lower = "Lavere ensomhed er bedre; for de øvrige mål er højere bedre."
@@ -2082,7 +2137,11 @@ def _trial_cells(ctx: Context, long: pd.DataFrame) -> dict[tuple[str, str], pd.D
     return trial_tables(long, ["site_id", "practice"], min_cell=ctx.min_cell)
 
 
-def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
+def _by_practice(
+    ctx: Context,
+    long: pd.DataFrame,
+    conclusions: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Item]:
     """Overview only: each practice and the comparison group, before and after."""
     items: list[Item] = [
         Heading(ctx.t("Praksisser og sammenligningsgruppe", "Practices and comparison group"), 3)
@@ -2099,7 +2158,7 @@ def _by_practice(ctx: Context, long: pd.DataFrame) -> list[Item]:
         )
         items.append(Heading(name, 4))
         table_name = "sammenligningsgruppe" if code == "none" else f"praksis_{code}"
-        items += _trial_items(ctx, st, table_name, name)
+        items += _trial_items(ctx, st, table_name, name, _verdicts(conclusions, code))
     return items
 
 

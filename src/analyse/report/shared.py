@@ -21,6 +21,7 @@ from analyse.report.sections import (
     Figure,
     afproevning,
     behov,
+    check_primary_outcome,
     faelles_forstaaelse,
     kortlaegning,
     shown_share,
@@ -37,8 +38,13 @@ def load(
     lang: Lang = "da",
     min_cell: int = DEFAULT_MIN_CELL,
     seed: int = DEFAULT_SEED,
+    primary_outcome: str | None = None,
 ) -> Context:
-    """The context of one report: reads a raw folder, a workbook or a prepared folder."""
+    """The context of one report: reads a raw folder, a workbook or a prepared folder.
+
+    ``primary_outcome`` (default None: Holm over all the report's *bedre*/*værre*) is checked
+    by :func:`analyse.report.sections.check_primary_outcome`.
+    """
     from analyse.data.prepare import is_prepared
     from analyse.data.prepare import load as load_data
 
@@ -47,6 +53,7 @@ def load(
     if lang not in ("da", "en"):
         raise ConfigError(f"lang must be 'da' or 'en'; received {lang!r}.")
     min_cell = privacy.check_min_cell(min_cell)
+    primary_outcome = check_primary_outcome(primary_outcome)
     cache: dict = {}
     if is_prepared(dataset):
         # The run's shared results (computed once); a site report then reads only its site.
@@ -66,7 +73,9 @@ def load(
     path = Path(dataset) / "manifest.json"
     if path.exists():
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    return Context(ds, site, audience, lang, min_cell, seed, manifest, cache)
+    return Context(
+        ds, site, audience, lang, min_cell, seed, manifest, cache, primary_outcome=primary_outcome
+    )
 
 
 #: Tables with a site column, and tables linked to a site through their resident.

@@ -683,8 +683,13 @@ def run_report(
     engine: Engine = "inprocess",
     runner: Callable[[Job, Path], Job] | None = None,
     scheduler: Scheduler = "local",
+    primary_outcome: str | None = None,
 ) -> RunResult:
     """Run the whole batch; see the module docstring.
+
+    ``primary_outcome`` is every report's parameter of that name: None (default) makes each
+    report's *bedre*/*værre* statements one Holm family; an outcome of the data contract makes
+    it primary and the others exploratory (docs/statistics.md). Recorded in ``run.json``.
 
     ``scheduler`` is ``"local"`` (a pool of ``workers`` processes on this machine),
     ``"processes"`` (a Dask ``LocalCluster`` of ``workers`` single-threaded worker processes,
@@ -692,6 +697,9 @@ def run_report(
     workers decide the parallelism and ``workers`` is ignored).
     """
     check_min_cell(min_cell)
+    from analyse.report.sections import check_primary_outcome
+
+    primary_outcome = check_primary_outcome(primary_outcome)
     if workers < 1:
         raise ConfigError(f"workers must be 1 or more (got {workers})")
     scheduler = check_scheduler(scheduler)
@@ -751,6 +759,7 @@ def run_report(
             "lang": lang,
             "min_cell": min_cell,
             "seed": seed,
+            "primary_outcome": primary_outcome,
         }
         for site in chosen:
             jobs.append(Job(site, Path(notebooks_dir) / SITE_NOTEBOOK, {**common, "site": site}))
@@ -789,6 +798,7 @@ def run_report(
                 "workers": workers,
                 "min_cell": min_cell,
                 "seed": seed,
+                "primary_outcome": primary_outcome,
                 "engine": engine,
                 "scheduler": scheduler,
             },

@@ -1551,9 +1551,16 @@ def site_changes(
     ).dropna(subset=["y", "practice", "site", "wave"])
     # Vectorised (a simulation calls this thousands of times): a resident's mean in each
     # wave by bincount, then the site x practice clusters by bincount over the residents.
-    keys = pd.MultiIndex.from_arrays([frame["site"], frame["practice"], frame["resident"]])
-    who, unique = pd.factorize(keys)
+    # Integer keys combined from each column's codes: factorizing a MultiIndex of strings
+    # cost most of a simulated trial.
+    site_code, site_names = pd.factorize(frame["site"].to_numpy(object))
+    arm_code, arm_names = pd.factorize(frame["practice"].to_numpy(object))
+    res_code, res_names = pd.factorize(frame["resident"].to_numpy(object), use_na_sentinel=False)
+    n_arm, n_ids = max(len(arm_names), 1), max(len(res_names), 1)
+    combined = (site_code.astype(np.int64) * n_arm + arm_code) * n_ids + res_code
+    who, unique = pd.factorize(combined)
     n_res = len(unique)
+    unique_cluster = unique // n_ids
     y = frame["y"].to_numpy(float)
     means = []
     for code in (pre, post):
@@ -1564,9 +1571,7 @@ def site_changes(
             means.append(total / count)
     d = means[1] - means[0]
     ok = np.isfinite(d)
-    sites = unique.get_level_values(0).to_numpy(object)[ok]
-    arms = unique.get_level_values(1).to_numpy(object)[ok]
-    cluster, cl_unique = pd.factorize(pd.MultiIndex.from_arrays([sites, arms]))
+    cluster, cl_unique = pd.factorize(unique_cluster[ok])
     d = d[ok]
     n = np.bincount(cluster, minlength=len(cl_unique)).astype(float)
     total = np.bincount(cluster, weights=d, minlength=len(cl_unique))
@@ -1576,8 +1581,8 @@ def site_changes(
         var = np.where(n > 1, sq / (n - 1), np.nan)
     out = pd.DataFrame(
         {
-            "site": pd.array(cl_unique.get_level_values(0), dtype="string"),
-            "practice": pd.array(cl_unique.get_level_values(1), dtype="string"),
+            "site": pd.array(np.asarray(site_names, object)[cl_unique // n_arm], dtype="string"),
+            "practice": pd.array(np.asarray(arm_names, object)[cl_unique % n_arm], dtype="string"),
             "n_pairs": n.astype(int),
             "mean_diff": mean,
             "var_diff": var,
@@ -1918,9 +1923,8 @@ def cluster_change(
         est = float(np.sum(m * d) / big_m)
         se, dof, lo, hi, pval = (math.nan,) * 5
         if j >= 2:
-            se = math.sqrt(j / (j - 1) * float(np.sum((m / big_m) ** 2 * (d - est) ** 2)))
-            dof = float(j - 1)
-            if se > 0:
+            se, dof = _cr2_bell_mccaffrey(m, d, est)
+            if se > 0 and dof > 0:
                 crit = float(stats.t.ppf(0.5 + ci / 2, dof))
                 lo, hi = est - crit * se, est + crit * se
                 pval = float(2 * stats.t.sf(abs(est / se), dof))
@@ -1940,6 +1944,41 @@ def cluster_change(
     columns = ["practice", "n_sites", "n_pairs", "estimate", "se", "df", "ci_low", "ci_high", "p"]
     out = pd.DataFrame(rows, columns=columns)
     return out.iloc[np.argsort(out["practice"].to_numpy(str), kind="stable")].reset_index(drop=True)
+
+
+def _cr2_bell_mccaffrey(m: np.ndarray, d: np.ndarray, est: float) -> tuple[float, float]:
+    """SE and degrees of freedom of a pooled mean change over sites (CR2, Bell-McCaffrey).
+
+    The pooled mean ``est = sum(w_j d_j)`` with ``w_j = m_j / M`` of the site means ``d_j``;
+    the CR2 variance ``sum(w_j^2 e_j^2 / (1 - w_j))`` (residuals ``e_j = d_j - est``) is
+    unbiased when residents' changes are independent with one variance (CR1's
+    ``J/(J-1) sum(w_j^2 e_j^2)`` is so only for equal site sizes), and the Satterthwaite
+    degrees of freedom of that variance under the same working model,
+    ``tr(A)^2 / tr(A^2)`` (Bell & McCaffrey 2002; Imbens & Kolesar 2016), are below
+    ``J - 1`` when sites differ in size (equal to it when they do not). In closed form,
+    O(J): ``A = S^1/2 B' C B S^1/2`` with ``B = I - 1 w'``, ``C = diag(w^2 / (1 - w))`` and
+    ``S = diag(1 / m)``.
+    """
+    big_m = float(m.sum())
+    w = m / big_m
+    c = w**2 / (1.0 - w)
+    var = float(np.sum(c * (d - est) ** 2))
+    s = 1.0 / m
+    a = w * s
+    q = float(np.sum(w * a))
+    x = q - a  # g_jl = x_j - a_l, the off-diagonal part of M = B S B'
+    tr_a = float(np.sum(c * (s * (1.0 - 2.0 * w) + q)))
+    g_jj = q - 2.0 * a
+    diagonal = float(np.sum(c**2 * (s**2 + 2.0 * s * g_jj)))
+    sum_c = float(c.sum())
+    cross = (
+        float(np.sum(c * x**2)) * sum_c
+        - 2.0 * float(np.sum(c * x)) * float(np.sum(c * a))
+        + sum_c * float(np.sum(c * a**2))
+    )
+    tr_a2 = diagonal + cross
+    dof = tr_a**2 / tr_a2 if tr_a2 > 0 else math.nan
+    return math.sqrt(var), float(dof)
 
 
 # ------------------------------------------------------------------ data set helpers

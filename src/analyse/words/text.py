@@ -823,6 +823,108 @@ def uncertainty_words(
     return f"The difference is unlikely to be chance: the interval goes from {ci} and lies wholly {side} {null_text}."
 
 
+#: What the detailed before/after sentence says after its interval, by the report's
+#: conclusion for the same statement (``analyse.report.main_results.family``).
+_CONCLUSION_TAILS: dict[str, tuple[str, str]] = {
+    "clear": (
+        "Forskellen er næppe tilfældig, også efter justering for antallet af udsagn i rapporten: "
+        "intervallet går fra {ci} og ligger helt {side} {null}.",
+        "The difference is unlikely to be chance, also after adjusting for the number of "
+        "statements in the report: the interval goes from {ci} and lies wholly {side} {null}.",
+    ),
+    "uncertain_adjusted": (
+        "Forskellen er usikker efter justering for antallet af udsagn i rapporten: intervallet "
+        "går fra {ci}, men med så mange udsagn kan et interval helt {side} {null} være tilfældigt.",
+        "The difference is uncertain after adjusting for the number of statements in the report: "
+        "the interval goes from {ci}, but with so many statements an interval wholly {side} "
+        "{null} may be chance.",
+    ),
+    "few_sites": (
+        "For få botilbud til at afgøre: intervallet går fra {ci}, men praksissen er afprøvet i "
+        "for få botilbud til en konklusion.",
+        "Too few sites to tell: the interval goes from {ci}, but the practice was tried at too "
+        "few sites for a conclusion.",
+    ),
+    "exploratory": (
+        "Udforskende, ingen konklusion (ikke rapportens primære mål): intervallet går fra {ci}.",
+        "Exploratory, no conclusion (not the report's primary measure): the interval goes "
+        "from {ci}.",
+    ),
+    "none": (
+        "95 %-konfidensintervallet går fra {ci} (uden konklusion).",
+        "The 95% confidence interval goes from {ci} (no conclusion).",
+    ),
+}
+
+
+def conclusion_words(
+    ci_low: object,
+    ci_high: object,
+    conclusion: str | None,
+    lang: Lang = "da",
+    *,
+    decimals: int = 1,
+) -> str:
+    """The interval of a change in words, with the conclusion the report's family reached.
+
+    :func:`uncertainty_words` judges an interval alone (*næppe tilfældig* when it excludes 0);
+    a report states that only for a statement that is also clear after the report's
+    adjustment for its number of statements (issue 24). This function says what the report
+    concluded about the same statement.
+
+    Parameters
+    ----------
+    ci_low, ci_high
+        The 95 % interval of the change.
+    conclusion
+        The report's conclusion for the statement (``analyse.report.main_results.family``):
+        ``"better"``/``"worse"`` (clear after the adjustment), ``"uncertain"`` (the interval
+        holds 0), ``"uncertain_adjusted"``, ``"few_sites"``, ``"exploratory"``; ``None`` or
+        ``"unknown"`` when no family was given: the interval without any conclusion.
+    lang
+        ``"da"`` or ``"en"``.
+    decimals
+        Digits after the decimal sign of the bounds.
+
+    Returns
+    -------
+    str
+        One sentence.
+
+    Examples
+    --------
+    >>> conclusion_words(0.3, 1.2, "better")
+    'Forskellen er næppe tilfældig, også efter justering for antallet af udsagn i rapporten: intervallet går fra 0,3 til 1,2 og ligger helt over 0.'
+    >>> conclusion_words(0.3, 1.2, "uncertain_adjusted")
+    'Forskellen er usikker efter justering for antallet af udsagn i rapporten: intervallet går fra 0,3 til 1,2, men med så mange udsagn kan et interval helt over 0 være tilfældigt.'
+    >>> conclusion_words(0.3, 1.2, None)
+    '95 %-konfidensintervallet går fra 0,3 til 1,2 (uden konklusion).'
+    >>> conclusion_words(-0.4, 1.2, "uncertain")
+    'Forskellen er usikker: intervallet går fra -0,4 til 1,2, så der kan også være ingen forskel.'
+    """
+    _check_lang(lang)
+    if _is_missing(ci_low) or _is_missing(ci_high):
+        return uncertainty_words(ci_low, ci_high, lang, decimals=decimals)
+    low, high = float(_to_decimal(ci_low, "ci_low")), float(_to_decimal(ci_high, "ci_high"))
+    if low > high:
+        raise ConfigError(f"ci_low must not exceed ci_high; received {ci_low!r} and {ci_high!r}.")
+    if conclusion in ("uncertain",) or (low == high == 0.0):
+        return uncertainty_words(low, high, lang, decimals=decimals)
+    key = {"better": "clear", "worse": "clear"}.get(conclusion or "none", conclusion or "none")
+    if key not in _CONCLUSION_TAILS:
+        key = "none"
+    outside = not low <= 0.0 <= high
+    if key == "clear" and not outside:  # pragma: no cover - a clear conclusion excludes 0
+        raise ConfigError(f"a clear conclusion needs an interval without 0; got {low}, {high}.")
+    if outside:
+        decimals = decimals_apart(low if low > 0 else high, 0.0, decimals)
+    side = {"da": ("over", "under"), "en": ("above", "below")}[lang][0 if low > 0 else 1]
+    da, en = _CONCLUSION_TAILS[key]
+    return (da if lang == "da" else en).format(
+        ci=fmt_ci(low, high, decimals, lang), side=side, null="0"
+    )
+
+
 #: Result columns of the analysis modules that neither the schema, :data:`text.LABELS` nor
 #: :data:`figures.INDICATOR_LABELS` names. Danish first, English second.
 EXPLORE_LABELS: dict[str, tuple[str, str]] = {
