@@ -579,7 +579,9 @@ def _group_ranges(
     whether it holds two integer sizes of at least ``floor``: ``floor(hi) - max(ceil(lo),
     floor) + 1 >= 2``. A target that some feasible point puts at ``value + 1`` or more
     passes (its returned maximum is that point's value, not the maximum); :func:`_certify`
-    finds such points for many targets at once. The others get the exact maximum as
+    finds such points for many targets at once. A target whose marker keeps it below
+    ``value + 1`` keeps ``hi`` as its maximum (the same integer part as the exact maximum,
+    which lies between ``value`` and ``hi``); the others get the exact maximum as
     above; those that still might pass (``floor <= max - 1``) look for a point at
     ``max - 1`` or less the same way, and the rest get the exact minimum. A target that
     cannot pass whatever its minimum keeps ``lo``. So the test gives the same answer for
@@ -592,11 +594,16 @@ def _group_ranges(
     t_val = value[tj]
     bounds = _lp_bounds(lo, hi)
     up = np.zeros(len(tj), dtype=bool)  # two sizes shown by a maximum of value + 1 or more
+    need_lo = np.zeros(len(tj), dtype=bool)
     if floor is not None:
-        shown = _certify(a, b, lo, hi, tj, t_val >= 1, t_val + 1, 1.0)
+        # A marker's bound below value + 1 (a ``<5`` of 4) leaves the maximum at ``value``
+        # to the attack's precision: no programme needed for it.
+        capped = (hi[tj] < t_val + 1 - 1e-7) & (t_val >= 1)
+        shown = _certify(a, b, lo, hi, tj, (t_val >= 1) & ~capped, t_val + 1, 1.0)
         up = ~np.isnan(shown)
         t_hi[up] = shown[up]
-    need_lo = np.zeros(len(tj), dtype=bool)
+        need_lo = capped.copy()
+        up |= capped
     for i in np.flatnonzero(~up):
         j = tj[i]
         c = np.zeros(a.shape[1])
