@@ -405,16 +405,18 @@ class _Bounds(_Cells):
         targets: np.ndarray,
         *,
         relax: bool,
+        floor: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Smallest and largest value of every ``targets`` cell; others keep ``lo``/``hi``.
 
-        ``relax=True`` (intervals to publish): bound propagation (:meth:`_propagate`). ``relax=False`` (the attack): one linear programme pair per cell over
-        its whole group of linked unknown cells, for groups of up to :data:`_LP_LIMIT` cells;
-        larger groups (many sites linked through the overview) keep the markers' bounds
-        (see the module notes).
+        ``relax=True`` (intervals to publish): bound propagation (:meth:`_propagate`).
+        ``relax=False`` (the attack): linear programmes over each target's whole group of
+        linked unknown cells, for groups of up to :data:`_LP_LIMIT` cells; larger groups
+        (many sites linked through the overview) keep the markers' bounds (see the module
+        notes). With ``floor`` (the smallest size a reader allows each cell), a range is
+        worked out only as far as it decides whether the cell can take two integer sizes of
+        at least ``floor`` (:func:`_group_ranges`); without it, exactly.
         """
-        from scipy.optimize import linprog
-
         out_lo, out_hi = lo.copy(), hi.copy()
         in_eq = self.cell_ptr[1:] > self.cell_ptr[:-1]
         targets = targets & in_eq
@@ -425,34 +427,34 @@ class _Bounds(_Cells):
             out_lo[targets], out_hi[targets] = p_lo[targets], p_hi[targets]
             return out_lo, out_hi
         value = self.values()
-        _, cell_label, eq_label, _ = self._components(unknown)
+        k, cell_label, eq_label, _ = self._components(unknown)
+        # cells and equations by group (one sort, not one scan of every cell per group)
+        cell_order = np.argsort(cell_label, kind="stable")
+        cell_bounds = np.searchsorted(cell_label[cell_order], np.arange(-1, k + 1))[1:]
+        eq_order = np.argsort(eq_label, kind="stable")
+        eq_bounds = np.searchsorted(eq_label[eq_order], np.arange(-1, k + 1))[1:]
         for g in np.unique(cell_label[targets & (cell_label >= 0)]):
-            cells = np.flatnonzero(cell_label == g)
+            cells = cell_order[cell_bounds[g] : cell_bounds[g + 1]]  # ascending (stable sort)
             if len(cells) > _LP_LIMIT:
                 log.debug("no linear-programme attack on a group of %d linked cells", len(cells))
                 continue
-            eqs = np.flatnonzero(eq_label == g)
+            eqs = eq_order[eq_bounds[g] : eq_bounds[g + 1]]
             rows, ecells, coefs, inside = self._submatrix(eqs, cells, unknown)
             a = np.zeros((len(eqs), len(cells)))
             np.add.at(a, (rows[inside], np.searchsorted(cells, ecells[inside])), coefs[inside])
             b = np.zeros(len(eqs))
             np.add.at(b, rows[~inside], -coefs[~inside] * value[ecells[~inside]])
-            bounds = [
-                (None if np.isinf(x) else x, None if np.isinf(y) else y)
-                for x, y in zip(lo[cells], hi[cells], strict=True)
-            ]
-            for j in np.flatnonzero(targets[cells]):
-                c = np.zeros(len(cells))
-                c[j] = 1.0
-                t = cells[j]
-                r_hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-                if r_hi.status == 0:
-                    out_hi[t] = min(hi[t], -r_hi.fun)
-                if out_hi[t] >= value[t] + 1 - 1e-7 and value[t] >= 1:
-                    continue  # already two sizes (its own and one more): no need for the minimum
-                r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-                if r_lo.status == 0:
-                    out_lo[t] = max(lo[t], r_lo.fun)
+            tj = np.flatnonzero(targets[cells])
+            t_lo, t_hi = _group_ranges(
+                a,
+                b,
+                lo[cells],
+                hi[cells],
+                tj,
+                value[cells],
+                None if floor is None else floor[cells],
+            )
+            out_lo[cells[tj]], out_hi[cells[tj]] = t_lo, t_hi
         return out_lo, out_hi
 
     def _bounds(self, suppressed: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -480,9 +482,9 @@ class _Bounds(_Cells):
         if not targets.any():
             return []
         lo, hi = self._marker_bounds(suppressed, primary)
-        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets, relax=False)
         # A ``<5`` is read as 1 to 4 (zeros are published); a never-published cell may be 0.
         floor = np.where(self.hidden | self.elsewhere, 0.0, 1.0)
+        r_lo, r_hi = self._ranges_lp(unknown, lo, hi, targets, relax=False, floor=floor)
         sizes = np.floor(r_hi + 1e-7) - np.maximum(np.ceil(r_lo - 1e-7), floor) + 1
         pinned = np.flatnonzero(targets & (sizes < 2))
         self._safe = (safe if safe is not None else np.zeros(self.n, dtype=bool)) | (
@@ -505,6 +507,129 @@ class _Bounds(_Cells):
             # ``<5`` too) cannot; nothing more can be hidden.
             log.warning("a small cell is pinned only by the markers of a fully hidden table")
         return sorted(adds)
+
+
+def _lp_bounds(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float | None, float | None]]:
+    """``linprog``'s bounds: ``None`` where a bound is infinite."""
+    return [
+        (None if np.isinf(x) else x, None if np.isinf(y) else y)
+        for x, y in zip(lo, hi, strict=True)
+    ]
+
+
+def _certify(
+    a: np.ndarray,
+    b: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    tj: np.ndarray,
+    open_: np.ndarray,
+    goal: np.ndarray,
+    sign: float,
+) -> np.ndarray:
+    """Values that feasible points of ``a x = b, lo <= x <= hi`` show for targets ``tj``:
+    ``NaN`` where none reached ``goal`` (``sign=1``: ``x >= goal``; ``-1``: ``x <= goal``).
+
+    One linear programme moves every open target towards its goal at once (the sum of the
+    targets, each capped at its goal so that the sum cannot trade one target's excess for
+    another); targets that reach it are closed, and the rest try again until a round closes
+    none. A point that reaches the goal shows that the target's extreme does too, so the
+    caller needs no programme of its own for that target.
+    """
+    from scipy.optimize import linprog
+
+    got = np.full(len(tj), np.nan)
+    open_ = open_.copy()
+    while open_.any():
+        c_lo, c_hi = lo.copy(), hi.copy()
+        if sign > 0:
+            c_hi[tj[open_]] = np.minimum(hi[tj[open_]], goal[open_])
+        else:
+            c_lo[tj[open_]] = np.maximum(lo[tj[open_]], goal[open_])
+        c = np.zeros(a.shape[1])
+        c[tj[open_]] = -sign
+        r = linprog(c, A_eq=a, b_eq=b, bounds=_lp_bounds(c_lo, c_hi), method="highs")
+        if r.status != 0:
+            break
+        x = r.x[tj]
+        reached = open_ & (sign * (x - goal) >= -1e-7)
+        if not reached.any():
+            break
+        got[reached] = x[reached]
+        open_ &= ~reached
+    return got
+
+
+def _group_ranges(
+    a: np.ndarray,
+    b: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    tj: np.ndarray,
+    value: np.ndarray,
+    floor: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Smallest and largest value of the targets ``tj`` of one group of linked unknown cells
+    (``a x = b``, ``lo <= x <= hi``; ``value`` the truth, a feasible point).
+
+    Without ``floor``: one linear programme for each target's maximum and, unless the
+    maximum is at least ``value + 1`` (two sizes already), one for its minimum.
+
+    With ``floor`` (the attack): a target's range matters only as far as the attack's test,
+    whether it holds two integer sizes of at least ``floor``: ``floor(hi) - max(ceil(lo),
+    floor) + 1 >= 2``. A target that some feasible point puts at ``value + 1`` or more
+    passes (its returned maximum is that point's value, not the maximum); :func:`_certify`
+    finds such points for many targets at once. A target whose marker keeps it below
+    ``value + 1`` keeps ``hi`` as its maximum (the same integer part as the exact maximum,
+    which lies between ``value`` and ``hi``); the others get the exact maximum as
+    above; those that still might pass (``floor <= max - 1``) look for a point at
+    ``max - 1`` or less the same way, and the rest get the exact minimum. A target that
+    cannot pass whatever its minimum keeps ``lo``. So the test gives the same answer for
+    every target as with exact ranges, with a few programmes per group instead of one or
+    two per target.
+    """
+    from scipy.optimize import linprog
+
+    t_lo, t_hi = lo[tj].copy(), hi[tj].copy()
+    t_val = value[tj]
+    bounds = _lp_bounds(lo, hi)
+    up = np.zeros(len(tj), dtype=bool)  # two sizes shown by a maximum of value + 1 or more
+    need_lo = np.zeros(len(tj), dtype=bool)
+    if floor is not None:
+        # A marker's bound below value + 1 (a ``<5`` of 4) leaves the maximum at ``value``
+        # to the attack's precision: no programme needed for it.
+        capped = (hi[tj] < t_val + 1 - 1e-7) & (t_val >= 1)
+        shown = _certify(a, b, lo, hi, tj, (t_val >= 1) & ~capped, t_val + 1, 1.0)
+        up = ~np.isnan(shown)
+        t_hi[up] = shown[up]
+        need_lo = capped.copy()
+        up |= capped
+    for i in np.flatnonzero(~up):
+        j = tj[i]
+        c = np.zeros(a.shape[1])
+        c[j] = 1.0
+        r_hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if r_hi.status == 0:
+            t_hi[i] = min(hi[j], -r_hi.fun)
+        if t_hi[i] >= t_val[i] + 1 - 1e-7 and t_val[i] >= 1:
+            continue  # already two sizes (its own and one more): no need for the minimum
+        need_lo[i] = True
+    if floor is not None:
+        top = np.floor(t_hi + 1e-7)
+        # a target that cannot hold two sizes whatever its minimum keeps ``lo``
+        need_lo &= floor[tj] <= top - 1
+        shown = _certify(a, b, lo, hi, tj, need_lo, top - 1, -1.0)
+        down = ~np.isnan(shown)
+        t_lo[down] = shown[down]
+        need_lo &= ~down
+    for i in np.flatnonzero(need_lo):
+        j = tj[i]
+        c = np.zeros(a.shape[1])
+        c[j] = 1.0
+        r_lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        if r_lo.status == 0:
+            t_lo[i] = max(lo[j], r_lo.fun)
+    return t_lo, t_hi
 
 
 def frees_by_blocks(
