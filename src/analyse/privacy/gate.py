@@ -101,10 +101,12 @@ never-published cells and each group's ``n`` as their published sum: a group it 
 show no statistic. The reports pass its result to every family as ``force``.
 
 *The attacker with linear programmes.* After the exact check, every small unknown cell of a
-group of up to :data:`_LP_LIMIT` linked unknown cells is attacked: the largest (and if need be
-smallest) value it can take given the published cells, the equations and the markers'
-bounds (cf. sdcTable's ``attack()``). Hiding more only widens ranges, so a cell found safe is
-not attacked again.
+group of up to :data:`_LP_LIMIT` linked unknown cells is attacked: can it take two sizes
+given the published cells, the equations and the markers' bounds (cf. sdcTable's
+``attack()``)? One programme pushes every open cell towards ``value + 1`` at once and settles
+most of them; a cell whose ``<5`` marker caps it needs no programme for its maximum; the rest
+get the exact programmes (largest, and if need be smallest, value). Hiding more only widens
+ranges, so a cell found safe is not attacked again.
 
 Limits: protection is against *exact* recovery, and against pinning a small cell to one
 size with the markers' bounds in groups of up to :data:`_LP_LIMIT` linked unknown cells;
