@@ -26,8 +26,12 @@ ds = load(dataset)
 res = ds.residents if site == "all" else ds.residents[ds.residents.site_id == site]
 if site == "H2" and FAIL_H2:
     raise RuntimeError("planted failure in H2")
-table = res.groupby("site_id", observed=True).size().reset_index(name="Antal borgere")
+counts = res.groupby("site_id", observed=True).size()
+table = counts.reset_index(name="Antal borgere")
 table["Note"] = "=SUM(A1)" if site == "H1" else "<script>alert(1)</script>"
+if audience == "steering":  # a steering table is declared to the gate (the batch checks it)
+    from analyse.privacy.gate import release, suppress
+    table = release(table, suppress(counts.to_frame("n"), n_col="n", margins="none"))
 show_table(table, "borgere", title="Borgere pr. botilbud")
 fig, ax = plt.subplots(figsize=(3, 2)); ax.bar(table["site_id"], table["Antal borgere"]); plt.show()
 """
