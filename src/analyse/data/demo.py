@@ -428,6 +428,13 @@ def make_realistic_tables(
             frame["site_id"] = frame["site_id"].astype(str).map(mapping)
             if name == "practices":
                 frame = frame.drop_duplicates("practice")
+            if name == "understanding":  # a resident answers in the site dealt to them
+                resident = frame["role"].astype(str) == "resident"
+                ids = frame["respondent_id"].astype(str)
+                frame = frame[~resident | ids.isin(site_of)].copy()
+                resident = frame["role"].astype(str) == "resident"
+                ids = frame["respondent_id"].astype(str)
+                frame.loc[resident, "site_id"] = ids[resident].map(site_of)
         out[name] = frame.reset_index(drop=True)
     oc = out["outcomes"]
     for _ in range(missing):
