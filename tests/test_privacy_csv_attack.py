@@ -180,3 +180,26 @@ def test_statements_overview_minus_sites_from_the_csv_files(run: Path, column: s
                 assert r_hi - r_lo >= 1, (column, item, list(sites)[j], r_lo, r_hi)
                 attacked += 1
     assert attacked, "no hidden small site count in the run to attack"
+
+
+def test_an_atom_of_the_key_figures_is_not_read_as_a_small_marker(tmp_path: Path) -> None:
+    """Found by this attacker on a generated run of 15 sites of 4-30 residents: the gate read
+    the never-published cross-classification atoms of key figures and needs (``hidden_cols``)
+    as ``<5`` cells, narrowed *want more and only staff close* of a 15-resident site to one
+    value and printed it ("5"), so Nøgletal's *only staff close* (7) minus it gave 2 residents.
+    A reader knows nothing of an atom; the printed interval now says only what can be read."""
+    from analyse.data.demo import make_realistic_tables
+    from analyse.data.io import write_dataset
+    from analyse.report import sections, shared
+
+    sizes = [30, 4, 6, 8, 15, 12, 22, 14, 18, 6, 25, 13, 16, 20, 28]
+    tables = make_realistic_tables(sizes, seed=2026, dropout=0.1, missing=6)
+    data = tmp_path / "kommune"
+    write_dataset(tables, data, style="da")
+    ctx = shared.load(data, site="H5", audience="steering")
+    shown = sections.key_needs_family(ctx).display().loc["pre"]
+    osc = reader(shown["only_staff_close"])
+    wm_osc = reader(shown["wants_more_only_staff_close"])
+    assert osc is not None and wm_osc is not None
+    low, high = osc[0] - wm_osc[1], osc[1] - wm_osc[0]  # what a reader can say of the rest
+    assert high - low >= 1 or low == 0 or low >= MIN_CELL, (shown.to_dict(), low, high)

@@ -1118,6 +1118,7 @@ def _add_table(
         few=few_[valid],
         hidden_mask=hid[valid],
         cost=float(cost),
+        unmarked=hid[valid],
     )
     filled = np.where(valid, values, 0.0)
     row_total = np.full(n_rows, -1, dtype=np.int64)

@@ -105,6 +105,7 @@ class _Cells:
             "elsewhere": [],
             "few": [],
             "cost": [],
+            "unmarked": [],
         }
         self._eq_cells: list[np.ndarray] = []
         self._eq_coefs: list[np.ndarray] = []
@@ -124,6 +125,7 @@ class _Cells:
         few: bool | np.ndarray = False,
         hidden_mask: np.ndarray | None = None,
         cost: float | np.ndarray = 0.0,
+        unmarked: bool | np.ndarray = False,
     ) -> np.ndarray:
         """Add cells with these values; return their ids.
 
@@ -135,7 +137,10 @@ class _Cells:
         1 to ``min_cell - 1`` persons whatever its value (relationships of a few residents),
         so it is protected as a primary cell; ``hidden_mask``: per cell ``hidden`` (an
         unpublished column of a table); ``cost``: what hiding the cell costs the reader (a
-        key answer costs more): complements are chosen cheapest first (as τ-ARGUS).
+        key answer costs more): complements are chosen cheapest first (as τ-ARGUS);
+        ``unmarked``: a hidden cell no printed number speaks of (an atom of a table's
+        never-published cross-classification, ``hidden_cols``): a reader knows only that it
+        is 0 or more, even when it is small.
         """
         value = np.asarray(value, dtype=float).ravel()
         k = len(value)
@@ -149,6 +154,7 @@ class _Cells:
         self._cols["elsewhere"].append(np.full(k, elsewhere))
         self._cols["few"].append(np.broadcast_to(np.asarray(few, dtype=bool), (k,)))
         self._cols["cost"].append(np.broadcast_to(np.asarray(cost, dtype=float), (k,)))
+        self._cols["unmarked"].append(np.broadcast_to(np.asarray(unmarked, dtype=bool), (k,)))
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         self._values = None
@@ -323,7 +329,7 @@ class _Bounds(_Cells):
 
         Published: its value. ``<5``: 0 to 4 (``min_cell - 1``): a primary cell, or a zero
         hidden as a complement (0 is fewer than 5, so the marker stays true); a small
-        never-published remainder counts as ``<5`` too. ``(s)``: at
+        never-published remainder counts as ``<5`` too, an unmarked atom does not. ``(s)``: at
         least 5 (a secondary cell that is not 0). Never published: 0 or more. A difference:
         any number.
         """
@@ -336,7 +342,8 @@ class _Bounds(_Cells):
         # A small hidden remainder (``n - k`` of ``of_n``) is taken as if it showed ``<5``: an
         # interval such as "mindst 11 af 15" says exactly that much of it, and no more.
         if self.small_hidden_shown:
-            hi[self.hidden & primary & ~self.derived] = self.min_cell - 1.0
+            remainder = self.hidden & ~self._array("unmarked", bool)
+            hi[remainder & primary & ~self.derived] = self.min_cell - 1.0
         lo[suppressed & ~small_marker] = float(self.min_cell)
         # A hidden total the table does not show has no marker: nothing is known of it.
         nowhere = suppressed & self.elsewhere
